@@ -1,0 +1,31 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Novarec",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "novarec", targets: ["novarec"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .target(name: "NovarecCore"),
+        .target(name: "NovarecML", dependencies: ["NovarecCore", "CBLAS"]),
+        .target(name: "NovarecEval", dependencies: ["NovarecCore", "NovarecML"]),
+        .executableTarget(
+            name: "novarec",
+            dependencies: [
+                "NovarecCore", "NovarecML", "NovarecEval",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "NovarecCoreTests", dependencies: ["NovarecCore"]),
+        .testTarget(name: "NovarecMLTests", dependencies: ["NovarecML", "NovarecCore"]),
+        .testTarget(name: "NovarecEvalTests", dependencies: ["NovarecEval", "NovarecML", "NovarecCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,110 @@
+import Foundation
+import NovarecCore
+import NovarecML
+
+/// The baseline models that every evaluation can run, by their command-line names.
+public enum BaselineKind: String, CaseIterable, Sendable {
+    case pop, itemknn, ease
+}
+
+/// A trained model together with how it was chosen.
+public struct TrainedModel: Sendable {
+    public let recommender: any Recommender
+    /// Validation NDCG@10 of the chosen configuration.
+    public let validationNDCG: Double
+    /// Every configuration tried during tuning, with its validation NDCG@10.
+    public let trials: [Trial]
+    public let trainingSeconds: Double
+
+    public struct Trial: Sendable, Codable {
+        public let hyperparameters: [String: Double]
+        public let validationNDCG: Double
+    }
+}
+
+/// Fits baselines on the training part of a split, tuning their hyper-parameters on the
+/// validation targets (never on the test targets).
+public struct BaselineTrainer: Sendable {
+    public let context: EvaluationContext
+    public let validation: ValidationScore
+    public let observer: (any ProgressObserver)?
+
+    /// ItemKNN grid: shrinkage values, and (history length, recency decay) pairs.
+    public var itemKNNShrinks: [Float] = [0, 10, 50, 100]
+    public var itemKNNWindows: [(neighbourhood: Int, decay: Float)] = [
+        (1, 1), (2, 0.8), (3, 0.7), (5, 0.7), (5, 0.9), (10, 0.8), (20, 0.9), (50, 1),
+    ]
+    /// EASE λ grid, searched by hill-climbing from its middle (each value costs an O(n³) inversion).
+    public var easeLambdas: [Float] = [5, 10, 20, 50, 100, 200, 500, 1000]
+
+    public init(context: EvaluationContext, observer: (any ProgressObserver)? = nil) {
+        self.context = context
+        self.validation = ValidationScore(runner: RankingRunner(split: context.split, observer: observer))
+        self.observer = observer
+    }
+
+    public func train(_ kind: BaselineKind) throws -> TrainedModel {
+        let start = Date()
+        let (best, trials) = switch kind {
+        case .pop: try tune([{ MostPopular(statistics: context.popularity) }])
+        case .itemknn: try tune(itemKNNCandidates())
+        case .ease: try climb(easeLambdas) { try EASE(cooccurrence: context.cooccurrence, statistics: context.popularity, lambda: $0) }
+        }
+        return TrainedModel(
+            recommender: best.model, validationNDCG: best.score, trials: trials,
+            trainingSeconds: Date().timeIntervalSince(start))
+    }
+
+    private func itemKNNCandidates() -> [() throws -> any Recommender] {
+        itemKNNShrinks.flatMap { shrink in
+            itemKNNWindows.map { window in
+                {
+                    ItemKNN(
+                        cooccurrence: context.cooccurrence, statistics: context.popularity,
+                        configuration: .init(shrink: shrink, neighbourhood: window.neighbourhood, decay: window.decay))
+                }
+            }
+        }
+    }
+
+    private typealias Scored = (model: any Recommender, score: Double)
+
+    /// Builds and scores candidates one at a time, keeping only the best (the first on ties).
+    private func tune(_ candidates: [() throws -> any Recommender]) throws -> (Scored, [TrainedModel.Trial]) {
+        var best: Scored?
+        var trials: [TrainedModel.Trial] = []
+        for make in candidates {
+            let model = try make()
+            let score = validation.ndcg(of: model)
+            trials.append(.init(hyperparameters: model.hyperparameters, validationNDCG: score))
+            if best == nil || score > best!.score { best = (model, score) }
+        }
+        return (best!, trials)
+    }
+
+    /// Hill-climbs a sorted 1-D grid from its middle: moves to the better neighbour until neither
+    /// neighbour improves. Assumes the score is unimodal in the parameter, as it is for λ. Only
+    /// the best model is kept in memory.
+    private func climb(_ grid: [Float], make: (Float) throws -> any Recommender) throws -> (Scored, [TrainedModel.Trial]) {
+        var scores: [Int: Double] = [:]
+        var best: Scored?
+        var trials: [TrainedModel.Trial] = []
+        func score(_ index: Int) throws -> Double {
+            if let known = scores[index] { return known }
+            let model = try make(grid[index])
+            let value = validation.ndcg(of: model)
+            scores[index] = value
+            trials.append(.init(hyperparameters: model.hyperparameters, validationNDCG: value))
+            if best == nil || value > best!.score { best = (model, value) }
+            return value
+        }
+        var current = grid.count / 2
+        while true {
+            let here = try score(current)
+            let neighbours = [current - 1, current + 1].filter(grid.indices.contains)
+            guard let next = try neighbours.first(where: { try score($0) > here }) else { break }
+            current = next
+        }
+        return (best!, trials)
+    }
+}

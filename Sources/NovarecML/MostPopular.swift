@@ -1,0 +1,19 @@
+import NovarecCore
+
+/// Recommends the items with the most distinct training users, the same list for everyone.
+/// The floor every other model must clear, and the fallback for unknown users.
+public struct MostPopular: Recommender {
+    public let name = "pop"
+    public let hyperparameters: [String: Double] = [:]
+    private let popularity: [Float]
+
+    public init(statistics: PopularityStatistics) {
+        popularity = statistics.userCounts.map(Float.init)
+    }
+
+    public var itemCount: Int { popularity.count }
+
+    public func score(history: ArraySlice<Int32>, into scores: UnsafeMutableBufferPointer<Float>) {
+        _ = scores.update(fromContentsOf: popularity)
+    }
+}

@@ -1,0 +1,19 @@
+/// The one contract every recommender fulfils, from popularity to the Transformer.
+///
+/// A recommender is an immutable, trained value: `score` may be called from many threads at
+/// once. It scores the whole catalogue for one user given that user's history; ranking,
+/// exclusion of seen items and re-ranking happen outside the model.
+public protocol Recommender: Sendable {
+    /// A short stable name ("pop", "itemknn", "ease", ...), used in reports and file names.
+    var name: String { get }
+    /// The number of catalogue items scored (dense indices `0..<itemCount`).
+    var itemCount: Int { get }
+    /// The hyper-parameters the model was built with, for reports.
+    var hyperparameters: [String: Double] { get }
+
+    /// Writes one relevance score per catalogue item into `scores` (higher is better).
+    /// - Parameters:
+    ///   - history: the user's items, oldest first (dense indices); may be empty.
+    ///   - scores: a buffer of exactly `itemCount` elements; every element is overwritten.
+    func score(history: ArraySlice<Int32>, into scores: UnsafeMutableBufferPointer<Float>)
+}

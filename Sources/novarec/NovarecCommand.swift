@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// The `novarec` command line: one binary for every job.
+struct NovarecCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "novarec",
+        abstract: "Novarec: a recommendation service that finds items new to each shopper.",
+        subcommands: [EvalCommand.self, GenerateCommand.self]
+    )
+}

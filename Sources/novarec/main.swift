@@ -1,0 +1,4 @@
+import NovarecML
+
+OpenBLASRuntime.reexecWithOptimizedKernelsIfNeeded()
+NovarecCommand.main()
