@@ -15,9 +15,9 @@ public struct SyntheticShopGenerator: Sendable {
         public var categories = 12
         public var meanSequenceLength = 12.0
         /// Zipf exponent of item popularity; higher means a shorter head.
-        public var popularitySkew = 1.0
+        public var popularitySkew = 1.1
         /// Probability that the next item is a follow-up of the previous one.
-        public var followUpProbability = 0.45
+        public var followUpProbability = 0.35
         /// Probability of switching to another favourite category between two interactions.
         public var driftProbability = 0.15
         public var seed: UInt64 = 42
@@ -49,7 +49,7 @@ public struct SyntheticShopGenerator: Sendable {
     }
 
     private func userSequence(catalogue: SyntheticCatalogue, random: inout SeededGenerator) -> [Int] {
-        let favourites = (0..<3).map { _ in Int(random.next() % UInt64(configuration.categories)) }
+        let favourites = (0..<3).map { _ in catalogue.popularCategory(random: &random) }
         let capacity = Set(favourites).reduce(0) { $0 + catalogue.itemCount(in: $1) } / 2
         let drawn = 3 + Int(-log(1 - random.nextUnit()) * (configuration.meanSequenceLength - 3))
         let length = min(drawn, max(3, capacity))
@@ -78,6 +78,7 @@ private struct SyntheticCatalogue {
     let metadata: [String: ItemMetadata]
     private let itemsByCategory: [[Int]]
     private let samplers: [WeightedSampler]
+    private let categorySampler: WeightedSampler
 
     init(configuration: SyntheticShopGenerator.Configuration, random: inout SeededGenerator) {
         let n = configuration.items
@@ -89,6 +90,7 @@ private struct SyntheticCatalogue {
         let ranks = Array(1...n).shuffled(using: &random)
         let weights = ranks.map { 1.0 / pow(Double($0), configuration.popularitySkew) }
         samplers = byCategory.map { members in WeightedSampler(weights: members.map { weights[$0] }) }
+        categorySampler = WeightedSampler(weights: byCategory.map { members in members.reduce(0) { $0 + weights[$1] } })
         followUps = (0..<n).map { item in
             let members = byCategory[categoryOf[item]]
             let position = members.firstIndex(of: item)!
@@ -102,6 +104,9 @@ private struct SyntheticCatalogue {
         }
         self.metadata = metadata
     }
+
+    /// A category drawn in proportion to the total popularity of its items.
+    func popularCategory(random: inout SeededGenerator) -> Int { categorySampler.sample(using: &random) }
 
     func itemCount(in category: Int) -> Int { itemsByCategory[category].count }
 

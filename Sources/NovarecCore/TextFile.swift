@@ -18,9 +18,10 @@ struct TextFile {
         if text.contains("\0") {
             throw DatasetError(file: path, reason: "file contains NUL bytes (binary file?)")
         }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // "\r\n" is one Character in Swift, so it is a separator of its own.
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
         if lines.last?.isEmpty == true { lines.removeLast() }
-        self.lines = lines.map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        self.lines = lines
     }
 
     /// Lines with their 1-based numbers, skipping blank lines and `#` comments.

@@ -9,6 +9,7 @@ final class ProgressDisplay: ProgressObserver {
         var name = ""
         var started = Date()
         var lastPrinted = Date.distantPast
+        var printedAny = false
     }
 
     private let isTerminal = isatty(STDERR_FILENO) == 1
@@ -18,19 +19,25 @@ final class ProgressDisplay: ProgressObserver {
     func update(task: String, done: Int, total: Int) {
         let now = Date()
         let line: String? = state.withLock { current in
-            if current.name != task {
-                current = TaskState(name: task, started: now, lastPrinted: .distantPast)
+            if current.name != task || done == 0 {
+                current = TaskState(name: task, started: now, lastPrinted: isTerminal ? .distantPast : now)
             }
-            let finished = done >= total
-            let interval = isTerminal ? 0.1 : logInterval
-            guard finished || now.timeIntervalSince(current.lastPrinted) >= interval else { return nil }
+            guard shouldPrint(current, done: done, total: total, now: now) else { return nil }
+            current.printedAny = true
             current.lastPrinted = now
             return ProgressDisplay.describe(task: task, done: done, total: total, elapsed: now.timeIntervalSince(current.started))
         }
         guard let line else { return }
-        let finished = done >= total
-        let text = isTerminal ? "\r\u{1B}[2K" + line + (finished ? "\n" : "") : line + "\n"
+        let text = isTerminal ? "\r\u{1B}[2K" + line + (done >= total ? "\n" : "") : line + "\n"
         FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    /// Terminal: at most ten updates a second and the final one. Logs: one line per
+    /// `logInterval`, and a final line only for tasks long enough to have printed before.
+    private func shouldPrint(_ task: TaskState, done: Int, total: Int, now: Date) -> Bool {
+        let due = now.timeIntervalSince(task.lastPrinted) >= (isTerminal ? 0.1 : logInterval)
+        guard done >= total else { return due && done > 0 }
+        return isTerminal || task.printedAny
     }
 
     static func describe(task: String, done: Int, total: Int, elapsed: TimeInterval) -> String {

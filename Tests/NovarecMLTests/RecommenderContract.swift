@@ -1,0 +1,82 @@
+import Dispatch
+import NovarecCore
+import NovarecML
+import Testing
+
+/// The checks every `Recommender` must pass, whatever its algorithm (in the spirit of
+/// benfred/implicit's shared test mixin): a new model's test supplies only how to build it.
+///
+/// Fixture: a checkerboard shop of 40 items and 60 users; even users buy only even items, odd
+/// users only odd items, and item 0/1 are the most popular of their half.
+enum RecommenderContract {
+    static let itemCount = 40
+
+    static var trainingSequences: [ArraySlice<Int32>] {
+        (0..<60).map { user in
+            let parity = Int32(user % 2)
+            let items = (0..<6).map { step in Int32((user / 2 + step * 3) % 20) * 2 + parity }
+            return ArraySlice([parity] + items)
+        }
+    }
+
+    static var statistics: PopularityStatistics {
+        PopularityStatistics(itemCount: itemCount, trainingSequences: trainingSequences)
+    }
+
+    static var cooccurrence: ItemCooccurrence {
+        ItemCooccurrence(itemCount: itemCount, trainingSequences: trainingSequences)
+    }
+
+    /// Runs every contract check; `personalised` models must also rank the user's own half first.
+    static func check(_ model: any Recommender, personalised: Bool = true) {
+        #expect(model.itemCount == itemCount)
+        #expect(!model.name.isEmpty)
+        let history: ArraySlice<Int32> = [2, 4, 6]
+        let first = scores(model, history)
+        #expect(first.allSatisfy { $0.isFinite }, "every element is written with a finite score")
+        let again = scores(model, history)
+        #expect(again == first, "scoring is deterministic")
+        let empty = scores(model, [])
+        #expect(empty.allSatisfy { $0.isFinite }, "an empty history is valid")
+        checkConcurrentReads(model, history: history, expected: first)
+        if personalised {
+            let top = topItems(first, excluding: history, k: 5)
+            #expect(top.allSatisfy { $0 % 2 == 0 }, "an even-item history gets even items, got \(top)")
+            let oddScores = scores(model, [3, 5, 7])
+            let odd = topItems(oddScores, excluding: [3, 5, 7], k: 5)
+            #expect(odd.allSatisfy { $0 % 2 == 1 }, "an odd-item history gets odd items, got \(odd)")
+        }
+    }
+
+    static func scores(_ model: any Recommender, _ history: ArraySlice<Int32>) -> [Float] {
+        var buffer = [Float](repeating: .nan, count: model.itemCount)
+        buffer.withUnsafeMutableBufferPointer { model.score(history: history, into: $0) }
+        return buffer
+    }
+
+    static func topItems(_ scores: [Float], excluding history: ArraySlice<Int32>, k: Int) -> [Int32] {
+        var masked = scores
+        for item in history { masked[Int(item)] = -.infinity }
+        return masked.withUnsafeBufferPointer { TopKSelector.select($0, k: k) }
+    }
+
+    private static func checkConcurrentReads(_ model: any Recommender, history: ArraySlice<Int32>, expected: [Float]) {
+        let results = Parallel.mapChunks(count: 64, chunks: 16) { range in
+            range.allSatisfy { _ in scores(model, history) == expected }
+        }
+        #expect(results.allSatisfy { $0 }, "concurrent reads see the same scores")
+    }
+}
+
+struct MostPopularTests {
+    @Test func fulfilsTheContract() {
+        RecommenderContract.check(MostPopular(statistics: RecommenderContract.statistics), personalised: false)
+    }
+
+    @Test func scoresAreDistinctTrainingUsers() {
+        let model = MostPopular(statistics: RecommenderContract.statistics)
+        let scores = RecommenderContract.scores(model, [5])
+        #expect(scores[0] == 30 && scores[1] == 30)
+        #expect(RecommenderContract.topItems(scores, excluding: [], k: 2) == [0, 1])
+    }
+}
