@@ -26,6 +26,8 @@ let package = Package(
         .testTarget(name: "NovarecCoreTests", dependencies: ["NovarecCore"]),
         .testTarget(name: "NovarecMLTests", dependencies: ["NovarecML", "NovarecCore"]),
         .testTarget(name: "NovarecEvalTests", dependencies: ["NovarecEval", "NovarecML", "NovarecCore"]),
+        .testTarget(name: "NovarecCLITests", dependencies: ["novarec"]),
+        .testTarget(name: "SystemLibraryTests", dependencies: ["CBLAS", "CLibPQ"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -40,7 +40,7 @@ struct EvalCommand: ParsableCommand {
         do {
             data = try DatasetLoader.load(path: dataset, format: format)
         } catch {
-            throw ValidationError("\(error)")
+            throw CommandFailure(description: error.description)
         }
         log("dataset \(data.name): \(data.users.count) users, \(data.items.count) items, \(data.interactionCount) interactions")
         let outURL = URL(fileURLWithPath: out, isDirectory: true)
@@ -83,6 +83,11 @@ struct EvalCommand: ParsableCommand {
         }
         return values.map { $0! }
     }
+}
+
+/// A failure of a command's work (not of its arguments): printed as one line, exit status 1.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
 }
 
 func log(_ message: String) {

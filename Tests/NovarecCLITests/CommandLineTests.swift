@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+/// Runs the built `novarec` binary as a user would and checks exit status and output.
+struct CommandLineTests {
+    struct Outcome {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    static let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        .appendingPathComponent("novarec")
+
+    static func run(_ arguments: [String]) throws -> Outcome {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("novarec-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test func everySubcommandHasHelp() throws {
+        for command in [["--help"], ["eval", "--help"], ["generate", "--help"]] {
+            let outcome = try Self.run(command)
+            #expect(outcome.status == 0)
+            #expect(outcome.stdout.contains("USAGE:"))
+        }
+    }
+
+    @Test func malformedDatasetGivesOneLineWithFileAndLine() throws {
+        let directory = try Self.temporaryDirectory()
+        let file = directory.appendingPathComponent("bad.txt")
+        try "1 2 3\n2\n".write(to: file, atomically: true, encoding: .utf8)
+        let outcome = try Self.run(["eval", "--dataset", file.path, "--out", directory.path])
+        #expect(outcome.status == 1)
+        let lines = outcome.stderr.split(separator: "\n").filter { !$0.hasPrefix("OpenBLAS kernel") }
+        #expect(lines == ["Error: \(file.path):2: expected 'user item [item ...]', found 1 field(s)"])
+    }
+
+    @Test func unknownOptionValuesShowUsage() throws {
+        let badFormat = try Self.run(["eval", "--dataset", "x", "--format", "parquet"])
+        #expect(badFormat.status == 64)
+        #expect(badFormat.stderr.contains("Usage: novarec eval"))
+        #expect(badFormat.stderr.contains("parquet"))
+        let badModel = try Self.run(["eval", "--dataset", "x", "--models", "pop,magic"])
+        #expect(badModel.status == 64)
+        #expect(badModel.stderr.contains("unknown model 'magic'"))
+        let badK = try Self.run(["eval", "--dataset", "x", "--k", "10,zero"])
+        #expect(badK.status == 64)
+    }
+
+    @Test func generateThenEvaluateWritesResultsAndDumps() throws {
+        let directory = try Self.temporaryDirectory()
+        let generated = try Self.run(["generate", "--out", directory.path + "/data", "--users", "300", "--items", "150"])
+        #expect(generated.status == 0, "\(generated.stderr)")
+        let evaluated = try Self.run([
+            "eval", "--dataset", directory.path + "/data/events.tsv", "--models", "pop,itemknn", "--k", "5,10",
+            "--out", directory.path + "/results",
+        ])
+        #expect(evaluated.status == 0, "\(evaluated.stderr)")
+        #expect(evaluated.stdout.contains("Beyond accuracy"))
+        #expect(evaluated.stdout.contains("itemknn"))
+        let results = try Data(contentsOf: directory.appendingPathComponent("results/results.json"))
+        let json = try JSONSerialization.jsonObject(with: results) as? [String: Any]
+        #expect((json?["models"] as? [Any])?.count == 2)
+        let dump = try String(contentsOf: directory.appendingPathComponent("results/itemknn.top20.tsv"), encoding: .utf8)
+        #expect(dump.split(separator: "\n").count == 300)
+    }
+}
