@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
@@ -16,16 +17,19 @@ let package = Package(
         .target(name: "NovarecCore"),
         .target(name: "NovarecML", dependencies: ["NovarecCore", "CBLAS"]),
         .target(name: "NovarecEval", dependencies: ["NovarecCore", "NovarecML"]),
+        .target(name: "NovarecHTTP", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .executableTarget(
             name: "novarec",
             dependencies: [
-                "NovarecCore", "NovarecML", "NovarecEval",
+                "NovarecCore", "NovarecML", "NovarecEval", "NovarecHTTP",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "NovarecCoreTests", dependencies: ["NovarecCore"]),
         .testTarget(name: "NovarecMLTests", dependencies: ["NovarecML", "NovarecCore"]),
         .testTarget(name: "NovarecEvalTests", dependencies: ["NovarecEval", "NovarecML", "NovarecCore"]),
+        .testTarget(name: "NovarecHTTPTests", dependencies: ["NovarecHTTP"]),
         .testTarget(name: "NovarecCLITests", dependencies: ["novarec"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CBLAS", "CLibPQ"]),
     ],
