@@ -14,8 +14,9 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "NovarecCore"),
-        .target(name: "NovarecML", dependencies: ["NovarecCore", "CBLAS"]),
+        .target(name: "NovarecML", dependencies: ["NovarecCore", "CBLAS", "COpenSSL"]),
         .target(name: "NovarecEval", dependencies: ["NovarecCore", "NovarecML"]),
         .target(name: "NovarecHTTP", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .executableTarget(

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A small, fast, seedable random number generator (SplitMix64) so that generated data,
 /// model initialisation and sampling are reproducible from one seed on every platform.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
@@ -15,6 +17,12 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 
     /// A uniform double in [0, 1).
     public mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+
+    /// A standard normal sample (Box–Muller).
+    public mutating func normal() -> Float {
+        let u = max(nextUnit(), .leastNonzeroMagnitude)
+        return Float((-2 * log(u)).squareRoot() * cos(2 * .pi * nextUnit()))
+    }
 }
 
 /// Draws indices in proportion to fixed non-negative weights (inverse CDF, binary search).

@@ -9,7 +9,7 @@ public struct OfflineEvaluation: Sendable {
     public let cutoffs: [Int]
     /// Length of the dumped lists: at least 20 (the referee's format) and at least `max(cutoffs)`.
     public let listLength: Int
-    public var trainer: BaselineTrainer
+    public var trainer: ModelTrainer
     private let runner: RankingRunner
 
     public init(context: EvaluationContext, cutoffs: [Int], observer: (any ProgressObserver)? = nil) {
@@ -17,12 +17,12 @@ public struct OfflineEvaluation: Sendable {
         self.context = context
         self.cutoffs = cutoffs
         self.listLength = max(20, cutoffs.max()!)
-        self.trainer = BaselineTrainer(context: context, observer: observer)
+        self.trainer = ModelTrainer(context: context, observer: observer)
         self.runner = RankingRunner(split: context.split, observer: observer)
     }
 
     /// Trains, tunes and evaluates `kind`; `sink` receives the test top lists (for dumping).
-    public func evaluate(_ kind: BaselineKind, sink: ([[Int32]]) throws -> Void = { _ in }) throws -> ModelEvaluation {
+    public func evaluate(_ kind: ModelKind, sink: ([[Int32]]) throws -> Void = { _ in }) throws -> ModelEvaluation {
         let trained = try trainer.train(kind)
         let start = Date()
         let lists = runner.topLists(trained.recommender, stage: .test, k: listLength)

@@ -27,25 +27,33 @@ public struct RankingRunner: Sendable {
         }
     }
 
+    /// Scores users in blocks of `blockSize` (one batched call per block, blocks in parallel),
+    /// masks each history, and maps every user's score row through `body`.
     private func map<T: Sendable>(
         _ recommender: any Recommender, stage: LeaveOneOutSplit.Stage, task: String,
         _ body: @Sendable (Int, UnsafeMutableBufferPointer<Float>) -> T
     ) -> [T] {
         precondition(recommender.itemCount == split.itemCount, "model and dataset catalogues differ")
         let progress = ProgressCounter(task: task, total: split.userCount, observer: observer)
-        let chunks = Parallel.mapChunks(count: split.userCount, chunks: 256) { users in
-            var scores = [Float](repeating: 0, count: split.itemCount)
-            let results = scores.withUnsafeMutableBufferPointer { buffer in
-                users.map { position in
-                    let history = split.history(position, stage: stage)
-                    recommender.score(history: history, into: buffer)
-                    for item in history { buffer[Int(item)] = -.infinity }
-                    return body(position, buffer)
+        let blockSize = 64, itemCount = split.itemCount
+        let blockCount = (split.userCount + blockSize - 1) / blockSize
+        let blocks = Parallel.mapChunks(count: blockCount, chunks: 2 * 16) { blockRange in
+            var scores = [Float](repeating: 0, count: blockSize * itemCount)
+            return blockRange.flatMap { block in
+                let users = (block * blockSize)..<min((block + 1) * blockSize, split.userCount)
+                let histories = users.map { split.history($0, stage: stage) }
+                let results = scores.withUnsafeMutableBufferPointer { buffer in
+                    recommender.score(histories: histories, into: buffer)
+                    return zip(users, histories).enumerated().map { row, user in
+                        let scoresOfUser = UnsafeMutableBufferPointer(rebasing: buffer[(row * itemCount)..<((row + 1) * itemCount)])
+                        for item in user.1 { scoresOfUser[Int(item)] = -.infinity }
+                        return body(user.0, scoresOfUser)
+                    }
                 }
+                progress.advance(by: users.count)
+                return results
             }
-            progress.advance(by: users.count)
-            return results
         }
-        return chunks.flatMap { $0 }
+        return blocks.flatMap { $0 }
     }
 }

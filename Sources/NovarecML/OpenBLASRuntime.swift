@@ -13,7 +13,11 @@ public enum OpenBLASRuntime {
         return String(cString: name)
     }
 
-    public static var threadCount: Int { Int(openblas_get_num_threads()) }
+    /// Threads OpenBLAS uses for one call (process-wide).
+    public static var threadCount: Int {
+        get { Int(openblas_get_num_threads()) }
+        set { openblas_set_num_threads(Int32(newValue)) }
+    }
 
     /// The `OPENBLAS_CORETYPE` this CPU should use, from its `/proc/cpuinfo` flags, or nil when
     /// OpenBLAS's own detection should stand.

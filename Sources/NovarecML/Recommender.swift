@@ -16,4 +16,16 @@ public protocol Recommender: Sendable {
     ///   - history: the user's items, oldest first (dense indices); may be empty.
     ///   - scores: a buffer of exactly `itemCount` elements; every element is overwritten.
     func score(history: ArraySlice<Int32>, into scores: UnsafeMutableBufferPointer<Float>)
+
+    /// Scores several users at once into a row-major `histories.count × itemCount` buffer.
+    /// Models whose work batches well (one matrix product for all users) override it.
+    func score(histories: [ArraySlice<Int32>], into scores: UnsafeMutableBufferPointer<Float>)
+}
+
+extension Recommender {
+    public func score(histories: [ArraySlice<Int32>], into scores: UnsafeMutableBufferPointer<Float>) {
+        for (row, history) in histories.enumerated() {
+            score(history: history, into: UnsafeMutableBufferPointer(rebasing: scores[(row * itemCount)..<((row + 1) * itemCount)]))
+        }
+    }
 }

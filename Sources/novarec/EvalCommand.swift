@@ -4,8 +4,7 @@ import NovarecCore
 import NovarecEval
 import NovarecML
 
-extension DatasetFormat: ExpressibleByArgument {}
-extension BaselineKind: ExpressibleByArgument {}
+extension ModelKind: ExpressibleByArgument {}
 
 /// `novarec eval`: the offline protocol of DESIGN.md §7 for a list of models on one dataset.
 struct EvalCommand: ParsableCommand {
@@ -18,15 +17,11 @@ struct EvalCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Dataset file or directory.")
-    var dataset: String
+    @OptionGroup var data: DatasetOptions
 
-    @Option(help: "Dataset format: \(DatasetFormat.allCases.map(\.rawValue).joined(separator: ", ")) (default: detected from the path).")
-    var format: DatasetFormat?
-
-    @Option(help: "Comma-separated models: \(BaselineKind.allCases.map(\.rawValue).joined(separator: ", ")).",
+    @Option(help: "Comma-separated models: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")).",
             transform: EvalCommand.parseModels)
-    var models: [BaselineKind] = BaselineKind.allCases
+    var models: [ModelKind] = [.pop, .itemknn, .ease]
 
     @Option(help: "Comma-separated cut-offs K.", transform: EvalCommand.parseCutoffs)
     var k: [Int] = [10, 20]
@@ -34,20 +29,26 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Output directory for results.json and the top-20 dumps.")
     var out: String = "eval-results"
 
+    @Option(help: "A trained SASRec checkpoint to evaluate as 'sasrec' (otherwise sasrec is trained here).")
+    var checkpoint: String?
+
+    @OptionGroup(title: "Transformer (when sasrec is trained here)") var transformer: TransformerOptions
+
     func run() throws {
         log("OpenBLAS kernel: \(OpenBLASRuntime.coreName), \(OpenBLASRuntime.threadCount) thread(s)")
-        let data: Dataset
-        do {
-            data = try DatasetLoader.load(path: dataset, format: format)
-        } catch {
-            throw CommandFailure(description: error.description)
-        }
-        log("dataset \(data.name): \(data.users.count) users, \(data.items.count) items, \(data.interactionCount) interactions")
+        let dataset = try data.load()
         let outURL = URL(fileURLWithPath: out, isDirectory: true)
         try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true)
         let display = ProgressDisplay()
-        let context = EvaluationContext(dataset: data)
-        let evaluation = OfflineEvaluation(context: context, cutoffs: k, observer: display)
+        let context = EvaluationContext(dataset: dataset)
+        var evaluation = OfflineEvaluation(context: context, cutoffs: k, observer: display)
+        evaluation.trainer.sasrecConfiguration = try transformer.configuration(itemCount: context.split.itemCount)
+        evaluation.trainer.sasrecOptions = try transformer.options
+        let trainingDisplay = TrainingDisplay()
+        evaluation.trainer.trainingProgress = { trainingDisplay.show($0) }
+        if let checkpoint {
+            evaluation.trainer.sasrecCheckpoint = try SASRecCheckpoint.read(from: URL(fileURLWithPath: checkpoint))
+        }
         var report = EvaluationReport(context: context, cutoffs: k)
         for model in models {
             let result = try evaluation.evaluate(model) { lists in
@@ -67,10 +68,10 @@ struct EvalCommand: ParsableCommand {
         return hyperparameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.formatted())" }.joined(separator: " ")
     }
 
-    static func parseModels(_ text: String) throws -> [BaselineKind] {
+    static func parseModels(_ text: String) throws -> [ModelKind] {
         try text.split(separator: ",").map { name in
-            guard let kind = BaselineKind(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
-                throw ValidationError("unknown model '\(name)'; choose from \(BaselineKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            guard let kind = ModelKind(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("unknown model '\(name)'; choose from \(ModelKind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             return kind
         }

@@ -2,9 +2,9 @@ import Foundation
 import NovarecCore
 import NovarecML
 
-/// The baseline models that every evaluation can run, by their command-line names.
-public enum BaselineKind: String, CaseIterable, Sendable {
-    case pop, itemknn, ease
+/// The models an evaluation can run, by their command-line names.
+public enum ModelKind: String, CaseIterable, Sendable {
+    case pop, itemknn, ease, sasrec
 }
 
 /// A trained model together with how it was chosen.
@@ -22,9 +22,9 @@ public struct TrainedModel: Sendable {
     }
 }
 
-/// Fits baselines on the training part of a split, tuning their hyper-parameters on the
-/// validation targets (never on the test targets).
-public struct BaselineTrainer: Sendable {
+/// Fits models on the training part of a split, tuning their hyper-parameters (or, for the
+/// Transformer, choosing the epoch) on the validation targets — never on the test targets.
+public struct ModelTrainer: Sendable {
     public let context: EvaluationContext
     public let validation: ValidationScore
     public let observer: (any ProgressObserver)?
@@ -36,19 +36,28 @@ public struct BaselineTrainer: Sendable {
     ]
     /// EASE λ grid, searched by hill-climbing from its middle (each value costs an O(n³) inversion).
     public var easeLambdas: [Float] = [5, 10, 20, 50, 100, 200, 500, 1000]
+    /// SASRec shape and training; the item count is always the split's.
+    public var sasrecConfiguration: SASRecConfiguration
+    public var sasrecOptions = SASRecTrainingOptions()
+    /// A trained SASRec to evaluate instead of training one.
+    public var sasrecCheckpoint: SASRecCheckpoint?
+    /// Receives SASRec training progress.
+    public var trainingProgress: (@Sendable (TrainingProgress) -> Void)?
 
     public init(context: EvaluationContext, observer: (any ProgressObserver)? = nil) {
         self.context = context
         self.validation = ValidationScore(runner: RankingRunner(split: context.split, observer: observer))
         self.observer = observer
+        self.sasrecConfiguration = SASRecConfiguration(itemCount: context.split.itemCount)
     }
 
-    public func train(_ kind: BaselineKind) throws -> TrainedModel {
+    public func train(_ kind: ModelKind) throws -> TrainedModel {
         let start = Date()
         let (best, trials) = switch kind {
         case .pop: try tune([{ MostPopular(statistics: context.popularity) }])
         case .itemknn: try tune(itemKNNCandidates())
         case .ease: try climb(easeLambdas) { try EASE(cooccurrence: context.cooccurrence, statistics: context.popularity, lambda: $0) }
+        case .sasrec: try sasrec()
         }
         return TrainedModel(
             recommender: best.model, validationNDCG: best.score, trials: trials,
@@ -68,6 +77,28 @@ public struct BaselineTrainer: Sendable {
     }
 
     private typealias Scored = (model: any Recommender, score: Double)
+
+    /// Loads the checkpoint when one is given (its items must be the dataset's), else trains
+    /// with early stopping on validation NDCG@10.
+    private func sasrec() throws -> (Scored, [TrainedModel.Trial]) {
+        if let checkpoint = sasrecCheckpoint {
+            guard checkpoint.itemIDs == context.split.dataset.items.ids else {
+                throw SASRecError.invalidCheckpoint("its item vocabulary differs from this dataset's")
+            }
+            let score = validation.ndcg(of: checkpoint.model)
+            return ((checkpoint.model, score), [.init(hyperparameters: checkpoint.model.hyperparameters, validationNDCG: score)])
+        }
+        var configuration = sasrecConfiguration
+        configuration.itemCount = context.split.itemCount
+        let trainer = try SASRecTrainer(configuration: configuration, options: sasrecOptions)
+        let result = try trainer.train(
+            sequences: context.split.trainingSequences, itemWeights: context.popularity.interactionCounts.map(Double.init),
+            validate: { validation.ndcg(of: $0) }, progress: trainingProgress ?? { _ in })
+        let trials = result.epochs.compactMap { record in
+            record.validationNDCG.map { TrainedModel.Trial(hyperparameters: ["epoch": Double(record.epoch)], validationNDCG: $0) }
+        }
+        return ((result.model, result.bestValidation ?? 0), trials)
+    }
 
     /// Builds and scores candidates one at a time, keeping only the best (the first on ties).
     private func tune(_ candidates: [() throws -> any Recommender]) throws -> (Scored, [TrainedModel.Trial]) {

@@ -3,7 +3,7 @@ import NovarecCore
 import Testing
 @testable import NovarecEval
 
-struct BaselineTrainerTests {
+struct ModelTrainerTests {
     static let context: EvaluationContext = {
         var configuration = SyntheticShopGenerator.Configuration()
         configuration.users = 1_500
@@ -12,7 +12,7 @@ struct BaselineTrainerTests {
     }()
 
     @Test func personalisedBaselinesBeatPopularityOnValidation() throws {
-        var trainer = BaselineTrainer(context: Self.context)
+        var trainer = ModelTrainer(context: Self.context)
         trainer.itemKNNShrinks = [0, 10]
         trainer.itemKNNWindows = [(1, 1), (3, 0.7)]
         trainer.easeLambdas = [10, 50, 200]

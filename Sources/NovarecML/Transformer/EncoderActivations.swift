@@ -1,0 +1,50 @@
+/// Activations of one encoder forward pass, kept for its backward pass. Sized for one batch and
+/// used by one thread at a time. Dropout masks hold 0 or the keep-scale (all 1 without dropout).
+final class EncoderActivations {
+    let batch: RaggedBatch
+    var embedded: [Float]
+    var embeddingMask: [Float]
+    let blocks: [BlockActivations]
+    var finalNormalized: [Float]
+    var finalDeviation: [Float]
+    /// Final per-token states, `rows × d`.
+    var output: [Float]
+
+    init(configuration c: SASRecConfiguration, batch: RaggedBatch, attention: CausalSelfAttention) {
+        let n = batch.tokenCount, d = c.dimension
+        self.batch = batch
+        embedded = [Float](repeating: 0, count: n * d)
+        embeddingMask = [Float](repeating: 1, count: n * d)
+        let offsets = attention.probabilityOffsets(batch)
+        blocks = (0..<c.layers).map { _ in BlockActivations(configuration: c, batch: batch, probabilityOffsets: offsets) }
+        finalNormalized = embedded
+        finalDeviation = [Float](repeating: 0, count: n)
+        output = embedded
+    }
+}
+
+/// Activations of one Transformer block (see `SequenceEncoder.blockForward` for their order).
+final class BlockActivations {
+    let batch: RaggedBatch
+    let probabilityOffsets: [Int]
+    var normalized1, normed1, normalized2, normed2, attended, mask1, mask2: [Float]
+    var deviation1, deviation2: [Float]
+    var qkv: [Float]
+    var probabilities: [Float]
+    var preActivation, activated: [Float]
+
+    init(configuration c: SASRecConfiguration, batch: RaggedBatch, probabilityOffsets: [Int]) {
+        let n = batch.tokenCount, d = c.dimension
+        self.batch = batch
+        self.probabilityOffsets = probabilityOffsets
+        let tokens = [Float](repeating: 0, count: n * d)
+        (normalized1, normed1, normalized2, normed2, attended) = (tokens, tokens, tokens, tokens, tokens)
+        let ones = [Float](repeating: 1, count: n * d)
+        (mask1, mask2) = (ones, ones)
+        (deviation1, deviation2) = ([Float](repeating: 0, count: n), [Float](repeating: 0, count: n))
+        qkv = [Float](repeating: 0, count: n * 3 * d)
+        probabilities = [Float](repeating: 0, count: probabilityOffsets.last ?? 0)
+        preActivation = [Float](repeating: 0, count: n * c.innerDimension)
+        activated = preActivation
+    }
+}

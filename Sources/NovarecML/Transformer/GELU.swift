@@ -1,0 +1,26 @@
+/// The Gaussian error linear unit, tanh approximation (as in BERT and SASRec's FFN), with tanh
+/// computed through `FastExp` so the loops vectorise.
+enum GELU {
+    private static let c: Float = 0.797_884_56
+
+    @inline(__always)
+    private static func tanh(_ u: Float) -> Float {
+        1 - 2 / (FastExp.exp(2 * u) + 1)
+    }
+
+    static func forward(_ x: UnsafePointer<Float>, count: Int, _ y: UnsafeMutablePointer<Float>) {
+        for i in 0..<count {
+            let v = x[i]
+            y[i] = 0.5 * v * (1 + tanh(c * (v + 0.044715 * v * v * v)))
+        }
+    }
+
+    /// `dx = dy · GELU'(x)`, in place over `dy`.
+    static func backward(_ x: UnsafePointer<Float>, count: Int, _ dy: UnsafeMutablePointer<Float>) {
+        for i in 0..<count {
+            let v = x[i]
+            let t = tanh(c * (v + 0.044715 * v * v * v))
+            dy[i] *= 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * c * (1 + 3 * 0.044715 * v * v)
+        }
+    }
+}

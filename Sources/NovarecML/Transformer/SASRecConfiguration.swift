@@ -1,0 +1,91 @@
+import NovarecCore
+
+/// The shape and regularisation of a SASRec-family model; stored in checkpoint metadata.
+public struct SASRecConfiguration: Sendable, Codable, Equatable {
+    public var itemCount: Int
+    public var dimension = 64
+    public var layers = 2
+    public var heads = 2
+    /// Width of the position-wise feed-forward layer.
+    public var innerDimension = 256
+    /// Longest history the model reads; older items are dropped.
+    public var maxLength = 50
+    public var dropout: Float = 0.2
+
+    public init(itemCount: Int) { self.itemCount = itemCount }
+
+    /// Checks the shape is usable; the message names the offending field.
+    public func validate() throws(SASRecError) {
+        guard itemCount > 0 else { throw .invalidConfiguration("itemCount must be positive") }
+        guard dimension > 0, heads > 0, dimension % heads == 0 else {
+            throw .invalidConfiguration("dimension (\(dimension)) must be a positive multiple of heads (\(heads))")
+        }
+        guard layers >= 0, innerDimension > 0, maxLength > 0 else {
+            throw .invalidConfiguration("layers must be ≥ 0, innerDimension and maxLength positive")
+        }
+        guard (0..<1).contains(dropout) else { throw .invalidConfiguration("dropout must be in [0, 1)") }
+    }
+}
+
+/// Errors of the sequential model: bad configuration, bad checkpoints.
+public enum SASRecError: Error, Equatable, CustomStringConvertible {
+    case invalidConfiguration(String)
+    case invalidCheckpoint(String)
+
+    public var description: String {
+        switch self {
+        case .invalidConfiguration(let message): "invalid model configuration: \(message)"
+        case .invalidCheckpoint(let message): "invalid checkpoint: \(message)"
+        }
+    }
+}
+
+/// Offsets of every SASRec tensor inside its `ParameterSet`, resolved once.
+struct SASRecLayout: Sendable {
+    struct Block: Sendable {
+        let norm1Gain, norm1Bias, qkvWeight, qkvBias, outWeight, outBias: Int
+        let norm2Gain, norm2Bias, ff1Weight, ff1Bias, ff2Weight, ff2Bias: Int
+    }
+
+    let itemEmbedding: Int
+    let positionEmbedding: Int
+    let blocks: [Block]
+    let finalGain: Int
+    let finalBias: Int
+
+    /// Builds the parameter set (zero-filled) and its layout for `configuration`.
+    static func make(_ c: SASRecConfiguration) -> (ParameterSet, SASRecLayout) {
+        var set = ParameterSet()
+        let d = c.dimension
+        let items = set.add("item_embedding.weight", shape: [c.itemCount, d])
+        let positions = set.add("position_embedding.weight", shape: [c.maxLength, d])
+        let blocks = (0..<c.layers).map { l in
+            Block(
+                norm1Gain: set.add("blocks.\(l).norm1.weight", shape: [d]), norm1Bias: set.add("blocks.\(l).norm1.bias", shape: [d]),
+                qkvWeight: set.add("blocks.\(l).attention.qkv.weight", shape: [d, 3 * d]),
+                qkvBias: set.add("blocks.\(l).attention.qkv.bias", shape: [3 * d]),
+                outWeight: set.add("blocks.\(l).attention.out.weight", shape: [d, d]),
+                outBias: set.add("blocks.\(l).attention.out.bias", shape: [d]),
+                norm2Gain: set.add("blocks.\(l).norm2.weight", shape: [d]), norm2Bias: set.add("blocks.\(l).norm2.bias", shape: [d]),
+                ff1Weight: set.add("blocks.\(l).ff1.weight", shape: [d, c.innerDimension]),
+                ff1Bias: set.add("blocks.\(l).ff1.bias", shape: [c.innerDimension]),
+                ff2Weight: set.add("blocks.\(l).ff2.weight", shape: [c.innerDimension, d]),
+                ff2Bias: set.add("blocks.\(l).ff2.bias", shape: [d]))
+        }
+        let finalGain = set.add("final_norm.weight", shape: [d])
+        let finalBias = set.add("final_norm.bias", shape: [d])
+        let layout = SASRecLayout(itemEmbedding: items, positionEmbedding: positions, blocks: blocks, finalGain: finalGain, finalBias: finalBias)
+        return (set, layout)
+    }
+
+    /// Normal(0, 0.02) for embeddings and weight matrices, 1 for norm gains, 0 for biases.
+    static func initialize(_ set: inout ParameterSet, seed: UInt64) {
+        var random = SeededGenerator(seed: seed)
+        for entry in set.entries {
+            let isNormGain = entry.name.contains("norm") && entry.name.hasSuffix(".weight")
+            for i in entry.offset..<(entry.offset + entry.count) {
+                if isNormGain { set.values[i] = 1 } else if entry.name.hasSuffix(".weight") { set.values[i] = 0.02 * random.normal() }
+            }
+        }
+    }
+}

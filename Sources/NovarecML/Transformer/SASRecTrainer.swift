@@ -1,0 +1,129 @@
+import Foundation
+import NovarecCore
+
+/// Trains a SASRec model: batches of packed sequences, cross-entropy over the catalogue,
+/// AdamW with linear warm-up and gradient clipping, validation after every epoch, early stopping
+/// with the best weights kept. Seeded: the same inputs give the same model.
+public struct SASRecTrainer: Sendable {
+    public let configuration: SASRecConfiguration
+    public let options: SASRecTrainingOptions
+
+    public init(configuration: SASRecConfiguration, options: SASRecTrainingOptions) throws(SASRecError) {
+        try configuration.validate()
+        try options.validate()
+        self.configuration = configuration
+        self.options = options
+    }
+
+    /// - Parameters:
+    ///   - sequences: training sequences (oldest first); each yields next-item targets.
+    ///   - itemWeights: per-item sampling weights for the sampled softmax (e.g. training counts).
+    ///   - initial: weights to continue from (warm start); a fresh model when nil.
+    ///   - validate: returns validation NDCG@10 of a candidate model (nil: no early stopping).
+    public func train(
+        sequences: [ArraySlice<Int32>], itemWeights: [Double]? = nil, initial: SASRec? = nil,
+        validate: ((SASRec) -> Double)? = nil, progress: (TrainingProgress) -> Void = { _ in }
+    ) throws(SASRecError) -> TrainingResult {
+        let template: SASRec
+        if let initial { template = initial } else { template = try SASRec(configuration: configuration, seed: options.seed) }
+        let instances = TrainingInstances(sequences: sequences, objective: options.objective, maxLength: configuration.maxLength)
+        let loss = makeLoss(itemWeights: itemWeights)
+        // The trainer parallelises over rows itself; a multi-threaded BLAS underneath would only
+        // spin against it.
+        let blasThreads = OpenBLASRuntime.threadCount
+        OpenBLASRuntime.threadCount = 1
+        defer { OpenBLASRuntime.threadCount = blasThreads }
+        var values = template.parameters.values
+        var optimizer = AdamW(parameters: template.parameters, weightDecay: options.weightDecay)
+        var random = SeededGenerator(seed: options.seed ^ 0x5A5A)
+        let start = Date()
+        var records: [EpochRecord] = []
+        var best: (model: SASRec, epoch: Int, score: Double)?
+        let stepsPerEpoch = (instances.count + options.batchSize - 1) / options.batchSize
+        var processed = 0
+        for epoch in 1...max(options.epochs, 1) where options.epochs > 0 {
+            let epochStart = Date()
+            var lossSum = 0.0
+            for (step, batch) in instances.batches(size: options.batchSize, random: &random).enumerated() {
+                let rate = learningRate(step: optimizer.step)
+                lossSum += trainStep(batch, model: template, loss: loss, values: &values, optimizer: &optimizer, learningRate: rate, seed: random.next())
+                processed += batch.count
+                let elapsed = Date().timeIntervalSince(start)
+                progress(TrainingProgress(
+                    epoch: epoch, epochs: options.epochs, step: step + 1, stepsPerEpoch: stepsPerEpoch, loss: lossSum / Double(step + 1),
+                    instancesPerSecond: Double(processed) / elapsed, elapsed: elapsed, lastValidation: records.last?.validationNDCG, bestValidation: best?.score, epochFinished: false))
+            }
+            let model = try SASRec(configuration: configuration, parameters: template.parameters.replacingValues(values))
+            let score = validate?(model)
+            records.append(EpochRecord(epoch: epoch, loss: lossSum / Double(max(stepsPerEpoch, 1)), validationNDCG: score, seconds: Date().timeIntervalSince(epochStart)))
+            if let score, score > (best?.score ?? -1) { best = (model, epoch, score) }
+            progress(TrainingProgress(
+                epoch: epoch, epochs: options.epochs, step: stepsPerEpoch, stepsPerEpoch: stepsPerEpoch, loss: records.last!.loss,
+                instancesPerSecond: Double(processed) / Date().timeIntervalSince(start), elapsed: Date().timeIntervalSince(start),
+                lastValidation: score, bestValidation: best?.score, epochFinished: true))
+            if let best, epoch - best.epoch >= options.patience { break }
+            if let limit = options.maxSeconds, Date().timeIntervalSince(start) >= limit { break }
+        }
+        let last = try SASRec(configuration: configuration, parameters: template.parameters.replacingValues(values))
+        return TrainingResult(
+            model: best?.model ?? last, bestEpoch: best?.epoch ?? records.count, bestValidation: best?.score,
+            epochs: records, instancesPerEpoch: instances.count)
+    }
+
+    /// Linear warm-up to the configured rate, then constant.
+    func learningRate(step: Int) -> Float {
+        guard options.warmupSteps > 0 else { return options.learningRate }
+        return options.learningRate * min(1, Float(step + 1) / Float(options.warmupSteps))
+    }
+
+    private func makeLoss(itemWeights: [Double]?) -> any NextItemLoss {
+        switch options.loss ?? .automatic(itemCount: configuration.itemCount) {
+        case .full:
+            return FullSoftmaxLoss(itemCount: configuration.itemCount, width: configuration.dimension)
+        case .sampled(let negatives):
+            let weights = itemWeights ?? [Double](repeating: 1, count: configuration.itemCount)
+            return SampledSoftmaxLoss(itemCount: configuration.itemCount, width: configuration.dimension, negatives: negatives, itemWeights: weights)
+        }
+    }
+
+    /// One optimisation step on `values` (laid out as `model`'s parameters); returns the batch's
+    /// mean loss.
+    private func trainStep(
+        _ instances: [TrainingInstances.Instance], model: SASRec, loss: any NextItemLoss, values: inout [Float],
+        optimizer: inout AdamW, learningRate: Float, seed: UInt64
+    ) -> Double {
+        let batch = RaggedBatch(sequences: instances.map(\.input), maxLength: configuration.maxLength)
+        let (rows, targets) = TrainingInstances.lossRows(instances, batch: batch)
+        let encoder = model.encoder, d = configuration.dimension
+        var gradients = model.parameters.zeros()
+        let value: Double = values.withUnsafeBufferPointer { p in
+            let activations = encoder.forward(batch, parameters: p.baseAddress!, dropout: (configuration.dropout, seed))
+            var selected = [Float](repeating: 0, count: rows.count * d)
+            for (index, row) in rows.enumerated() { selected[(index * d)..<((index + 1) * d)] = activations.output[(row * d)..<((row + 1) * d)] }
+            var dSelected = [Float](repeating: 0, count: rows.count * d)
+            let result = gradients.withUnsafeMutableBufferPointer { g in
+                loss.evaluate(states: selected, targets: targets, embeddings: p.baseAddress! + model.layout.itemEmbedding,
+                              dStates: &dSelected, dEmbeddings: g.baseAddress! + model.layout.itemEmbedding, random: seed)
+            }
+            var dOutput = [Float](repeating: 0, count: batch.tokenCount * d)
+            for (index, row) in rows.enumerated() { dOutput[(row * d)..<((row + 1) * d)] = dSelected[(index * d)..<((index + 1) * d)] }
+            gradients.withUnsafeMutableBufferPointer { g in
+                encoder.backward(activations, dOutput: dOutput, parameters: p.baseAddress!, gradients: g.baseAddress!)
+            }
+            return result
+        }
+        _ = AdamW.clip(&gradients, maxNorm: options.clipNorm)
+        optimizer.update(&values, gradients: gradients, learningRate: learningRate)
+        return value
+    }
+}
+
+extension ParameterSet {
+    /// The same layout with other values (same count).
+    func replacingValues(_ values: [Float]) -> ParameterSet {
+        precondition(values.count == self.values.count)
+        var copy = self
+        copy.values = values
+        return copy
+    }
+}

@@ -1,0 +1,25 @@
+import ArgumentParser
+import NovarecCore
+
+/// The `--dataset`/`--format` pair shared by every command that reads a dataset.
+struct DatasetOptions: ParsableArguments {
+    @Option(help: "Dataset file or directory.")
+    var dataset: String
+
+    @Option(help: "Dataset format: \(DatasetFormat.allCases.map(\.rawValue).joined(separator: ", ")) (default: detected from the path).")
+    var format: DatasetFormat?
+
+    /// Loads the dataset; a malformed file becomes a one-line `CommandFailure`.
+    func load() throws -> Dataset {
+        let data: Dataset
+        do {
+            data = try DatasetLoader.load(path: dataset, format: format)
+        } catch {
+            throw CommandFailure(description: error.description)
+        }
+        log("dataset \(data.name): \(data.users.count) users, \(data.items.count) items, \(data.interactionCount) interactions")
+        return data
+    }
+}
+
+extension DatasetFormat: ExpressibleByArgument {}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import NovarecCore
+import NovarecEval
+import NovarecML
+
+/// `novarec train`: trains the sequential Transformer on a dataset's training part, stops early
+/// on validation NDCG@10, and writes the best model as a safetensors checkpoint.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train the SASRec Transformer and write a safetensors checkpoint.",
+        discussion: "Trains on all but the last two items of each user; the second-to-last item picks the best epoch."
+    )
+
+    @OptionGroup var data: DatasetOptions
+    @Option(help: "Checkpoint file to write.") var out: String
+    @OptionGroup var transformer: TransformerOptions
+
+    func run() throws {
+        log("OpenBLAS kernel: \(OpenBLASRuntime.coreName), \(OpenBLASRuntime.threadCount) thread(s)")
+        let dataset = try data.load()
+        let context = EvaluationContext(dataset: dataset)
+        var trainer = ModelTrainer(context: context)
+        trainer.sasrecConfiguration = try transformer.configuration(itemCount: context.split.itemCount)
+        trainer.sasrecOptions = try transformer.options
+        let display = TrainingDisplay()
+        trainer.trainingProgress = { display.show($0) }
+        let trained = try trainer.train(.sasrec)
+        guard let model = trained.recommender as? SASRec else { throw CommandFailure(description: "training produced no model") }
+        let best = trained.trials.max { $0.validationNDCG < $1.validationNDCG }
+        let metadata = [
+            "novarec.dataset": dataset.name,
+            "novarec.validation_ndcg10": String(trained.validationNDCG),
+            "novarec.best_epoch": best.map { String(Int($0.hyperparameters["epoch"] ?? 0)) } ?? "0",
+            "novarec.training_seconds": String(format: "%.1f", trained.trainingSeconds),
+        ]
+        try SASRecCheckpoint(model: model, itemIDs: dataset.items.ids, metadata: metadata).write(to: URL(fileURLWithPath: out))
+        print(String(format: "best valid NDCG@10 %.4f at epoch %@ after %.0fs; wrote %@",
+                     trained.validationNDCG, metadata["novarec.best_epoch"]!, trained.trainingSeconds, out))
+    }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import NovarecML
+
+extension SASRecTrainingOptions.Objective: ExpressibleByArgument {}
+
+/// Model shape and training flags of the sequential Transformer, shared by `train` and `eval`.
+struct TransformerOptions: ParsableArguments {
+    enum LossChoice: String, ExpressibleByArgument, CaseIterable {
+        case auto, full, sampled
+    }
+
+    @Option(help: "Embedding and hidden width.") var dim = 64
+    @Option(help: "Transformer blocks.") var layers = 2
+    @Option(help: "Attention heads (must divide --dim).") var heads = 2
+    @Option(name: .customLong("max-len"), help: "Longest history read, in items.") var maxLength = 50
+    @Option(help: "Feed-forward width (default: 4 × dim).") var inner: Int?
+    @Option(help: "Dropout rate in [0, 1).") var dropout: Float = 0.2
+    @Option(help: "Peak learning rate (AdamW).") var lr: Float = 2e-3
+    @Option(help: "Linear warm-up steps.") var warmup = 200
+    @Option(name: .customLong("weight-decay"), help: "AdamW decoupled weight decay.") var weightDecay: Float = 0
+    @Option(help: "Sequences (or prefixes) per step.") var batch = 64
+    @Option(help: "Maximum epochs.") var epochs = 200
+    @Option(help: "Stop after this many epochs without a better validation NDCG@10.") var patience = 8
+    @Option(name: .customLong("max-minutes"), help: "Stop after this much training time (best epoch kept).") var maxMinutes: Double?
+    @Option(help: "Loss: auto (full up to 100k items), full, or sampled.") var loss = LossChoice.auto
+    @Option(help: "Shared negatives of the sampled softmax.") var negatives = 2_048
+    @Option(help: "Training objective: all (every position) or last (one target per prefix).") var objective = SASRecTrainingOptions.Objective.allPositions
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+
+    func configuration(itemCount: Int) throws -> SASRecConfiguration {
+        var configuration = SASRecConfiguration(itemCount: itemCount)
+        configuration.dimension = dim
+        configuration.layers = layers
+        configuration.heads = heads
+        configuration.maxLength = maxLength
+        configuration.innerDimension = inner ?? 4 * dim
+        configuration.dropout = dropout
+        do { try configuration.validate() } catch { throw ValidationError(error.description) }
+        return configuration
+    }
+
+    var options: SASRecTrainingOptions {
+        get throws {
+            var options = SASRecTrainingOptions()
+            options.objective = objective
+            options.epochs = epochs
+            options.batchSize = batch
+            options.learningRate = lr
+            options.warmupSteps = warmup
+            options.weightDecay = weightDecay
+            options.patience = patience
+            options.maxSeconds = maxMinutes.map { $0 * 60 }
+            options.seed = seed
+            options.loss = switch loss {
+            case .auto: nil
+            case .full: .full
+            case .sampled: .sampled(negatives: negatives)
+            }
+            do { try options.validate() } catch { throw ValidationError(error.description) }
+            return options
+        }
+    }
+}

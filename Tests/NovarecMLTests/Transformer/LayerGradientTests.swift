@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+@testable import NovarecML
+
+/// Every layer's backward pass against finite differences of its forward pass.
+struct LayerGradientTests {
+    let rows = 3, width = 5
+
+    @Test func layerNorm() {
+        let x = GradientCheck.values(rows * width, seed: 1, scale: 2)
+        let gamma = GradientCheck.values(width, seed: 2).map { $0 + 1.5 }, beta = GradientCheck.values(width, seed: 3)
+        let w = GradientCheck.values(rows * width, seed: 4)
+        func forward(_ x: [Float], _ gamma: [Float], _ beta: [Float]) -> (y: [Float], xhat: [Float], inverse: [Float]) {
+            var y = [Float](repeating: 0, count: rows * width), xhat = y, inverse = [Float](repeating: 0, count: rows)
+            LayerNorm.forward(x, rows: rows, width: width, gamma: gamma, beta: beta, normalized: &xhat, inverseDeviation: &inverse, &y)
+            return (y, xhat, inverse)
+        }
+        let cache = forward(x, gamma, beta)
+        var dx = [Float](repeating: 0, count: rows * width), dGamma = [Float](repeating: 0, count: width), dBeta = dGamma
+        LayerNorm.backward(w, rows: rows, width: width, gamma: gamma, normalized: cache.xhat, inverseDeviation: cache.inverse,
+                           dGamma: &dGamma, dBeta: &dBeta, dx: &dx, accumulate: false)
+        GradientCheck.expectAgreement("LayerNorm dx", point: x, analytic: dx) { weightedSum(forward($0, gamma, beta).y, w) }
+        GradientCheck.expectAgreement("LayerNorm dγ", point: gamma, analytic: dGamma) { weightedSum(forward(x, $0, beta).y, w) }
+        GradientCheck.expectAgreement("LayerNorm dβ", point: beta, analytic: dBeta) { weightedSum(forward(x, gamma, $0).y, w) }
+    }
+
+    @Test func linear() {
+        let input = 4, output = 3
+        let x = GradientCheck.values(rows * input, seed: 5), weight = GradientCheck.values(input * output, seed: 6)
+        let bias = GradientCheck.values(output, seed: 7), w = GradientCheck.values(rows * output, seed: 8)
+        func forward(_ x: [Float], _ weight: [Float], _ bias: [Float]) -> [Float] {
+            var y = [Float](repeating: 0, count: rows * output)
+            Linear.forward(x, rows: rows, input: input, output: output, weight: weight, bias: bias, &y)
+            return y
+        }
+        var dx = [Float](repeating: 0, count: rows * input), dWeight = [Float](repeating: 0, count: input * output)
+        var dBias = [Float](repeating: 0, count: output)
+        Linear.backward(w, x, rows: rows, input: input, output: output, weight: weight, dWeight: &dWeight, dBias: &dBias, dx: &dx)
+        GradientCheck.expectAgreement("Linear dx", point: x, analytic: dx) { weightedSum(forward($0, weight, bias), w) }
+        GradientCheck.expectAgreement("Linear dW", point: weight, analytic: dWeight) { weightedSum(forward(x, $0, bias), w) }
+        GradientCheck.expectAgreement("Linear db", point: bias, analytic: dBias) { weightedSum(forward(x, weight, $0), w) }
+    }
+
+    @Test func gelu() {
+        let x = GradientCheck.values(20, seed: 9, scale: 3), w = GradientCheck.values(20, seed: 10)
+        func forward(_ x: [Float]) -> [Float] {
+            var y = [Float](repeating: 0, count: x.count)
+            GELU.forward(x, count: x.count, &y)
+            return y
+        }
+        var dx = w
+        GELU.backward(x, count: x.count, &dx)
+        GradientCheck.expectAgreement("GELU", point: x, analytic: dx) { weightedSum(forward($0), w) }
+        let y = forward([0, 1, -1])
+        #expect(abs(y[0]) < 1e-7 && abs(y[1] - 0.841_192) < 1e-4 && abs(y[2] + 0.158_808) < 1e-4, "matches the tanh GELU")
+    }
+
+    @Test func causalSelfAttention() {
+        let attention = CausalSelfAttention(width: 4, heads: 2)
+        let batch = RaggedBatch(sequences: [[1, 2, 3], [4, 5]], maxLength: 10)
+        let n = batch.tokenCount
+        let qkv = GradientCheck.values(n * 12, seed: 11), w = GradientCheck.values(n * 4, seed: 12)
+        let offsets = attention.probabilityOffsets(batch)
+        func forward(_ qkv: [Float]) -> (output: [Float], probabilities: [Float]) {
+            var probabilities = [Float](repeating: 0, count: offsets.last!), output = [Float](repeating: 0, count: n * 4)
+            attention.forward(batch, qkv: qkv, probabilityOffsets: offsets, probabilities: &probabilities, output: &output)
+            return (output, probabilities)
+        }
+        let cache = forward(qkv)
+        var dqkv = [Float](repeating: 0, count: n * 12)
+        attention.backward(batch, qkv: qkv, probabilityOffsets: offsets, probabilities: cache.probabilities, dOutput: w, dqkv: &dqkv)
+        GradientCheck.expectAgreement("attention dqkv", point: qkv, analytic: dqkv) { weightedSum(forward($0).output, w) }
+        #expect(cache.probabilities[1] == 0 && cache.probabilities[0] == 1, "the first token attends only to itself")
+    }
+
+    @Test func causalAttentionNeverLooksAhead() {
+        let attention = CausalSelfAttention(width: 4, heads: 1)
+        let batch = RaggedBatch(sequences: [[1, 2, 3]], maxLength: 10)
+        let offsets = attention.probabilityOffsets(batch)
+        var qkv = GradientCheck.values(3 * 12, seed: 13)
+        func firstTwoOutputs(_ qkv: [Float]) -> [Float] {
+            var probabilities = [Float](repeating: 0, count: offsets.last!), output = [Float](repeating: 0, count: 12)
+            attention.forward(batch, qkv: qkv, probabilityOffsets: offsets, probabilities: &probabilities, output: &output)
+            return Array(output[0..<8])
+        }
+        let before = firstTwoOutputs(qkv)
+        for j in 24..<36 { qkv[j] += 5 }
+        #expect(firstTwoOutputs(qkv) == before, "changing the last token leaves earlier outputs untouched")
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+@testable import NovarecML
+
+/// The catalogue softmax losses against finite differences, and against each other.
+struct LossGradientTests {
+    let items = 9, width = 4, rows = 5
+    var targets: [Int32] { [0, 3, 8, 3, 5] }
+
+    private func check(_ loss: any NextItemLoss, label: String) {
+        let states = GradientCheck.values(rows * width, seed: 21), embeddings = GradientCheck.values(items * width, seed: 22)
+        func value(_ states: [Float], _ embeddings: [Float]) -> Double {
+            var dStates = [Float](repeating: 0, count: rows * width), dEmbeddings = [Float](repeating: 0, count: items * width)
+            return loss.evaluate(states: states, targets: targets, embeddings: embeddings, dStates: &dStates, dEmbeddings: &dEmbeddings, random: 7)
+        }
+        var dStates = [Float](repeating: 0, count: rows * width), dEmbeddings = [Float](repeating: 0, count: items * width)
+        _ = loss.evaluate(states: states, targets: targets, embeddings: embeddings, dStates: &dStates, dEmbeddings: &dEmbeddings, random: 7)
+        GradientCheck.expectAgreement("\(label) dStates", point: states, analytic: dStates) { value($0, embeddings) }
+        GradientCheck.expectAgreement("\(label) dEmbeddings", point: embeddings, analytic: dEmbeddings) { value(states, $0) }
+    }
+
+    @Test func fullSoftmaxGradients() {
+        check(FullSoftmaxLoss(itemCount: items, width: width, chunkRows: 2, workers: 2), label: "full")
+    }
+
+    @Test func sampledSoftmaxGradients() {
+        check(SampledSoftmaxLoss(itemCount: items, width: width, negatives: 6, itemWeights: (1...9).map(Double.init)), label: "sampled")
+    }
+
+    @Test func fullSoftmaxValueByHand() {
+        // One row, zero state: uniform softmax over 9 items, loss log 9.
+        let loss = FullSoftmaxLoss(itemCount: items, width: width)
+        var dStates = [Float](repeating: 0, count: width), dEmbeddings = [Float](repeating: 0, count: items * width)
+        let value = loss.evaluate(states: [0, 0, 0, 0], targets: [2], embeddings: GradientCheck.values(items * width, seed: 3),
+                                  dStates: &dStates, dEmbeddings: &dEmbeddings, random: 0)
+        #expect(abs(value - log(9.0)) < 1e-5)
+    }
+
+    @Test func fastExpIsAccurate() {
+        for x in stride(from: Float(-80), through: 80, by: 0.37) {
+            let reference = Float(exp(Double(x)))
+            #expect(abs(FastExp.exp(x) - reference) <= 3e-7 * reference, "exp(\(x))")
+        }
+        #expect(FastExp.exp(-200) == 0)
+    }
+}
