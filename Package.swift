@@ -22,7 +22,7 @@ let package = Package(
         .executableTarget(
             name: "novarec",
             dependencies: [
-                "NovarecCore", "NovarecML", "NovarecEval", "NovarecHTTP",
+                "NovarecCore", "NovarecML", "NovarecEval", "NovarecHTTP", "CBLAS",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

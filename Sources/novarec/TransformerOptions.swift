@@ -27,6 +27,12 @@ struct TransformerOptions: ParsableArguments {
     @Option(help: "Training objective: all (every position) or last (one target per prefix).") var objective = SASRecTrainingOptions.Objective.allPositions
     @Option(help: "Random seed.") var seed: UInt64 = 1
 
+    /// Checks the shape and training flags before any work starts (usage error on a bad value).
+    func validate() throws {
+        _ = try configuration(itemCount: 1)
+        _ = try options
+    }
+
     func configuration(itemCount: Int) throws -> SASRecConfiguration {
         var configuration = SASRecConfiguration(itemCount: itemCount)
         configuration.dimension = dim

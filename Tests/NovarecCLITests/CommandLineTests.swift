@@ -33,7 +33,7 @@ struct CommandLineTests {
     }
 
     @Test func everySubcommandHasHelp() throws {
-        for command in [["--help"], ["eval", "--help"], ["generate", "--help"]] {
+        for command in [["--help"], ["eval", "--help"], ["train", "--help"], ["bench", "train", "--help"], ["generate", "--help"]] {
             let outcome = try Self.run(command)
             #expect(outcome.status == 0)
             #expect(outcome.stdout.contains("USAGE:"))
@@ -78,5 +78,36 @@ struct CommandLineTests {
         #expect((json?["models"] as? [Any])?.count == 2)
         let dump = try String(contentsOf: directory.appendingPathComponent("results/itemknn.top20.tsv"), encoding: .utf8)
         #expect(dump.split(separator: "\n").count == 300)
+    }
+
+    @Test func trainWritesACheckpointThatEvalServes() throws {
+        let directory = try Self.temporaryDirectory()
+        let generated = try Self.run(["generate", "--out", directory.path + "/data", "--users", "200", "--items", "80"])
+        #expect(generated.status == 0, "\(generated.stderr)")
+        let checkpoint = directory.path + "/model.safetensors"
+        let trained = try Self.run([
+            "train", "--dataset", directory.path + "/data/events.tsv", "--out", checkpoint,
+            "--dim", "16", "--inner", "32", "--epochs", "2", "--batch", "32",
+        ])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        #expect(trained.stdout.contains("best valid NDCG@10"))
+        let evaluated = try Self.run([
+            "eval", "--dataset", directory.path + "/data/events.tsv", "--models", "sasrec,pop",
+            "--checkpoint", checkpoint, "--out", directory.path + "/results",
+        ])
+        #expect(evaluated.status == 0, "\(evaluated.stderr)")
+        #expect(evaluated.stdout.contains("sasrec"))
+        #expect(FileManager.default.fileExists(atPath: directory.path + "/results/sasrec.top20.tsv"))
+
+        try Data("garbage".utf8).write(to: URL(fileURLWithPath: checkpoint))
+        let refused = try Self.run(["eval", "--dataset", directory.path + "/data/events.tsv", "--models", "sasrec", "--checkpoint", checkpoint])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("invalid checkpoint"))
+    }
+
+    @Test func invalidModelShapeIsAUsageError() throws {
+        let outcome = try Self.run(["train", "--dataset", "x", "--out", "y", "--dim", "10", "--heads", "3"])
+        #expect(outcome.status == 64)
+        #expect(outcome.stderr.contains("multiple of heads"))
     }
 }
