@@ -41,6 +41,8 @@ public struct ModelTrainer: Sendable {
     public var sasrecOptions = SASRecTrainingOptions()
     /// A trained SASRec to evaluate instead of training one.
     public var sasrecCheckpoint: SASRecCheckpoint?
+    /// Weights to start SASRec training from (warm start) instead of a fresh initialisation.
+    public var sasrecInitial: SASRec?
     /// Receives SASRec training progress.
     public var trainingProgress: (@Sendable (TrainingProgress) -> Void)?
 
@@ -90,14 +92,22 @@ public struct ModelTrainer: Sendable {
         }
         var configuration = sasrecConfiguration
         configuration.itemCount = context.split.itemCount
+        let weights = context.popularity.interactionCounts.map(Double.init)
+        let progress = trainingProgress ?? { _ in }
         let trainer = try SASRecTrainer(configuration: configuration, options: sasrecOptions)
         let result = try trainer.train(
-            sequences: context.split.trainingSequences, itemWeights: context.popularity.interactionCounts.map(Double.init),
-            validate: { validation.ndcg(of: $0) }, progress: trainingProgress ?? { _ in })
+            sequences: context.split.trainingSequences, itemWeights: weights, initial: sasrecInitial,
+            validate: { validation.ndcg(of: $0) }, progress: progress)
         let trials = result.epochs.compactMap { record in
             record.validationNDCG.map { TrainedModel.Trial(hyperparameters: ["epoch": Double(record.epoch)], validationNDCG: $0) }
         }
-        return ((result.model, result.bestValidation ?? 0), trials)
+        guard sasrecOptions.refitEpochs > 0 else { return ((result.model, result.bestValidation ?? 0), trials) }
+        var refit = sasrecOptions
+        refit.epochs = refit.refitEpochs
+        let extended = (0..<context.split.userCount).map { context.split.history($0, stage: .test) }
+        let final = try SASRecTrainer(configuration: configuration, options: refit).train(
+            sequences: extended, itemWeights: weights, initial: result.model, progress: progress)
+        return ((final.model, result.bestValidation ?? 0), trials)
     }
 
     /// Builds and scores candidates one at a time, keeping only the best (the first on ties).

@@ -15,6 +15,7 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var data: DatasetOptions
     @Option(help: "Checkpoint file to write.") var out: String
+    @Option(help: "Checkpoint to continue training from (warm start; same items and shape).") var initial: String?
     @OptionGroup var transformer: TransformerOptions
 
     func run() throws {
@@ -24,6 +25,13 @@ struct TrainCommand: ParsableCommand {
         var trainer = ModelTrainer(context: context)
         trainer.sasrecConfiguration = try transformer.configuration(itemCount: context.split.itemCount)
         trainer.sasrecOptions = try transformer.options
+        if let initial {
+            let checkpoint = try SASRecCheckpoint.read(from: URL(fileURLWithPath: initial))
+            guard checkpoint.itemIDs == dataset.items.ids, checkpoint.model.configuration == trainer.sasrecConfiguration else {
+                throw CommandFailure(description: "\(initial): its items or model shape differ from this dataset and these flags")
+            }
+            trainer.sasrecInitial = checkpoint.model
+        }
         let display = TrainingDisplay()
         trainer.trainingProgress = { display.show($0) }
         let trained = try trainer.train(.sasrec)

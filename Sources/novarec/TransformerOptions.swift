@@ -22,6 +22,7 @@ struct TransformerOptions: ParsableArguments {
     @Option(help: "Maximum epochs.") var epochs = 200
     @Option(help: "Stop after this many epochs without a better validation NDCG@10.") var patience = 8
     @Option(name: .customLong("max-minutes"), help: "Stop after this much training time (best epoch kept).") var maxMinutes: Double?
+    @Option(name: .customLong("refit-epochs"), help: "After early stopping, epochs on the sequences extended by their validation item.") var refitEpochs = 0
     @Option(help: "Loss: auto (full up to 100k items), full, or sampled.") var loss = LossChoice.auto
     @Option(help: "Shared negatives of the sampled softmax.") var negatives = 2_048
     @Option(help: "Training objective: all (every position) or last (one target per prefix).") var objective = SASRecTrainingOptions.Objective.allPositions
@@ -57,6 +58,7 @@ struct TransformerOptions: ParsableArguments {
             options.patience = patience
             options.maxSeconds = maxMinutes.map { $0 * 60 }
             options.seed = seed
+            options.refitEpochs = refitEpochs
             options.loss = switch loss {
             case .auto: nil
             case .full: .full

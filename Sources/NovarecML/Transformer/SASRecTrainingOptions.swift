@@ -36,12 +36,15 @@ public struct SASRecTrainingOptions: Sendable, Codable, Equatable {
     public var patience = 8
     /// Stop after this much wall time (the best epoch so far is kept).
     public var maxSeconds: Double?
+    /// After early stopping, epochs of further training on the sequences extended by their
+    /// validation item (train + validation refit; validation figures then no longer apply).
+    public var refitEpochs = 0
     public var seed: UInt64 = 1
 
     public init() {}
 
     public func validate() throws(SASRecError) {
-        guard epochs >= 0, batchSize > 0, learningRate > 0, warmupSteps >= 0, weightDecay >= 0, clipNorm > 0, patience > 0 else {
+        guard epochs >= 0, refitEpochs >= 0, batchSize > 0, learningRate > 0, warmupSteps >= 0, weightDecay >= 0, clipNorm > 0, patience > 0 else {
             throw .invalidConfiguration("epochs ≥ 0, batch > 0, lr > 0, warm-up ≥ 0, weight decay ≥ 0, clip > 0 and patience > 0 are required")
         }
         if case .sampled(let negatives) = loss, negatives < 1 {
