@@ -42,6 +42,7 @@ struct TrainCommand: ParsableCommand {
             "novarec.validation_ndcg10": String(trained.validationNDCG),
             "novarec.best_epoch": best.map { String(Int($0.hyperparameters["epoch"] ?? 0)) } ?? "0",
             "novarec.training_seconds": String(format: "%.1f", trained.trainingSeconds),
+            "novarec.refit_epochs": String(trainer.sasrecOptions.refitEpochs),
         ]
         try SASRecCheckpoint(model: model, itemIDs: dataset.items.ids, metadata: metadata).write(to: URL(fileURLWithPath: out))
         print(String(format: "best valid NDCG@10 %.4f at epoch %@ after %.0fs; wrote %@",

@@ -1,4 +1,5 @@
 import Foundation
+import NovarecCore
 import Testing
 @testable import NovarecML
 
@@ -86,5 +87,17 @@ struct LayerGradientTests {
         let before = firstTwoOutputs(qkv)
         for j in 24..<36 { qkv[j] += 5 }
         #expect(firstTwoOutputs(qkv) == before, "changing the last token leaves earlier outputs untouched")
+    }
+
+    @Test func dropoutKeepsTheExpectationAndRoutesGradientsThroughItsMask() {
+        var x = [Float](repeating: 1, count: 20_000), mask = x
+        var random = SeededGenerator(seed: 4)
+        Dropout.apply(&x, count: x.count, rate: 0.25, mask: &mask, random: &random)
+        let dropped = Double(x.filter { $0 == 0 }.count) / Double(x.count)
+        #expect(abs(dropped - 0.25) < 0.02)
+        #expect(abs(x.reduce(0, +) / Float(x.count) - 1) < 0.03, "inverted dropout keeps the mean")
+        var gradient = [Float](repeating: 2, count: x.count)
+        Dropout.backward(&gradient, count: gradient.count, mask: mask)
+        #expect(zip(gradient, x).allSatisfy { $0 == 2 * $1 })
     }
 }
