@@ -18,6 +18,7 @@ let package = Package(
         .target(name: "NovarecCore"),
         .target(name: "NovarecML", dependencies: ["NovarecCore", "CBLAS", "COpenSSL"]),
         .target(name: "NovarecEval", dependencies: ["NovarecCore", "NovarecML"]),
+        .target(name: "NovarecStore", dependencies: ["CLibPQ"]),
         .target(name: "NovarecHTTP", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .executableTarget(
             name: "novarec",
@@ -31,6 +32,7 @@ let package = Package(
         .testTarget(name: "NovarecMLTests", dependencies: ["NovarecML", "NovarecCore"]),
         .testTarget(name: "NovarecEvalTests", dependencies: ["NovarecEval", "NovarecML", "NovarecCore"]),
         .testTarget(name: "NovarecHTTPTests", dependencies: ["NovarecHTTP"]),
+        .testTarget(name: "NovarecStoreTests", dependencies: ["NovarecStore"]),
         .testTarget(name: "NovarecCLITests", dependencies: ["novarec"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CBLAS", "CLibPQ"]),
     ],

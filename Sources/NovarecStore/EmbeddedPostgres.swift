@@ -1,0 +1,107 @@
+import Foundation
+
+/// A private PostgreSQL cluster in a directory of its own: created with `initdb` on first use,
+/// started with `pg_ctl` listening on a Unix socket only (no TCP), stopped on request. The
+/// default database for a first run, and what the storage tests use.
+///
+/// As root, the server runs as the unprivileged `postgres` user (PostgreSQL refuses root), and
+/// the directory is handed to that user.
+public struct EmbeddedPostgres: Sendable {
+    public let directory: URL
+    public let port: Int
+    private let binaries: URL
+
+    public init(directory: URL, port: Int = 5432) throws(PostgresError) {
+        self.directory = directory
+        self.port = port
+        self.binaries = try EmbeddedPostgres.findBinaries()
+    }
+
+    var dataDirectory: URL { directory.appendingPathComponent("pgdata") }
+    var socketDirectory: URL { directory.appendingPathComponent("socket") }
+    var logFile: URL { directory.appendingPathComponent("postgres.log") }
+
+    /// A libpq connection string for `database` on this cluster.
+    public func connectionString(database: String = "postgres") -> String {
+        "host=\(socketDirectory.path) port=\(port) user=postgres dbname=\(database)"
+    }
+
+    /// Initialises the cluster if needed and starts it (waiting until it accepts connections).
+    public func start() throws(PostgresError) {
+        try prepareDirectories()
+        if !FileManager.default.fileExists(atPath: dataDirectory.appendingPathComponent("PG_VERSION").path) {
+            try run("initdb", ["-D", dataDirectory.path, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"])
+        }
+        let options = "-k \(socketDirectory.path) -p \(port) -h '' -c fsync=on"
+        try run("pg_ctl", ["-D", dataDirectory.path, "-l", logFile.path, "-o", options, "-w", "-t", "60", "start"])
+    }
+
+    /// Stops the cluster ("fast": disconnects clients, finishes cleanly).
+    public func stop() throws(PostgresError) {
+        try run("pg_ctl", ["-D", dataDirectory.path, "-m", "fast", "-w", "stop"])
+    }
+
+    /// Creates `name` unless it exists.
+    public func createDatabase(_ name: String) throws(PostgresError) {
+        let connection = try PostgresConnection(connectionString())
+        let exists = try connection.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]).rows.isEmpty == false
+        if !exists { try connection.query("CREATE DATABASE \"\(name.replacingOccurrences(of: "\"", with: "\"\""))\"") }
+    }
+
+    private var runsAsRoot: Bool { getuid() == 0 }
+
+    private func prepareDirectories() throws(PostgresError) {
+        do {
+            try FileManager.default.createDirectory(at: socketDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw PostgresError("cannot create \(socketDirectory.path): \(error.localizedDescription)")
+        }
+        guard runsAsRoot else { return }
+        try execute(URL(fileURLWithPath: "/bin/chown"), ["-R", "postgres:postgres", directory.path])
+    }
+
+    private func run(_ tool: String, _ arguments: [String]) throws(PostgresError) {
+        let binary = binaries.appendingPathComponent(tool)
+        guard runsAsRoot else { return try execute(binary, arguments) }
+        try execute(URL(fileURLWithPath: "/sbin/runuser"), ["-u", "postgres", "--", binary.path] + arguments)
+    }
+
+    /// Runs a program to completion with `posix_spawn` and `waitpid` (no run loop involved),
+    /// its output captured in a temporary file for the error message.
+    private func execute(_ executable: URL, _ arguments: [String]) throws(PostgresError) {
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("novarec-pg-\(UUID().uuidString).out").path
+        defer { unlink(outputPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = ([executable.path] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable.path, &actions, nil, argv, environ)
+        guard spawned == 0 else { throw PostgresError("cannot run \(executable.path): \(String(cString: strerror(spawned)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let exitCode = (status >> 8) & 0xFF
+        guard status & 0x7F == 0, exitCode == 0 else {
+            let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+            let tail = output.split(separator: "\n").suffix(3).joined(separator: " | ")
+            throw PostgresError("\(executable.lastPathComponent) \(arguments.first ?? "") failed (status \(status)): \(tail)")
+        }
+    }
+
+    /// `NOVAREC_PG_BINDIR`, else the newest `/usr/lib/postgresql/*/bin` with `initdb`.
+    static func findBinaries() throws(PostgresError) -> URL {
+        if let configured = ProcessInfo.processInfo.environment["NOVAREC_PG_BINDIR"] {
+            return URL(fileURLWithPath: configured)
+        }
+        let root = "/usr/lib/postgresql"
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).compactMap(Int.init).sorted(by: >)
+        for version in versions where FileManager.default.isExecutableFile(atPath: "\(root)/\(version)/bin/initdb") {
+            return URL(fileURLWithPath: "\(root)/\(version)/bin")
+        }
+        throw PostgresError("no PostgreSQL server binaries found (install postgresql, or set NOVAREC_PG_BINDIR)")
+    }
+}

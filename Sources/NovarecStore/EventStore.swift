@@ -1,0 +1,89 @@
+import Foundation
+
+/// The durable event log in PostgreSQL: batches are written in one transaction and are durable
+/// once the call returns; a repeated `event_id` is counted as a duplicate and not stored again.
+public struct EventStore: Sendable {
+    public let connection: PostgresConnection
+
+    public init(connection: PostgresConnection) {
+        self.connection = connection
+    }
+
+    /// The outcome of storing one batch.
+    public struct InsertResult: Sendable, Equatable {
+        public let stored: Int
+        public let duplicates: Int
+    }
+
+    /// Stores `events` atomically (all or nothing) with one statement; returns after commit.
+    public func insert(_ events: [BehaviourEvent]) throws -> InsertResult {
+        guard !events.isEmpty else { return InsertResult(stored: 0, duplicates: 0) }
+        let parameters: [String?] = [
+            PostgresArray.literal(events.map { $0.eventID.uuidString }),
+            PostgresArray.literal(events.map(\.userID)),
+            PostgresArray.literal(events.map(\.itemID)),
+            PostgresArray.literal(events.map(\.kind.rawValue)),
+            PostgresArray.literal(events.map { $0.value.map { String($0) } }),
+            PostgresArray.literal(events.map { String(format: "%.6f", $0.timestamp.timeIntervalSince1970) }),
+        ]
+        let stored = try connection.transaction { transaction in
+            try transaction.query("""
+                INSERT INTO events (event_id, user_id, item_id, type, value, ts)
+                SELECT e, u, i, t, v, to_timestamp(s)
+                FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::real[], $6::float8[]) AS x(e, u, i, t, v, s)
+                ON CONFLICT (event_id) DO NOTHING
+                """, parameters).affectedRows
+        }
+        return InsertResult(stored: stored, duplicates: events.count - stored)
+    }
+
+    public func count() throws -> Int {
+        Int(try connection.query("SELECT count(*) FROM events").scalar ?? "0") ?? 0
+    }
+
+    /// Every stored interaction as `(user, item, Unix time)` in time order per user, read with
+    /// `COPY ... TO STDOUT` (the fast path for training).
+    public func interactions() throws -> [(user: String, item: String, time: Double)] {
+        let data = try connection.copyOut("COPY (SELECT user_id, item_id, extract(epoch FROM ts) FROM events ORDER BY user_id, ts, id) TO STDOUT")
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").map { line in
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            return (CopyText.unescape(fields[0]), CopyText.unescape(fields[1]), Double(fields[2]) ?? 0)
+        }
+    }
+}
+
+/// PostgreSQL COPY text format escaping (backslash sequences for tab, newline, backslash).
+enum CopyText {
+    static func escape(_ value: String) -> String {
+        var output = ""
+        for character in value {
+            switch character {
+            case "\\": output += "\\\\"
+            case "\t": output += "\\t"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            default: output.append(character)
+            }
+        }
+        return output
+    }
+
+    static func unescape(_ field: Substring) -> String {
+        guard field.contains("\\") else { return String(field) }
+        var output = ""
+        var iterator = field.makeIterator()
+        while let character = iterator.next() {
+            guard character == "\\", let next = iterator.next() else {
+                output.append(character)
+                continue
+            }
+            switch next {
+            case "t": output.append("\t")
+            case "n": output.append("\n")
+            case "r": output.append("\r")
+            default: output.append(next)
+            }
+        }
+        return output
+    }
+}

@@ -1,0 +1,46 @@
+/// The database schema as an ordered list of versioned migrations, applied once each at start-up
+/// inside a transaction and recorded in `schema_migrations`.
+public enum Migrations {
+    static let all: [(version: Int, statements: [String])] = [
+        (1, ["""
+            CREATE TABLE items (
+                item_id text PRIMARY KEY,
+                title text NOT NULL DEFAULT '',
+                description text NOT NULL DEFAULT '',
+                categories text[] NOT NULL DEFAULT '{}',
+                available boolean NOT NULL DEFAULT true,
+                updated_at timestamptz NOT NULL DEFAULT now()
+            )
+            """, """
+            CREATE TABLE events (
+                id bigserial PRIMARY KEY,
+                event_id uuid NOT NULL UNIQUE,
+                user_id text NOT NULL,
+                item_id text NOT NULL,
+                type text NOT NULL CHECK (type IN ('view', 'click', 'add_to_cart', 'purchase', 'rating')),
+                value real,
+                ts timestamptz NOT NULL,
+                received_at timestamptz NOT NULL DEFAULT now()
+            )
+            """,
+            "CREATE INDEX events_user_ts ON events (user_id, ts, id)",
+        ]),
+    ]
+
+    /// Applies every migration newer than the database's version; returns the versions applied.
+    @discardableResult
+    public static func apply(to connection: PostgresConnection) throws -> [Int] {
+        try connection.query("CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())")
+        return try connection.transaction { transaction in
+            try transaction.query("LOCK TABLE schema_migrations IN EXCLUSIVE MODE")
+            let current = Int(try transaction.query("SELECT coalesce(max(version), 0) FROM schema_migrations").scalar ?? "0") ?? 0
+            var applied: [Int] = []
+            for migration in all where migration.version > current {
+                for statement in migration.statements { try transaction.query(statement) }
+                try transaction.query("INSERT INTO schema_migrations (version) VALUES ($1)", [String(migration.version)])
+                applied.append(migration.version)
+            }
+            return applied
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+@testable import NovarecStore
+
+/// Against a real PostgreSQL cluster started by the tests.
+struct EventStoreTests {
+    private func event(_ user: String, _ item: String, _ kind: BehaviourEvent.Kind = .view, at seconds: Double, id: UUID = UUID()) -> BehaviourEvent {
+        BehaviourEvent(eventID: id, userID: user, itemID: item, kind: kind, value: kind == .rating ? 4 : nil,
+                       timestamp: Date(timeIntervalSince1970: seconds))
+    }
+
+    @Test func batchesAreStoredOnceAndReadBackInTimeOrder() throws {
+        let store = EventStore(connection: try TestDatabase.freshConnection())
+        let repeated = UUID()
+        let batch = [
+            event("u1", "b", at: 200), event("u1", "a", at: 100, id: repeated), event("u2", "tab\there", .rating, at: 50),
+            event("u1", "quote\"back\\slash", .purchase, at: 300),
+        ]
+        #expect(try store.insert(batch) == .init(stored: 4, duplicates: 0))
+        #expect(try store.insert([event("u3", "x", at: 1, id: repeated), event("u3", "y", at: 2)]) == .init(stored: 1, duplicates: 1))
+        #expect(try store.count() == 5)
+        let stored = try store.interactions()
+        #expect(stored.map(\.user) == ["u1", "u1", "u1", "u2", "u3"])
+        #expect(stored.map(\.item) == ["a", "b", "quote\"back\\slash", "tab\there", "y"])
+        #expect(stored.first?.time == 100)
+    }
+
+    @Test func aBadEventRejectsTheWholeBatch() throws {
+        let connection = try TestDatabase.freshConnection()
+        let store = EventStore(connection: connection)
+        try connection.query("ALTER TABLE events ADD CONSTRAINT no_forbidden CHECK (item_id <> 'forbidden')")
+        #expect(throws: PostgresError.self) { try store.insert([event("u1", "ok", at: 1), event("u1", "forbidden", at: 2)]) }
+        #expect(try store.count() == 0, "nothing of a failed batch is stored")
+    }
+
+    @Test func migrationsApplyOnce() throws {
+        let connection = try TestDatabase.freshConnection()
+        #expect(try Migrations.apply(to: connection) == [])
+        #expect(try connection.query("SELECT version FROM schema_migrations").rows == [["1"]])
+    }
+
+    @Test func parametersAreNeverSplicedIntoSQL() throws {
+        let connection = try TestDatabase.freshConnection()
+        let hostile = "x'); DROP TABLE events; --"
+        let store = EventStore(connection: connection)
+        _ = try store.insert([event(hostile, hostile, at: 1)])
+        #expect(try connection.query("SELECT user_id FROM events WHERE item_id = $1", [hostile]).scalar == hostile)
+    }
+
+    @Test func copyLoadsAndReadsBulkRows() throws {
+        let connection = try TestDatabase.freshConnection()
+        let rows = (0..<5_000).map { "item-\($0)\ttitle \(CopyText.escape("with\ttab"))\n" }.joined()
+        let loaded = try connection.copyIn("COPY items (item_id, title) FROM STDIN", data: Data(rows.utf8))
+        #expect(loaded == 5_000)
+        let text = String(decoding: try connection.copyOut("COPY (SELECT title FROM items WHERE item_id = 'item-7') TO STDOUT"), as: UTF8.self)
+        #expect(CopyText.unescape(Substring(text.dropLast())) == "title with\ttab")
+    }
+
+    @Test func connectionErrorsAreClear() {
+        #expect(throws: PostgresError.self) { try PostgresConnection("host=/nonexistent port=1 dbname=x connect_timeout=2") }
+    }
+}
