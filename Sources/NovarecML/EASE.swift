@@ -31,7 +31,7 @@ public struct EASE: Recommender {
         scores.update(repeating: 0)
         let n = itemCount
         weights.withUnsafeBufferPointer { b in
-            for item in Set(history) {
+            for item in Set(history).sorted() {
                 let row = UnsafeBufferPointer(rebasing: b[(Int(item) * n)..<(Int(item) * n + n)])
                 RowAccumulator.addDense(row, into: scores)
             }

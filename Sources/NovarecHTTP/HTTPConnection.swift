@@ -1,0 +1,353 @@
+import Dispatch
+import Foundation
+
+/// One client connection: reads bytes, parses requests, hands them to the router on the handler
+/// queue and writes the responses back in order. A state machine whose mutable state is touched
+/// only on its own serial `queue` (hence `@unchecked Sendable`); one request is handled at a time,
+/// so pipelined requests are answered in the order they came.
+final class HTTPConnection: @unchecked Sendable {
+    private enum Phase {
+        /// No byte of the next request yet (a fresh or kept-alive connection).
+        case awaitingRequest
+        case readingHead
+        case readingBody
+        /// A handler runs; further bytes are only buffered.
+        case handling
+        /// A response is being written; further bytes are only buffered.
+        case responding
+        /// Output is shut down; input is drained until the peer closes, so it reads our last
+        /// response instead of losing it to a reset.
+        case lingering
+        case closed
+    }
+
+    /// The metrics route label of requests rejected by the parser and of request timeouts.
+    static let invalidRoute = "invalid"
+    static let timeoutRoute = "timeout"
+
+    private static let readBufferBytes = 16 * 1024
+    private static let lingerSeconds = 2.0
+    private static let retainedBufferBytes = 64 * 1024
+
+    let id: UInt64
+    private let fd: Int32
+    private let queue: DispatchQueue
+    private let context: ConnectionContext
+    private let onClose: @Sendable (HTTPConnection) -> Void
+    private let readSource: DispatchSourceRead
+    private let timer: DeadlineTimer
+    private let readBuffer: UnsafeMutableRawBufferPointer
+    private var writeSource: DispatchSourceWrite?
+
+    private var phase = Phase.awaitingRequest
+    private var parser: HTTPRequestParser
+    private var input: [UInt8] = []
+    private var inputStart = 0
+    private var output: [UInt8] = []
+    private var outputSent = 0
+    private var readingPaused = true
+    private var writeSourcePaused = true
+    private var inputClosed = false
+    private var closeAfterResponse = false
+    private var shuttingDown = false
+    private var continueSent = false
+    private var requestStarted = DispatchTime.now()
+    /// Sources on `fd` whose cancellation has not completed; the fd closes when it reaches 0.
+    private var liveSources = 1
+
+    init(fd: Int32, id: UInt64, context: ConnectionContext, onClose: @escaping @Sendable (HTTPConnection) -> Void) {
+        self.fd = fd
+        self.id = id
+        self.context = context
+        self.onClose = onClose
+        let queue = DispatchQueue(label: "novarec.http.connection", target: context.ioQueue)
+        self.queue = queue
+        self.parser = HTTPRequestParser(limits: context.limits)
+        self.readBuffer = .allocate(byteCount: HTTPConnection.readBufferBytes, alignment: 16)
+        self.readSource = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
+        self.timer = DeadlineTimer(queue: queue)
+        timer.setExpiryHandler { [self] in timedOut() }
+        readSource.setEventHandler { [self] in readAvailable() }
+        readSource.setCancelHandler { [self] in sourceCancelled() }
+    }
+
+    /// Starts reading; the first request's head must arrive within the header timeout. Must be
+    /// called before any other method, since it queues the sources' activation first.
+    func start() {
+        queue.async { [self] in
+            timer.start()
+            timer.set(secondsFromNow: context.limits.headerTimeout)
+            resumeReading()
+        }
+    }
+
+    /// Graceful shutdown: an idle connection closes now; one mid-request finishes that request
+    /// and its response says `Connection: close`.
+    func beginShutdown() {
+        queue.async { [self] in
+            shuttingDown = true
+            if phase == .awaitingRequest { close() }
+        }
+    }
+
+    func forceClose() {
+        queue.async { [self] in close() }
+    }
+
+    // MARK: Reading
+
+    private func readAvailable() {
+        guard phase != .closed else { return }
+        let count = read(fd, readBuffer.baseAddress, readBuffer.count)
+        if count > 0 {
+            received(UnsafeRawBufferPointer(rebasing: readBuffer[..<count]))
+        } else if count == 0 {
+            peerFinishedSending()
+        } else if errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR {
+            close()
+        }
+    }
+
+    /// While a request is being answered, further (pipelined) bytes are only buffered, up to one
+    /// header block; beyond that, reading pauses until the response is out.
+    private func received(_ bytes: UnsafeRawBufferPointer) {
+        switch phase {
+        case .lingering, .closed:
+            return
+        case .handling, .responding:
+            input.append(contentsOf: bytes)
+            if input.count - inputStart > context.limits.maxHeaderBytes { pauseReading() }
+        case .awaitingRequest, .readingHead, .readingBody:
+            input.append(contentsOf: bytes)
+            processInput()
+        }
+    }
+
+    private func peerFinishedSending() {
+        inputClosed = true
+        pauseReading()
+        switch phase {
+        case .handling, .responding, .closed: break
+        case .awaitingRequest, .readingHead, .readingBody, .lingering: close()
+        }
+    }
+
+    /// Parses what is buffered: starts a complete request, rejects a malformed one, or waits.
+    private func processInput() {
+        if phase == .awaitingRequest && inputStart < input.count { requestStarted = .now() }
+        let (event, consumed) = input.withUnsafeBytes { parser.parse(UnsafeRawBufferPointer(rebasing: $0[inputStart...])) }
+        inputStart += consumed
+        switch event {
+        case .needMoreData: awaitMoreInput()
+        case .request(let request): handle(request)
+        case .failure(let error): reject(error)
+        }
+    }
+
+    private func awaitMoreInput() {
+        compactInput()
+        if let pending = parser.requestAwaitingBody {
+            if phase != .readingBody {
+                phase = .readingBody
+                timer.set(secondsFromNow: context.limits.bodyTimeout)
+            }
+            if pending.expectsContinue && !continueSent {
+                continueSent = true
+                write(HTTPResponseSerializer.continueResponse)
+            }
+        } else if phase == .awaitingRequest && inputStart < input.count {
+            phase = .readingHead
+            timer.set(min(timer.current ?? .distantFuture, .now() + context.limits.headerTimeout))
+        }
+    }
+
+    private func compactInput() {
+        if inputStart == input.count {
+            if input.capacity > HTTPConnection.retainedBufferBytes { input = [] } else { input.removeAll(keepingCapacity: true) }
+            inputStart = 0
+        } else if inputStart >= HTTPConnection.readBufferBytes {
+            input.removeFirst(inputStart)
+            inputStart = 0
+        }
+    }
+
+    // MARK: Handling
+
+    private func handle(_ request: HTTPRequest) {
+        phase = .handling
+        timer.set(nil)
+        let started = requestStarted
+        context.handlerQueue.async { [self] in
+            let routed = context.router.respond(to: request)
+            queue.async { [self] in finish(request, routed, started: started) }
+        }
+    }
+
+    private func finish(_ request: HTTPRequest, _ routed: RoutedResponse, started: DispatchTime) {
+        guard phase == .handling else { return }
+        if let error = routed.error {
+            context.logger.error("\(request.method) \(request.rawPath): handler failed: \(String(describing: error))")
+        }
+        closeAfterResponse = !request.keepAlive || shuttingDown
+        let headOnly = request.method == .head
+        let bytes = context.serializer.serialize(routed.response, headOnly: headOnly, keepAlive: !closeAfterResponse,
+                                                 version: request.version)
+        record(method: request.method.rawValue, path: request.rawPath, route: routed.route, status: routed.response.status,
+               bodyBytes: headOnly ? 0 : routed.response.body.count, started: started)
+        respond(bytes)
+    }
+
+    private func reject(_ error: HTTPParseError) {
+        closeAfterResponse = true
+        let response = HTTPResponse.problem(ProblemDetails(status: error.status, detail: error.detail))
+        record(method: "-", path: "-", route: HTTPConnection.invalidRoute, status: response.status,
+               bodyBytes: response.body.count, started: requestStarted)
+        respond(context.serializer.serialize(response, headOnly: false, keepAlive: false, version: .http1_1))
+    }
+
+    private func record(method: String, path: String, route: String, status: HTTPStatus, bodyBytes: Int, started: DispatchTime) {
+        let nanoseconds = DispatchTime.now().uptimeNanoseconds &- started.uptimeNanoseconds
+        context.metrics.recordRequest(method: method, route: route, status: status.code, seconds: Double(nanoseconds) / 1e9,
+                                      bodyBytes: bodyBytes)
+        context.logger.info("\(method) \(path) \(status.code) \(bodyBytes)B \(HTTPConnection.milliseconds(nanoseconds))ms")
+    }
+
+    /// `1.234` for 1,234,000 ns: fixed-point without Foundation's formatter on the hot path.
+    private static func milliseconds(_ nanoseconds: UInt64) -> String {
+        let microseconds = nanoseconds / 1000
+        let fraction = String(microseconds % 1000)
+        return "\(microseconds / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+    }
+
+    // MARK: Writing
+
+    private func respond(_ bytes: [UInt8]) {
+        phase = .responding
+        if write(bytes) { readyForNextRequest() }
+    }
+
+    /// After a response is fully written: close, or serve the next (possibly already buffered) request.
+    private func readyForNextRequest() {
+        guard !closeAfterResponse && !shuttingDown else { return lingeringClose() }
+        phase = .awaitingRequest
+        continueSent = false
+        timer.set(secondsFromNow: context.limits.idleTimeout)
+        processInput()
+        guard phase == .awaitingRequest || phase == .readingHead || phase == .readingBody else { return }
+        if inputClosed { return close() }
+        resumeReading()
+    }
+
+    /// Queues `bytes` and sends what the socket takes; true when everything queued is sent.
+    @discardableResult
+    private func write(_ bytes: [UInt8]) -> Bool {
+        if output.isEmpty { output = bytes } else { output.append(contentsOf: bytes) }
+        return flush()
+    }
+
+    private func flush() -> Bool {
+        while outputSent < output.count {
+            let sent = output.withUnsafeBytes { Socket.send(fd, UnsafeRawBufferPointer(rebasing: $0[outputSent...])) }
+            if sent >= 0 {
+                outputSent += sent
+            } else if errno == EAGAIN || errno == EWOULDBLOCK {
+                awaitWritable()
+                return false
+            } else if errno != EINTR {
+                close()
+                return false
+            }
+        }
+        output = []
+        outputSent = 0
+        pauseWriteSource()
+        return true
+    }
+
+    private func awaitWritable() {
+        timer.set(secondsFromNow: context.limits.writeTimeout)
+        guard writeSourcePaused else { return }
+        let source = writeSource ?? makeWriteSource()
+        writeSourcePaused = false
+        source.resume()
+    }
+
+    private func makeWriteSource() -> DispatchSourceWrite {
+        let source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
+        source.setEventHandler { [self] in writable() }
+        source.setCancelHandler { [self] in sourceCancelled() }
+        writeSource = source
+        liveSources += 1
+        return source
+    }
+
+    private func writable() {
+        guard phase != .closed, flush(), phase == .responding else { return }
+        readyForNextRequest()
+    }
+
+    private func pauseWriteSource() {
+        guard let writeSource, !writeSourcePaused else { return }
+        writeSourcePaused = true
+        writeSource.suspend()
+    }
+
+    // MARK: Timeouts
+
+    /// A request that does not arrive in time gets a best-effort 408; anything else just closes.
+    private func timedOut() {
+        guard phase == .readingHead || phase == .readingBody else { return close() }
+        let pending = parser.requestAwaitingBody
+        let response = HTTPResponse.problem(ProblemDetails(status: .requestTimeout, detail: "The request did not arrive in time."))
+        record(method: pending?.method.rawValue ?? "-", path: pending?.rawPath ?? "-", route: HTTPConnection.timeoutRoute,
+               status: response.status, bodyBytes: response.body.count, started: requestStarted)
+        let bytes = context.serializer.serialize(response, headOnly: false, keepAlive: false, version: .http1_1)
+        _ = bytes.withUnsafeBytes { Socket.send(fd, $0) }
+        close()
+    }
+
+    // MARK: Closing
+
+    private func lingeringClose() {
+        guard !inputClosed else { return close() }
+        phase = .lingering
+        shutdown(fd, Int32(SHUT_WR))
+        input = []
+        inputStart = 0
+        timer.set(secondsFromNow: HTTPConnection.lingerSeconds)
+        resumeReading()
+    }
+
+    private func close() {
+        guard phase != .closed else { return }
+        phase = .closed
+        timer.cancel()
+        resumeReading()
+        readSource.cancel()
+        if let writeSource {
+            if writeSourcePaused { writeSource.resume() }
+            writeSource.cancel()
+        }
+    }
+
+    /// The descriptor may only be closed once no source watches it any more.
+    private func sourceCancelled() {
+        liveSources -= 1
+        guard liveSources == 0 else { return }
+        Glibc.close(fd)
+        readBuffer.deallocate()
+        onClose(self)
+    }
+
+    private func pauseReading() {
+        guard !readingPaused else { return }
+        readingPaused = true
+        readSource.suspend()
+    }
+
+    private func resumeReading() {
+        guard readingPaused else { return }
+        readingPaused = false
+        readSource.resume()
+    }
+}

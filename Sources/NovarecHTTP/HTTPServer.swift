@@ -1,0 +1,138 @@
+import Dispatch
+import Foundation
+import Logging
+import Synchronization
+
+/// A small HTTP/1.1 server on non-blocking sockets and Dispatch: it accepts connections, enforces
+/// `ServerLimits`, routes requests through a `Router` and shuts down gracefully. It knows nothing
+/// about what it serves.
+public final class HTTPServer: Sendable {
+    /// Where to listen and how to behave.
+    public struct Configuration: Sendable {
+        /// A numeric IPv4/IPv6 address or a host name; `0.0.0.0` or `::` for every interface.
+        public var host: String
+        /// 0 picks a free port (read it back from `start()`).
+        public var port: Int
+        public var limits: ServerLimits
+        /// The `Server` header value.
+        public var serverName: String
+        public var backlog: Int32
+        /// How long shutdown waits for in-flight requests before closing their connections.
+        public var shutdownGracePeriod: Double
+
+        public init(host: String = "127.0.0.1", port: Int = 8080, limits: ServerLimits = ServerLimits(),
+                    serverName: String = "novarec", backlog: Int32 = 1024, shutdownGracePeriod: Double = 10) {
+            self.host = host
+            self.port = port
+            self.limits = limits
+            self.serverName = serverName
+            self.backlog = backlog
+            self.shutdownGracePeriod = shutdownGracePeriod
+        }
+    }
+
+    private struct State {
+        var listener: Listener?
+        var connections: [UInt64: HTTPConnection] = [:]
+        var nextConnectionID: UInt64 = 0
+        var shuttingDown = false
+        var drainedSignalled = false
+    }
+
+    public let configuration: Configuration
+    public let metrics: ServerMetrics
+    private let context: ConnectionContext
+    private let logger: Logger
+    private let state = Mutex(State())
+    private let drained = DispatchSemaphore(value: 0)
+    private let acceptQueue = DispatchQueue(label: "novarec.http.accept")
+    /// The answer to a connection over the limit, written without reading the request.
+    private let connectionLimitResponse = HTTPResponse.problem(
+        ProblemDetails(status: .serviceUnavailable, detail: "The server is at its connection limit; retry later."))
+
+    public init(configuration: Configuration, router: Router, logger: Logger = Logger(label: "novarec.http"),
+                metrics: ServerMetrics = ServerMetrics()) {
+        self.configuration = configuration
+        self.metrics = metrics
+        self.logger = logger
+        self.context = ConnectionContext(router: router, limits: configuration.limits, logger: logger, metrics: metrics,
+                                         serverName: configuration.serverName)
+    }
+
+    /// Binds, listens and starts accepting. Returns the bound address, e.g. `127.0.0.1:8080`
+    /// (with the real port when the configuration asked for 0). Ignores SIGPIPE process-wide, so a
+    /// client that disconnects mid-response cannot kill the process.
+    @discardableResult
+    public func start() throws -> BoundAddress {
+        signal(SIGPIPE, SIG_IGN)
+        let listener = try Listener(host: configuration.host, port: configuration.port, backlog: configuration.backlog,
+                                    queue: acceptQueue) { [self] fd in accepted(fd) }
+        state.withLock { $0.listener = listener }
+        listener.start()
+        return BoundAddress(description: listener.address, port: listener.port)
+    }
+
+    /// Blocks until SIGTERM or SIGINT, then shuts down gracefully.
+    public func runUntilTerminated() {
+        let signal = TerminationSignal.wait(for: [SIGTERM, SIGINT])
+        logger.notice("received signal \(signal), shutting down")
+        shutdown()
+    }
+
+    /// Stops accepting, closes idle connections, lets in-flight requests finish for up to the
+    /// grace period, then closes whatever is left. Blocks until done; safe to call more than once.
+    public func shutdown() {
+        let (listener, connections, alreadyShuttingDown) = state.withLock { state in
+            defer { state.shuttingDown = true; state.listener = nil }
+            return (state.listener, Array(state.connections.values), state.shuttingDown)
+        }
+        guard !alreadyShuttingDown else { return }
+        listener?.stop()
+        connections.forEach { $0.beginShutdown() }
+        signalIfDrained()
+        guard drained.wait(timeout: .now() + configuration.shutdownGracePeriod) == .timedOut else { return }
+        let stragglers = state.withLock { Array($0.connections.values) }
+        logger.warning("shutdown grace period over; closing \(stragglers.count) connection(s)")
+        stragglers.forEach { $0.forceClose() }
+        _ = drained.wait(timeout: .now() + 1)
+    }
+
+    private func accepted(_ fd: Int32) {
+        let connection: HTTPConnection? = state.withLock { state in
+            guard !state.shuttingDown, state.connections.count < configuration.limits.maxConnections else { return nil }
+            state.nextConnectionID += 1
+            let connection = HTTPConnection(fd: fd, id: state.nextConnectionID, context: context) { [self] in closed($0) }
+            state.connections[connection.id] = connection
+            metrics.connectionOpened()
+            connection.start()
+            return connection
+        }
+        guard connection == nil else { return }
+        metrics.connectionRejected()
+        logger.debug("connection limit \(configuration.limits.maxConnections) reached; answered 503")
+        Socket.answerAndClose(fd, context.serializer.serialize(connectionLimitResponse, headOnly: false, keepAlive: false,
+                                                                version: .http1_1))
+    }
+
+    private func closed(_ connection: HTTPConnection) {
+        state.withLock { _ = $0.connections.removeValue(forKey: connection.id) }
+        metrics.connectionClosed()
+        signalIfDrained()
+    }
+
+    private func signalIfDrained() {
+        let signal = state.withLock { state in
+            guard state.shuttingDown, state.connections.isEmpty, !state.drainedSignalled else { return false }
+            state.drainedSignalled = true
+            return true
+        }
+        if signal { drained.signal() }
+    }
+}
+
+/// Where a started server listens.
+public struct BoundAddress: Sendable, CustomStringConvertible {
+    /// `host:port`, or `[host]:port` for IPv6.
+    public let description: String
+    public let port: Int
+}

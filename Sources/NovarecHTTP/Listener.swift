@@ -1,0 +1,79 @@
+import Dispatch
+import Foundation
+
+/// The listening socket: resolves host and port (IPv4 or IPv6), binds with `SO_REUSEADDR` only (so
+/// a second instance on the same port fails with EADDRINUSE instead of silently sharing it) and
+/// hands every accepted, non-blocking socket to `onAccept` from an accept read source.
+final class Listener: Sendable {
+    /// The bound address as `host:port` (`[host]:port` for IPv6), with the real port when 0 was asked.
+    let address: String
+    let port: Int
+    private let fd: Int32
+    private let queue: DispatchQueue
+    private let onAccept: @Sendable (Int32) -> Void
+    nonisolated(unsafe) private let source: DispatchSourceRead
+
+    /// How long accepting pauses when the process is out of file descriptors.
+    private static let descriptorExhaustionPause = DispatchTimeInterval.milliseconds(100)
+
+    init(host: String, port: Int, backlog: Int32, queue: DispatchQueue, onAccept: @escaping @Sendable (Int32) -> Void) throws {
+        let fd = try Listener.bind(host: host, port: port, backlog: backlog)
+        guard let (boundHost, boundPort) = Socket.localAddress(of: fd) else { try Listener.fail(fd, "getsockname") }
+        self.fd = fd
+        self.port = boundPort
+        self.address = boundHost.contains(":") ? "[\(boundHost)]:\(boundPort)" : "\(boundHost):\(boundPort)"
+        self.queue = queue
+        self.onAccept = onAccept
+        self.source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
+        source.setEventHandler { [self] in acceptPending() }
+        source.setCancelHandler { close(fd) }
+    }
+
+    func start() { source.resume() }
+
+    /// Stops accepting and closes the socket; connections already accepted are unaffected.
+    func stop() { source.cancel() }
+
+    private static func bind(host: String, port: Int, backlog: Int32) throws -> Int32 {
+        let endpoint = "\(host):\(port)"
+        let (address, length) = try Socket.resolve(host: host, port: port)
+        let fd = socket(Int32(address.ss_family), Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw SocketError("socket \(endpoint)") }
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        let bound = withUnsafePointer(to: address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, length) }
+        }
+        guard bound == 0 else { try fail(fd, "bind \(endpoint)") }
+        guard listen(fd, backlog) == 0 else { try fail(fd, "listen \(endpoint)") }
+        return fd
+    }
+
+    /// Closes `fd` and throws, keeping the failed call's errno.
+    private static func fail(_ fd: Int32, _ operation: String) throws -> Never {
+        let error = SocketError(operation)
+        close(fd)
+        throw error
+    }
+
+    /// Accepts until the backlog is empty. On descriptor exhaustion, pauses the source briefly
+    /// instead of spinning on a backlog it cannot drain.
+    private func acceptPending() {
+        while true {
+            let client = accept(fd, nil, nil)
+            if client >= 0 {
+                Socket.configureAccepted(client)
+                onAccept(client)
+                continue
+            }
+            switch errno {
+            case EINTR, ECONNABORTED, EPROTO: continue
+            case EMFILE, ENFILE, ENOBUFS, ENOMEM:
+                source.suspend()
+                queue.asyncAfter(deadline: .now() + Listener.descriptorExhaustionPause) { [self] in source.resume() }
+                return
+            default: return
+            }
+        }
+    }
+}

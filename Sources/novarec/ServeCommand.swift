@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import Logging
+import NovarecHTTP
+import NovarecML
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// `novarec serve`: runs the HTTP server. For now it answers only `GET /healthz`; the service
+/// issue adds the API. Stops gracefully on SIGTERM or SIGINT and exits 0.
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the HTTP server (GET /healthz).",
+        discussion: """
+            Logs the address it listens on, one access-log line per request on standard error, and \
+            stops on SIGTERM/SIGINT: no new connections, in-flight requests finish within \
+            --shutdown-grace seconds, idle connections close.
+            """
+    )
+
+    @Option(help: "Address to listen on: IPv4 or IPv6, 0.0.0.0 or :: for every interface.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0 picks a free one).")
+    var port = 8080
+
+    @Option(help: "Largest request line plus header fields, in bytes (431 beyond).")
+    var maxHeaderBytes = ServerLimits().maxHeaderBytes
+
+    @Option(help: "Most header fields per request (431 beyond).")
+    var maxHeaderCount = ServerLimits().maxHeaderCount
+
+    @Option(help: "Largest request body, in bytes (413 beyond).")
+    var maxBodyBytes = ServerLimits().maxBodyBytes
+
+    @Option(help: "Most open connections (503 and close beyond).")
+    var maxConnections = ServerLimits().maxConnections
+
+    @Option(help: "Seconds for a complete request head (408 and close beyond).")
+    var headerTimeout = ServerLimits().headerTimeout
+
+    @Option(help: "Seconds a kept-alive connection may wait for its next request.")
+    var idleTimeout = ServerLimits().idleTimeout
+
+    @Option(help: "Seconds for a complete request body once the head arrived (408 beyond).")
+    var bodyTimeout = ServerLimits().bodyTimeout
+
+    @Option(help: "Seconds a response may wait for a client that does not read.")
+    var writeTimeout = ServerLimits().writeTimeout
+
+    @Option(help: "Seconds in-flight requests get to finish on shutdown.")
+    var shutdownGrace = 10.0
+
+    @Option(help: "Log level: trace, debug, info (access log), notice, warning, error, critical.")
+    var logLevel = Logger.Level.info
+
+    func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        let counts = [("--max-header-bytes", maxHeaderBytes), ("--max-header-count", maxHeaderCount),
+                      ("--max-body-bytes", maxBodyBytes), ("--max-connections", maxConnections)]
+        for (name, value) in counts where value <= 0 { throw ValidationError("\(name) must be positive") }
+        let times = [("--header-timeout", headerTimeout), ("--idle-timeout", idleTimeout), ("--body-timeout", bodyTimeout),
+                     ("--write-timeout", writeTimeout), ("--shutdown-grace", shutdownGrace)]
+        for (name, value) in times where !(value > 0) { throw ValidationError("\(name) must be a positive number of seconds") }
+    }
+
+    func run() throws {
+        var logger = Logger(label: "novarec.http") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = logLevel
+        raiseOpenFileLimit(to: maxConnections + 64, logger: logger)
+        let server = HTTPServer(configuration: serverConfiguration(), router: try makeRouter(), logger: logger)
+        let address: BoundAddress
+        do {
+            address = try server.start()
+        } catch {
+            throw CommandFailure(description: "cannot listen on \(host):\(port): \(error)")
+        }
+        logger.notice("listening on http://\(address) (OpenBLAS kernel: \(OpenBLASRuntime.coreName))")
+        server.runUntilTerminated()
+        logger.notice("stopped")
+    }
+
+    private func serverConfiguration() -> HTTPServer.Configuration {
+        let limits = ServerLimits(maxHeaderBytes: maxHeaderBytes, maxHeaderCount: maxHeaderCount, maxBodyBytes: maxBodyBytes,
+                                  maxConnections: maxConnections, headerTimeout: headerTimeout, idleTimeout: idleTimeout,
+                                  bodyTimeout: bodyTimeout, writeTimeout: writeTimeout)
+        return HTTPServer.Configuration(host: host, port: port, limits: limits, shutdownGracePeriod: shutdownGrace)
+    }
+
+    /// `GET /healthz`: the process is alive; names the OpenBLAS kernel so a slow fallback shows.
+    private func makeRouter() throws -> Router {
+        struct Health: Encodable {
+            let status = "ok"
+            let openblasKernel = OpenBLASRuntime.coreName
+
+            enum CodingKeys: String, CodingKey {
+                case status
+                case openblasKernel = "openblas_kernel"
+            }
+        }
+        let health = try HTTPResponse.json(Health())
+        var router = Router()
+        router.get("/healthz") { _ in health }
+        return router
+    }
+
+    /// Every connection holds a descriptor; the soft limit is often 1024, below --max-connections.
+    private func raiseOpenFileLimit(to wanted: Int, logger: Logger) {
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < rlim_t(wanted) else { return }
+        limit.rlim_cur = min(rlim_t(wanted), limit.rlim_max)
+        if setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) != 0 || limit.rlim_cur < rlim_t(wanted) {
+            logger.warning("open-file limit \(limit.rlim_cur) is below --max-connections \(maxConnections); accept will pause when it runs out")
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import NovarecHTTP
+import Testing
+
+struct RouterTests {
+    private func request(_ method: HTTPMethod, _ target: String) throws -> HTTPRequest {
+        try #require(Parse.request("\(method) \(target) HTTP/1.1\r\nHost: h\r\n\r\n"))
+    }
+
+    @Test func matchesLiteralsAndParameters() throws {
+        let routed = TestServer.standardRoutes().respond(to: try request(.get, "/items/a%2Fb%20c"))
+        #expect(routed.response.status == .ok)
+        #expect(routed.route == "/items/{id}")
+        #expect(String(decoding: routed.response.body, as: UTF8.self) == #"{"id":"a/b c"}"#)
+    }
+
+    @Test func answers404ForUnknownPaths() throws {
+        for target in ["/nothing", "/items", "/items/1/extra", "/hello/"] {
+            let routed = TestServer.standardRoutes().respond(to: try request(.get, target))
+            #expect(routed.response.status == .notFound, "\(target)")
+            #expect(routed.route == RoutedResponse.unmatchedRoute)
+            #expect(routed.response.headers["Content-Type"] == "application/problem+json")
+        }
+    }
+
+    @Test func answers405WithAllow() throws {
+        let routed = TestServer.standardRoutes().respond(to: try request(.put, "/items/7"))
+        #expect(routed.response.status == .methodNotAllowed)
+        #expect(routed.response.headers["Allow"] == "DELETE, GET, HEAD")
+        #expect(routed.route == "/items/{id}")
+    }
+
+    @Test func servesHeadWithTheGetHandler() throws {
+        let routed = TestServer.standardRoutes().respond(to: try request(.head, "/hello"))
+        #expect(routed.response.status == .ok)
+        #expect(routed.response.body == Array("hello".utf8))
+    }
+
+    @Test func hidesHandlerErrorsBehindA500() throws {
+        let routed = TestServer.standardRoutes().respond(to: try request(.get, "/fail"))
+        #expect(routed.response.status == .internalServerError)
+        #expect(routed.error is TestServer.SecretError)
+        let body = String(decoding: routed.response.body, as: UTF8.self)
+        #expect(!body.contains("hunter2") && !body.contains("SecretError"))
+        #expect(body == #"{"status":500,"title":"Internal Server Error","type":"about:blank"}"#)
+    }
+
+    @Test func answersThrownProblemsAsTheyAre() throws {
+        let routed = TestServer.standardRoutes().respond(to: try request(.get, "/conflict"))
+        #expect(routed.response.status == .conflict)
+        #expect(routed.error == nil)
+        let body = String(decoding: routed.response.body, as: UTF8.self)
+        #expect(body == #"{"detail":"Item 7 changed.","retryAfter":3,"status":409,"title":"Conflict","type":"about:blank"}"#)
+    }
+
+    @Test func firstRegistrationWins() throws {
+        var router = Router()
+        router.get("/items/new") { _ in .text("literal") }
+        router.get("/items/{id}") { _ in .text("parameter") }
+        let routed = router.respond(to: try request(.get, "/items/new"))
+        #expect(routed.response.body == Array("literal".utf8))
+    }
+}
