@@ -19,6 +19,7 @@ let package = Package(
         .target(name: "NovarecML", dependencies: ["NovarecCore", "CBLAS", "COpenSSL"]),
         .target(name: "NovarecEval", dependencies: ["NovarecCore", "NovarecML"]),
         .target(name: "NovarecStore", dependencies: ["CLibPQ"]),
+        .target(name: "NovarecRank"),
         .target(name: "NovarecHTTP", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .executableTarget(
             name: "novarec",
@@ -33,6 +34,7 @@ let package = Package(
         .testTarget(name: "NovarecEvalTests", dependencies: ["NovarecEval", "NovarecML", "NovarecCore"]),
         .testTarget(name: "NovarecHTTPTests", dependencies: ["NovarecHTTP"]),
         .testTarget(name: "NovarecStoreTests", dependencies: ["NovarecStore"]),
+        .testTarget(name: "NovarecRankTests", dependencies: ["NovarecRank"]),
         .testTarget(name: "NovarecCLITests", dependencies: ["novarec"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CBLAS", "CLibPQ"]),
     ],

@@ -66,7 +66,9 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
-        var logger = Logger(label: "novarec.http") { StreamLogHandler.standardError(label: $0) }
+        let sink = BufferedLogHandler.Sink()
+        defer { sink.flush() }
+        var logger = Logger(label: "novarec.http") { BufferedLogHandler(label: $0, sink: sink) }
         logger.logLevel = logLevel
         raiseOpenFileLimit(to: maxConnections + 64, logger: logger)
         let server = HTTPServer(configuration: serverConfiguration(), router: try makeRouter(), logger: logger)
