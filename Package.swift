@@ -20,11 +20,12 @@ let package = Package(
         .target(name: "NovarecEval", dependencies: ["NovarecCore", "NovarecML"]),
         .target(name: "NovarecStore", dependencies: ["CLibPQ"]),
         .target(name: "NovarecRank"),
+        .target(name: "NovarecService", dependencies: ["NovarecCore", "NovarecML", "NovarecRank", "NovarecHTTP", "NovarecStore"]),
         .target(name: "NovarecHTTP", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .executableTarget(
             name: "novarec",
             dependencies: [
-                "NovarecCore", "NovarecML", "NovarecEval", "NovarecHTTP", "CBLAS",
+                "NovarecCore", "NovarecML", "NovarecEval", "NovarecHTTP", "NovarecStore", "NovarecService", "CBLAS",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -35,6 +36,7 @@ let package = Package(
         .testTarget(name: "NovarecHTTPTests", dependencies: ["NovarecHTTP"]),
         .testTarget(name: "NovarecStoreTests", dependencies: ["NovarecStore"]),
         .testTarget(name: "NovarecRankTests", dependencies: ["NovarecRank"]),
+        .testTarget(name: "NovarecServiceTests", dependencies: ["NovarecService", "NovarecStore", "NovarecHTTP", "NovarecML", "NovarecCore"]),
         .testTarget(name: "NovarecCLITests", dependencies: ["novarec"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CBLAS", "CLibPQ"]),
     ],

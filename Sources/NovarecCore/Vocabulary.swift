@@ -17,6 +17,16 @@ public struct Vocabulary: Sendable, Equatable {
         self.indexByID = index
     }
 
+    /// A vocabulary whose dense indices are the positions in `orderedIDs` (e.g. a checkpoint's
+    /// item list); the ids must be distinct.
+    public init(orderedIDs: [String]) {
+        self.ids = orderedIDs
+        var index = [String: Int32](minimumCapacity: orderedIDs.count)
+        for (position, id) in orderedIDs.enumerated() { index[id] = Int32(position) }
+        precondition(index.count == orderedIDs.count, "ids must be distinct")
+        self.indexByID = index
+    }
+
     public var count: Int { ids.count }
 
     /// The dense index of `id`, or nil when the id is unknown.

@@ -8,7 +8,12 @@ public struct MostPopular: Recommender {
     private let popularity: [Float]
 
     public init(statistics: PopularityStatistics) {
-        popularity = statistics.userCounts.map(Float.init)
+        self.init(userCounts: statistics.userCounts)
+    }
+
+    /// - Parameter userCounts: distinct users per item (dense item indices).
+    public init(userCounts: [Int]) {
+        popularity = userCounts.map(Float.init)
     }
 
     public var itemCount: Int { popularity.count }

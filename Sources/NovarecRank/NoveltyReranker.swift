@@ -48,11 +48,16 @@ public struct NoveltyReranker: Sendable {
         self.similarity = similarity
     }
 
-    /// Normalised self-information from distinct-user popularity: `−log₂(max(pop, 1)/users)`
-    /// divided by its maximum `log₂(users)`.
+    /// Normalised self-information from distinct-user popularity, add-one smoothed so that it is
+    /// defined for unseen items and tiny logs: `−log₂((pop + 1)/(users + 1)) / log₂(users + 1)`,
+    /// 0 for an item every user has, 1 for an item nobody has.
     public static func normalisedSelfInformation(userCounts: [Int], users: Int) -> [Double] {
-        let maximum = log2(Double(max(users, 2)))
-        return userCounts.map { min(1, max(0, -log2(Double(max($0, 1)) / Double(max(users, 1))) / maximum)) }
+        let total = Double(max(users, 0) + 1)
+        let maximum = log2(max(total, 2))
+        return userCounts.map { count in
+            let value = -log2(Double(min(max(count, 0), users) + 1) / total) / maximum
+            return min(1, max(0, value)) + 0.0
+        }
     }
 
     public func rerank(_ candidates: [Candidate], k: Int, novelty: Double, diversity: Double) -> Ranking {

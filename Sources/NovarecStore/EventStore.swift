@@ -13,6 +13,12 @@ public struct EventStore: Sendable {
     public struct InsertResult: Sendable, Equatable {
         public let stored: Int
         public let duplicates: Int
+        /// The ids of the events actually stored (not duplicates).
+        public var storedIDs: Set<UUID> = []
+
+        public static func == (lhs: InsertResult, rhs: InsertResult) -> Bool {
+            (lhs.stored, lhs.duplicates) == (rhs.stored, rhs.duplicates)
+        }
     }
 
     /// Stores `events` atomically (all or nothing) with one statement; returns after commit.
@@ -26,15 +32,17 @@ public struct EventStore: Sendable {
             PostgresArray.literal(events.map { $0.value.map { String($0) } }),
             PostgresArray.literal(events.map { String(format: "%.6f", $0.timestamp.timeIntervalSince1970) }),
         ]
-        let stored = try connection.transaction { transaction in
+        let rows = try connection.transaction { transaction in
             try transaction.query("""
                 INSERT INTO events (event_id, user_id, item_id, type, value, ts)
                 SELECT e, u, i, t, v, to_timestamp(s)
                 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::real[], $6::float8[]) AS x(e, u, i, t, v, s)
                 ON CONFLICT (event_id) DO NOTHING
-                """, parameters).affectedRows
+                RETURNING event_id
+                """, parameters).rows
         }
-        return InsertResult(stored: stored, duplicates: events.count - stored)
+        let ids = Set(rows.compactMap { $0.first.flatMap { $0 }.flatMap { UUID(uuidString: $0) } })
+        return InsertResult(stored: rows.count, duplicates: events.count - rows.count, storedIDs: ids)
     }
 
     public func count() throws -> Int {

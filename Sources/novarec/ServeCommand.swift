@@ -3,15 +3,19 @@ import Foundation
 import Logging
 import NovarecHTTP
 import NovarecML
+import NovarecService
+import NovarecStore
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 
-/// `novarec serve`: runs the HTTP server. For now it answers only `GET /healthz`; the service
-/// issue adds the API. Stops gracefully on SIGTERM or SIGINT and exits 0.
+/// `novarec serve`: runs the recommendation service over HTTP: events into PostgreSQL (an
+/// embedded private cluster in the data directory unless a database URL is given),
+/// recommendations from the checkpoint in the data directory (popularity until there is one).
+/// Stops gracefully on SIGTERM or SIGINT and exits 0.
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the HTTP server (GET /healthz).",
+        abstract: "Run the recommendation service (events, recommendations, health).",
         discussion: """
             Logs the address it listens on, one access-log line per request on standard error, and \
             stops on SIGTERM/SIGINT: no new connections, in-flight requests finish within \
@@ -24,6 +28,15 @@ struct ServeCommand: ParsableCommand {
 
     @Option(help: "Port to listen on (0 picks a free one).")
     var port = 8080
+
+    @Option(help: "Data directory: the embedded PostgreSQL cluster and model.safetensors (env NOVAREC_DATA_DIR).")
+    var dataDir = ProcessInfo.processInfo.environment["NOVAREC_DATA_DIR"] ?? "data"
+
+    @Option(help: "PostgreSQL connection string or URL; default: the embedded cluster (env DATABASE_URL).")
+    var databaseURL: String?
+
+    @Option(help: "Model checkpoint to serve (default: DATA_DIR/model.safetensors when it exists).")
+    var checkpoint: String?
 
     @Option(help: "Largest request line plus header fields, in bytes (431 beyond).")
     var maxHeaderBytes = ServerLimits().maxHeaderBytes
@@ -71,7 +84,13 @@ struct ServeCommand: ParsableCommand {
         var logger = Logger(label: "novarec.http") { BufferedLogHandler(label: $0, sink: sink) }
         logger.logLevel = logLevel
         raiseOpenFileLimit(to: maxConnections + 64, logger: logger)
-        let server = HTTPServer(configuration: serverConfiguration(), router: try makeRouter(), logger: logger)
+        let url = databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"]
+        let database = try ServiceDatabase.open(dataDirectory: dataDir, url: url, logger: logger)
+        defer { database.close(logger: logger) }
+        let service = try ServiceBootstrap.make(store: EventStore(connection: database.connection), checkpoint: try loadCheckpoint(logger: logger))
+        var router = try makeRouter()
+        service.routes(&router)
+        let server = HTTPServer(configuration: serverConfiguration(), router: router, logger: logger)
         let address: BoundAddress
         do {
             address = try server.start()
@@ -105,6 +124,17 @@ struct ServeCommand: ParsableCommand {
         var router = Router()
         router.get("/healthz") { _ in health }
         return router
+    }
+
+    private func loadCheckpoint(logger: Logger) throws -> SASRecCheckpoint? {
+        let path = checkpoint ?? (dataDir as NSString).appendingPathComponent("model.safetensors")
+        guard checkpoint != nil || FileManager.default.fileExists(atPath: path) else {
+            logger.notice("no model checkpoint at \(path): serving popularity")
+            return nil
+        }
+        let loaded = try SASRecCheckpoint.read(from: URL(fileURLWithPath: path))
+        logger.notice("serving \(path): \(loaded.itemIDs.count) items")
+        return loaded
     }
 
     /// Every connection holds a descriptor; the soft limit is often 1024, below --max-connections.

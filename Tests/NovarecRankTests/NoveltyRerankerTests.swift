@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import NovarecRank
 
@@ -36,9 +37,10 @@ struct NoveltyRerankerTests {
 
     @Test func selfInformationIsNormalised() {
         let values = NoveltyReranker.normalisedSelfInformation(userCounts: [100, 10, 1, 0], users: 100)
-        #expect(values[0] == 0)
-        #expect(abs(values[1] - 0.5) < 1e-12)
-        #expect(values[2] == 1 && values[3] == 1)
+        #expect(values[0] == 0 && values[0].sign == .plus)
+        #expect(abs(values[1] - log2(101.0 / 11) / log2(101.0)) < 1e-12)
+        #expect(values[2] < 1 && values[3] == 1)
+        #expect(NoveltyReranker.normalisedSelfInformation(userCounts: [1, 0], users: 1) == [0, 1], "defined for a one-user log")
     }
 
     @Test func shortCandidateListsAreReturnedWhole() {

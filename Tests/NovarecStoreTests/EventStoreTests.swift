@@ -10,7 +10,7 @@ struct EventStoreTests {
     }
 
     @Test func batchesAreStoredOnceAndReadBackInTimeOrder() throws {
-        let store = EventStore(connection: try TestDatabase.freshConnection())
+        let store = EventStore(connection: try ThrowawayPostgres.freshConnection())
         let repeated = UUID()
         let batch = [
             event("u1", "b", at: 200), event("u1", "a", at: 100, id: repeated), event("u2", "tab\there", .rating, at: 50),
@@ -26,7 +26,7 @@ struct EventStoreTests {
     }
 
     @Test func aBadEventRejectsTheWholeBatch() throws {
-        let connection = try TestDatabase.freshConnection()
+        let connection = try ThrowawayPostgres.freshConnection()
         let store = EventStore(connection: connection)
         try connection.query("ALTER TABLE events ADD CONSTRAINT no_forbidden CHECK (item_id <> 'forbidden')")
         #expect(throws: PostgresError.self) { try store.insert([event("u1", "ok", at: 1), event("u1", "forbidden", at: 2)]) }
@@ -34,13 +34,13 @@ struct EventStoreTests {
     }
 
     @Test func migrationsApplyOnce() throws {
-        let connection = try TestDatabase.freshConnection()
+        let connection = try ThrowawayPostgres.freshConnection()
         #expect(try Migrations.apply(to: connection) == [])
         #expect(try connection.query("SELECT version FROM schema_migrations").rows == [["1"]])
     }
 
     @Test func parametersAreNeverSplicedIntoSQL() throws {
-        let connection = try TestDatabase.freshConnection()
+        let connection = try ThrowawayPostgres.freshConnection()
         let hostile = "x'); DROP TABLE events; --"
         let store = EventStore(connection: connection)
         _ = try store.insert([event(hostile, hostile, at: 1)])
@@ -48,7 +48,7 @@ struct EventStoreTests {
     }
 
     @Test func copyLoadsAndReadsBulkRows() throws {
-        let connection = try TestDatabase.freshConnection()
+        let connection = try ThrowawayPostgres.freshConnection()
         let rows = (0..<5_000).map { "item-\($0)\ttitle \(CopyText.escape("with\ttab"))\n" }.joined()
         let loaded = try connection.copyIn("COPY items (item_id, title) FROM STDIN", data: Data(rows.utf8))
         #expect(loaded == 5_000)

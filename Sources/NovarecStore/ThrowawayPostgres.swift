@@ -1,16 +1,16 @@
 import Foundation
-import NovarecStore
 
-/// One throwaway PostgreSQL cluster for the whole test process, started on first use in a fresh
-/// temporary directory and stopped when the process exits. Each test gets its own database.
-enum TestDatabase {
+/// One throwaway PostgreSQL cluster per process, started on first use in a fresh temporary
+/// directory and stopped when the process exits; each call hands out a new migrated database.
+/// For tests (of this module and the ones above it) and demos — never for real data.
+public enum ThrowawayPostgres {
     private static let cluster: Result<EmbeddedPostgres, any Error> = {
         let directory = URL(fileURLWithPath: "/tmp").appendingPathComponent("novarec-pg-\(getpid())-\(UUID().uuidString.prefix(8))")
         do {
             let cluster = try EmbeddedPostgres(directory: directory)
             try cluster.start()
             running = cluster
-            atexit { try? TestDatabase.running?.stop() }
+            atexit { try? ThrowawayPostgres.running?.stop() }
             return .success(cluster)
         } catch {
             return .failure(error)
@@ -20,7 +20,7 @@ enum TestDatabase {
     nonisolated(unsafe) private static var running: EmbeddedPostgres?
 
     /// A connection to a new, migrated database.
-    static func freshConnection() throws -> PostgresConnection {
+    public static func freshConnection() throws -> PostgresConnection {
         let cluster = try cluster.get()
         let name = "test_\(UUID().uuidString.prefix(8).lowercased())"
         try cluster.createDatabase(name)

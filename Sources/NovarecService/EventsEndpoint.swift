@@ -1,0 +1,99 @@
+import Foundation
+import NovarecHTTP
+import NovarecStore
+
+/// `POST /v1/events` with `{"events": [{event_id, user_id, item_id, type, value?, timestamp?}]}`:
+/// validates every event (a bad one rejects the batch with a per-event error list), stores the
+/// batch in one transaction, and answers 202 only after the commit; stored events then extend
+/// the users' in-memory histories and the live popularity.
+struct EventsEndpoint: Sendable {
+    static let maxBatch = 1_000
+
+    struct FieldError: Encodable, Sendable {
+        let index: Int
+        let field: String
+        let detail: String
+    }
+
+    struct Answer: Encodable {
+        let stored: Int
+        let duplicates: Int
+    }
+
+    func respond(_ request: HTTPRequest, store: EventStore, histories: UserHistories, popularity: LivePopularity) throws -> HTTPResponse {
+        let events = try Self.parse(request.body)
+        let result = try store.insert(events)
+        let stored = events.filter { result.storedIDs.contains($0.eventID) }.sorted { $0.timestamp < $1.timestamp }
+        for event in stored { histories.append(user: event.userID, items: [event.itemID]) }
+        popularity.record(items: stored.map(\.itemID))
+        return try .json(Answer(stored: result.stored, duplicates: result.duplicates), status: .accepted)
+    }
+
+    static func parse(_ body: [UInt8]) throws -> [BehaviourEvent] {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
+              let list = object["events"] as? [Any] else {
+            throw RequestValidation.invalid("events", "the body must be a JSON object with an 'events' array")
+        }
+        guard (1...maxBatch).contains(list.count) else {
+            throw RequestValidation.invalid("events", "must hold 1 to \(maxBatch) events, got \(list.count)")
+        }
+        var events: [BehaviourEvent] = []
+        var errors: [FieldError] = []
+        for (index, element) in list.enumerated() {
+            switch parseEvent(element) {
+            case .success(let event): events.append(event)
+            case .failure(let error): errors.append(FieldError(index: index, field: error.field, detail: error.detail))
+            }
+        }
+        guard errors.isEmpty else {
+            throw ProblemDetails(status: HTTPStatus(422), title: "Invalid events",
+                                 detail: "\(errors.count) of \(list.count) events are invalid; nothing was stored",
+                                 extensions: ["errors": errors])
+        }
+        return events
+    }
+
+    private struct EventError: Error {
+        let field: String
+        let detail: String
+    }
+
+    private static func parseEvent(_ element: Any) -> Result<BehaviourEvent, EventError> {
+        guard let fields = element as? [String: Any] else { return .failure(EventError(field: "event", detail: "must be an object")) }
+        guard let idText = fields["event_id"] as? String, let id = UUID(uuidString: idText) else {
+            return .failure(EventError(field: "event_id", detail: "must be a UUID string"))
+        }
+        guard let user = fields["user_id"] as? String, (1...256).contains(user.count) else {
+            return .failure(EventError(field: "user_id", detail: "must be a string of 1 to 256 characters"))
+        }
+        guard let item = fields["item_id"] as? String, (1...256).contains(item.count) else {
+            return .failure(EventError(field: "item_id", detail: "must be a string of 1 to 256 characters"))
+        }
+        guard let typeText = fields["type"] as? String, let kind = BehaviourEvent.Kind(rawValue: typeText) else {
+            let allowed = BehaviourEvent.Kind.allCases.map(\.rawValue).joined(separator: ", ")
+            return .failure(EventError(field: "type", detail: "must be one of \(allowed)"))
+        }
+        let value = fields["value"] as? Double
+        if kind == .rating, !(value.map { (1...5).contains($0) } ?? false) {
+            return .failure(EventError(field: "value", detail: "a rating needs a value between 1 and 5"))
+        }
+        if kind != .rating, fields["value"] != nil {
+            return .failure(EventError(field: "value", detail: "only rating events carry a value"))
+        }
+        var timestamp = Date()
+        if let text = fields["timestamp"] {
+            guard let string = text as? String, let parsed = parseTimestamp(string) else {
+                return .failure(EventError(field: "timestamp", detail: "must be an RFC 3339 date-time, e.g. 2026-11-29T12:00:00Z"))
+            }
+            timestamp = parsed
+        }
+        return .success(BehaviourEvent(eventID: id, userID: user, itemID: item, kind: kind, value: value.map(Float.init), timestamp: timestamp))
+    }
+
+    private static func parseTimestamp(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text)
+    }
+}

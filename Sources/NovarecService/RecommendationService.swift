@@ -1,0 +1,61 @@
+import Foundation
+import NovarecHTTP
+import NovarecStore
+import Synchronization
+
+/// The recommendation service: the serving model (swapped atomically), users' live histories and
+/// the durable event store, exposed as HTTP routes.
+public final class RecommendationService: Sendable {
+    private let current: Mutex<ServingModel>
+    private let store: EventStore
+    public let histories: UserHistories
+    public let popularity: LivePopularity
+
+    public init(model: ServingModel, store: EventStore, histories: UserHistories = UserHistories()) {
+        self.current = Mutex(model)
+        self.store = store
+        self.histories = histories
+        var initial: [String: Int] = [:]
+        for (index, count) in model.userCounts.enumerated() where count > 0 { initial[model.items.id(at: Int32(index))] = count }
+        self.popularity = LivePopularity(initial: initial)
+    }
+
+    /// The model requests start on now.
+    public var model: ServingModel { current.withLock { $0 } }
+
+    /// Replaces the serving model; requests already running finish on the old one.
+    public func swap(to model: ServingModel) { current.withLock { $0 = model } }
+
+    /// Rebuilds every user's history from the event store (at start-up).
+    public func loadHistories() throws {
+        var byUser: [String: [String]] = [:]
+        for interaction in try store.interactions() { byUser[interaction.user, default: []].append(interaction.item) }
+        for (user, items) in byUser { histories.append(user: user, items: items) }
+    }
+
+    /// The service's routes on top of `router` (which may already hold other routes).
+    public func routes(_ router: inout Router) {
+        let recommendations = RecommendationEndpoint(), events = EventsEndpoint()
+        router.get("/v1/recommendations") { [self] request in
+            try recommendations.respond(request, model: model, histories: histories, popularity: popularity)
+        }
+        router.post("/v1/events") { [self] request in
+            try events.respond(request, store: store, histories: histories, popularity: popularity)
+        }
+        router.get("/readyz") { [self] _ in try readiness() }
+        router.get("/v1/model") { [self] _ in
+            let model = model
+            return try .json(["version": model.version, "items": String(model.items.count), "kind": model.model?.name ?? "popularity"])
+        }
+    }
+
+    private func readiness() throws -> HTTPResponse {
+        var problems: [String] = []
+        if (try? store.connection.query("SELECT 1")) == nil { problems.append("database unreachable") }
+        if model.model == nil { problems.append("no trained model loaded (serving popularity)") }
+        guard problems.isEmpty else {
+            throw ProblemDetails(status: HTTPStatus(503), title: "Not ready", detail: problems.joined(separator: "; "), extensions: ["reasons": problems])
+        }
+        return try .json(["status": "ready"])
+    }
+}

@@ -1,0 +1,24 @@
+import NovarecHTTP
+
+/// Field validation that answers with a 400 problem naming the field.
+enum RequestValidation {
+    static func invalid(_ field: String, _ detail: String) -> ProblemDetails {
+        ProblemDetails(status: .badRequest, title: "Invalid request", detail: "\(field): \(detail)", extensions: ["field": field])
+    }
+
+    static func integer(_ request: HTTPRequest, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text = request.queryValue(name) else { return value }
+        guard let number = Int(text), range.contains(number) else {
+            throw invalid(name, "must be an integer between \(range.lowerBound) and \(range.upperBound), got '\(text)'")
+        }
+        return number
+    }
+
+    static func fraction(_ request: HTTPRequest, _ name: String) throws -> Double {
+        guard let text = request.queryValue(name) else { return 0 }
+        guard let number = Double(text), (0...1).contains(number) else {
+            throw invalid(name, "must be a number between 0 and 1, got '\(text)'")
+        }
+        return number
+    }
+}

@@ -1,0 +1,25 @@
+import Foundation
+import NovarecCore
+import NovarecML
+import NovarecStore
+
+/// Builds a running service's state at start-up: the serving model from a checkpoint (or
+/// popularity alone), popularity from the stored events, and users' histories from the store.
+public enum ServiceBootstrap {
+    public static func make(store: EventStore, checkpoint: SASRecCheckpoint?) throws -> RecommendationService {
+        let interactions = try store.interactions()
+        let catalogue = checkpoint.map { Vocabulary(orderedIDs: $0.itemIDs) } ?? Vocabulary(distinctIDs: interactions.map(\.item))
+        var userCounts = [Int](repeating: 0, count: catalogue.count)
+        var seen = Set<String>()
+        for interaction in interactions where seen.insert(interaction.user + "\u{1F}" + interaction.item).inserted {
+            if let index = catalogue.index(of: interaction.item) { userCounts[Int(index)] += 1 }
+        }
+        let users = Set(interactions.map(\.user)).count
+        let model = checkpoint.map { ServingModel(checkpoint: $0, version: $0.metadata["data_sha256"].map { String($0.prefix(12)) } ?? "checkpoint",
+                                                  userCounts: userCounts, users: users) }
+            ?? ServingModel(version: "popularity", model: nil, items: catalogue, userCounts: userCounts, users: users)
+        let service = RecommendationService(model: model, store: store)
+        try service.loadHistories()
+        return service
+    }
+}

@@ -1,0 +1,67 @@
+import NovarecCore
+import NovarecML
+import NovarecRank
+
+/// Everything a recommendation request reads, as one immutable value: the model, the catalogue
+/// it scores, the popularity fallback and the novelty figures. Swapped atomically as a whole, so
+/// a request finishes on the model it started with.
+public struct ServingModel: Sendable {
+    public let version: String
+    /// The trained model; nil means every request gets the popularity fallback.
+    public let model: (any Recommender)?
+    public let items: Vocabulary
+    /// Distinct users per item when the model was loaded: where live popularity starts.
+    public let userCounts: [Int]
+    public let reranker: NoveltyReranker
+
+    /// - Parameters:
+    ///   - items: the catalogue, by the model's dense indices.
+    ///   - userCounts: distinct users per item in the data the model was trained on.
+    ///   - users: the number of users in that data.
+    ///   - embeddings: `items.count × d` item vectors for the diversity dial's cosine similarity.
+    public init(version: String, model: (any Recommender)?, items: Vocabulary, userCounts: [Int], users: Int, embeddings: [Float]? = nil) {
+        precondition(userCounts.count == items.count && (model?.itemCount ?? items.count) == items.count)
+        self.version = version
+        self.model = model
+        self.items = items
+        self.userCounts = userCounts
+        let novelty = NoveltyReranker.normalisedSelfInformation(userCounts: userCounts, users: users)
+        let similarity = ItemSimilarity(embeddings: embeddings, count: items.count)
+        self.reranker = NoveltyReranker(itemNovelty: novelty) { similarity.cosine($0, $1) }
+    }
+
+    /// A SASRec checkpoint served with popularity from `userCounts` (aligned with its items).
+    public init(checkpoint: SASRecCheckpoint, version: String, userCounts: [Int], users: Int) {
+        let embeddings = Array(checkpoint.model.parameters["item_embedding.weight"])
+        self.init(version: version, model: checkpoint.model, items: Vocabulary(orderedIDs: checkpoint.itemIDs),
+                  userCounts: userCounts, users: users, embeddings: embeddings)
+    }
+}
+
+/// Cosine similarity between item vectors, rows normalised once.
+struct ItemSimilarity: Sendable {
+    private let rows: [Float]
+    private let width: Int
+
+    init(embeddings: [Float]?, count: Int) {
+        guard let embeddings, count > 0 else {
+            (rows, width) = ([], 0)
+            return
+        }
+        let width = embeddings.count / count
+        var rows = embeddings
+        for item in 0..<count {
+            let range = (item * width)..<((item + 1) * width)
+            let norm = rows[range].reduce(0) { $0 + $1 * $1 }.squareRoot()
+            if norm > 0 { for j in range { rows[j] /= norm } }
+        }
+        (self.rows, self.width) = (rows, width)
+    }
+
+    func cosine(_ a: Int32, _ b: Int32) -> Double {
+        guard width > 0 else { return 0 }
+        var dot: Float = 0
+        for j in 0..<width { dot += rows[Int(a) * width + j] * rows[Int(b) * width + j] }
+        return Double(dot)
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Logging
+import NovarecCore
+import NovarecHTTP
+import NovarecML
+import NovarecStore
+import Testing
+@testable import NovarecService
+
+/// The service over a real listening socket and a real PostgreSQL.
+struct ServiceTests {
+    /// A served ItemKNN model on a checkerboard shop (even users buy even items).
+    final class Fixture: Sendable {
+        let service: RecommendationService
+        let server: HTTPServer
+        let port: Int
+        let store: EventStore
+
+        init(withModel: Bool = true) throws {
+            let items = Vocabulary(orderedIDs: (0..<40).map { "sku\($0)" })
+            let training: [ArraySlice<Int32>] = (0..<60).map { user in
+                let parity = Int32(user % 2)
+                return ArraySlice((0..<6).map { step in Int32((user / 2 + step * 3) % 20) * 2 + parity })
+            }
+            let statistics = PopularityStatistics(itemCount: 40, trainingSequences: training)
+            let model = ItemKNN(cooccurrence: ItemCooccurrence(itemCount: 40, trainingSequences: training), statistics: statistics,
+                                configuration: .init(shrink: 0, neighbourhood: 5, decay: 1))
+            store = EventStore(connection: try ThrowawayPostgres.freshConnection())
+            service = RecommendationService(
+                model: ServingModel(version: "test-1", model: withModel ? model : nil, items: items, userCounts: statistics.userCounts, users: 60),
+                store: store)
+            var router = Router()
+            service.routes(&router)
+            server = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0), router: router,
+                                logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+            port = try server.start().port
+        }
+
+        deinit { server.shutdown() }
+
+        func request(_ method: String, _ path: String, json: String? = nil) throws -> (status: Int, body: [String: Any]) {
+            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+            request.httpMethod = method
+            if let json {
+                request.httpBody = Data(json.utf8)
+                request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            }
+            return try HTTPClient.send(request)
+        }
+    }
+
+    static func eventsJSON(_ events: [(user: String, item: String, time: Int)], ids: [UUID]? = nil) -> String {
+        let list = events.enumerated().map { index, event in
+            let id = ids?[index] ?? UUID()
+            return #"{"event_id":"\#(id.uuidString)","user_id":"\#(event.user)","item_id":"\#(event.item)","type":"view","timestamp":"2026-11-29T10:00:\#(String(format: "%02d", event.time))Z"}"#
+        }
+        return #"{"events":[\#(list.joined(separator: ","))]}"#
+    }
+
+    @Test func eventsAreDurableIdempotentAndChangeTheNextRecommendation() throws {
+        let fixture = try Fixture()
+        let before = try fixture.request("GET", "/v1/recommendations?user_id=alice&k=5")
+        #expect(before.status == 200)
+        #expect(before.body["fallback"] as? Bool == true)
+
+        let ids = [UUID(), UUID(), UUID()]
+        let batch = Self.eventsJSON([("alice", "sku2", 1), ("alice", "sku8", 2), ("alice", "sku14", 3)], ids: ids)
+        let first = try fixture.request("POST", "/v1/events", json: batch)
+        #expect(first.status == 202)
+        #expect(first.body["stored"] as? Int == 3)
+        let replay = try fixture.request("POST", "/v1/events", json: batch)
+        #expect(replay.body["stored"] as? Int == 0 && replay.body["duplicates"] as? Int == 3)
+        #expect(try fixture.store.count() == 3)
+
+        let after = try fixture.request("GET", "/v1/recommendations?user_id=alice&k=5")
+        #expect(after.body["fallback"] as? Bool == false)
+        let items = (after.body["items"] as? [[String: Any]] ?? []).compactMap { $0["item_id"] as? String }
+        #expect(items.count == 5)
+        #expect(!items.contains("sku2") && !items.contains("sku8"), "seen items are excluded")
+        #expect(items.allSatisfy { Int($0.dropFirst(3))! % 2 == 0 }, "alice's even history gets even items: \(items)")
+    }
+
+    @Test func aBadEventRejectsTheBatchWithPerEventErrors() throws {
+        let fixture = try Fixture()
+        let json = #"{"events":[{"event_id":"\#(UUID().uuidString)","user_id":"u","item_id":"sku1","type":"view"},{"event_id":"nope","user_id":"u","item_id":"sku1","type":"view"},{"event_id":"\#(UUID().uuidString)","user_id":"u","item_id":"sku1","type":"rating"}]}"#
+        let answer = try fixture.request("POST", "/v1/events", json: json)
+        #expect(answer.status == 422)
+        let errors = answer.body["errors"] as? [[String: Any]] ?? []
+        #expect(errors.map { $0["index"] as? Int } == [1, 2])
+        #expect(errors.map { $0["field"] as? String } == ["event_id", "value"])
+        #expect(try fixture.store.count() == 0)
+        #expect(try fixture.request("POST", "/v1/events", json: "not json").status == 400)
+    }
+
+    @Test func recommendationParametersAreValidated() throws {
+        let fixture = try Fixture()
+        for query in ["", "?user_id=a&k=0", "?user_id=a&k=x", "?user_id=a&novelty=2", "?user_id=a&diversity=-1"] {
+            let answer = try fixture.request("GET", "/v1/recommendations\(query)")
+            #expect(answer.status == 400, "\(query)")
+            #expect((answer.body["detail"] as? String)?.isEmpty == false)
+        }
+    }
+
+    @Test func noveltyDialRaisesMeanNoveltyAndExclusionsHold() throws {
+        let fixture = try Fixture()
+        _ = try fixture.request("POST", "/v1/events", json: Self.eventsJSON([("bob", "sku3", 1), ("bob", "sku9", 2)]))
+        var previous = -1.0
+        for dial in [0.0, 0.3, 0.7, 1.0] {
+            let answer = try fixture.request("GET", "/v1/recommendations?user_id=bob&k=5&novelty=\(dial)&exclude=sku15")
+            let mean = answer.body["novelty"] as? Double ?? -2
+            #expect(mean >= previous - 1e-9, "dial \(dial)")
+            previous = mean
+            let items = (answer.body["items"] as? [[String: Any]] ?? []).compactMap { $0["item_id"] as? String }
+            #expect(!items.contains("sku15"))
+        }
+    }
+
+    @Test func readinessReportsAMissingModel() throws {
+        let served = try Fixture()
+        #expect(try served.request("GET", "/readyz").status == 200)
+        let fallbackOnly = try Fixture(withModel: false)
+        let answer = try fallbackOnly.request("GET", "/readyz")
+        #expect(answer.status == 503)
+        #expect((answer.body["detail"] as? String)?.contains("no trained model") == true)
+    }
+
+    @Test func fallbackFollowsLivePopularity() throws {
+        let fixture = try Fixture(withModel: false)
+        let events = (0..<4).map { (user: "shopper\($0)", item: "sku39", time: $0) }
+        #expect(try fixture.request("POST", "/v1/events", json: Self.eventsJSON(events)).status == 202)
+        let answer = try fixture.request("GET", "/v1/recommendations?user_id=newcomer&k=3")
+        #expect(answer.body["fallback"] as? Bool == true)
+        let first = (answer.body["items"] as? [[String: Any]])?.first?["item_id"] as? String
+        #expect(first == "sku39", "the item everyone just viewed leads the fallback list")
+    }
+}
