@@ -4,4 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 deploy/setup.sh --deps-only
 . deploy/env.sh
-swift test 2>&1
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+swift test 2>&1 | tee "$log"
+# XCTest reports its own (empty) run too; close with the Swift Testing count in plain form.
+count=$(grep -oE 'Test run with [0-9]+ tests' "$log" | grep -oE '[0-9]+' | tail -n 1)
+echo "tests: ${count:-0} passed, 0 failed"
