@@ -2,8 +2,9 @@ import NovarecCore
 import NovarecHTTP
 import NovarecRank
 
-/// `GET /v1/recommendations?user_id=U&k=10&novelty=0.3&diversity=0.2&exclude=a,b`: scores the
-/// catalogue from the user's history (or live popularity for an unknown user, marked `fallback`),
+/// `GET /v1/recommendations?user_id=U&k=10&novelty=0.3&diversity=0.2&exclude=a,b` (and `POST`
+/// with a JSON body, for anonymous sessions that send their history): scores the catalogue from
+/// the user's history (or live popularity for an unknown user, marked `fallback`),
 /// removes seen and excluded items, and re-ranks the top candidates with the dials.
 struct RecommendationEndpoint: Sendable {
     static let candidatePoolSize = 200
@@ -21,7 +22,7 @@ struct RecommendationEndpoint: Sendable {
     }
 
     struct Answer: Encodable {
-        let userID: String
+        let userID: String?
         let items: [Item]
         let modelVersion: String
         let novelty: Double
@@ -32,15 +33,67 @@ struct RecommendationEndpoint: Sendable {
         }
     }
 
-    func respond(_ request: HTTPRequest, model: ServingModel, histories: UserHistories, popularity: LivePopularity) throws -> HTTPResponse {
+    /// What one request asks for, from a GET query or a POST body.
+    struct Query {
+        var user: String?
+        /// An explicit history (anonymous sessions); nil means the user's stored history.
+        var history: [String]?
+        var k = 10
+        var novelty = 0.0
+        var diversity = 0.0
+        var exclude: [String] = []
+    }
+
+    struct Body: Decodable {
+        let userID: String?
+        let history: [String]?
+        let k: Int?
+        let novelty: Double?
+        let diversity: Double?
+        let exclude: [String]?
+
+        enum CodingKeys: String, CodingKey {
+            case userID = "user_id", history, k, novelty, diversity, exclude
+        }
+    }
+
+    /// `GET /v1/recommendations?user_id=…`.
+    func respondToGet(_ request: HTTPRequest, model: ServingModel, histories: UserHistories, popularity: LivePopularity) throws -> HTTPResponse {
         guard let user = request.queryValue("user_id"), !user.isEmpty, user.count <= 256 else {
             throw RequestValidation.invalid("user_id", "is required (1 to 256 characters)")
         }
-        let k = try RequestValidation.integer(request, "k", default: 10, range: 1...100)
-        let novelty = try RequestValidation.fraction(request, "novelty")
-        let diversity = try RequestValidation.fraction(request, "diversity")
-        let excluded = Set((request.queryValue("exclude") ?? "").split(separator: ",").compactMap { model.items.index(of: String($0)) })
-        let history = (histories.history(of: user) ?? []).compactMap { model.items.index(of: $0) }
+        var query = Query(user: user)
+        query.k = try RequestValidation.integer(request, "k", default: 10, range: 1...100)
+        query.novelty = try RequestValidation.fraction(request, "novelty")
+        query.diversity = try RequestValidation.fraction(request, "diversity")
+        query.exclude = (request.queryValue("exclude") ?? "").split(separator: ",").map(String.init)
+        return try answer(query, model: model, histories: histories, popularity: popularity)
+    }
+
+    /// `POST /v1/recommendations` with `{user_id?, history?, k?, novelty?, diversity?, exclude?}`:
+    /// an anonymous session sends its own history.
+    func respondToPost(_ request: HTTPRequest, model: ServingModel, histories: UserHistories, popularity: LivePopularity) throws -> HTTPResponse {
+        let body: Body
+        do {
+            body = try request.decodeJSON(Body.self)
+        } catch {
+            throw RequestValidation.invalid("body", "must be a JSON object {user_id?, history?, k?, novelty?, diversity?, exclude?}")
+        }
+        guard body.userID != nil || body.history != nil else { throw RequestValidation.invalid("history", "give user_id, history or both") }
+        if let user = body.userID, !(1...256).contains(user.count) { throw RequestValidation.invalid("user_id", "must be 1 to 256 characters") }
+        if let history = body.history, history.count > 1_000 { throw RequestValidation.invalid("history", "at most 1000 items") }
+        let query = Query(user: body.userID, history: body.history, k: body.k ?? 10, novelty: body.novelty ?? 0,
+                          diversity: body.diversity ?? 0, exclude: body.exclude ?? [])
+        guard (1...100).contains(query.k) else { throw RequestValidation.invalid("k", "must be an integer between 1 and 100") }
+        guard (0...1).contains(query.novelty) else { throw RequestValidation.invalid("novelty", "must be between 0 and 1") }
+        guard (0...1).contains(query.diversity) else { throw RequestValidation.invalid("diversity", "must be between 0 and 1") }
+        return try answer(query, model: model, histories: histories, popularity: popularity)
+    }
+
+    private func answer(_ query: Query, model: ServingModel, histories: UserHistories, popularity: LivePopularity) throws -> HTTPResponse {
+        let excluded = Set(query.exclude.compactMap { model.items.index(of: $0) })
+        let known = query.history ?? query.user.flatMap { histories.history(of: $0) } ?? []
+        let history = known.compactMap { model.items.index(of: $0) }
         let useModel = model.model != nil && !history.isEmpty
         var scores = useModel ? [Float](repeating: 0, count: model.items.count) : popularity.scores(for: model.items.ids)
         scores.withUnsafeMutableBufferPointer { buffer in
@@ -49,12 +102,13 @@ struct RecommendationEndpoint: Sendable {
             for item in excluded { buffer[Int(item)] = -.infinity }
         }
         let pool = scores.withUnsafeBufferPointer { TopKSelector.select($0, k: Self.candidatePoolSize) }
-        let ranking = model.reranker.rerank(pool.map { .init(item: $0, relevance: scores[Int($0)]) }, k: k, novelty: novelty, diversity: diversity)
+        let ranking = model.reranker.rerank(pool.map { .init(item: $0, relevance: scores[Int($0)]) }, k: query.k,
+                                            novelty: query.novelty, diversity: query.diversity)
         let items = ranking.items.map { ranked in
             Item(itemID: model.items.id(at: ranked.item), score: Double(scores[Int(ranked.item)]), relevance: ranked.relevance,
                  novelty: ranked.novelty, reason: Self.reason(ranked, fallback: !useModel))
         }
-        return try .json(Answer(userID: user, items: items, modelVersion: model.version, novelty: ranking.meanNovelty, fallback: !useModel))
+        return try .json(Answer(userID: query.user, items: items, modelVersion: model.version, novelty: ranking.meanNovelty, fallback: !useModel))
     }
 
     static func reason(_ item: NoveltyReranker.RankedItem, fallback: Bool) -> String {

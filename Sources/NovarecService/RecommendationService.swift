@@ -33,20 +33,47 @@ public final class RecommendationService: Sendable {
         for (user, items) in byUser { histories.append(user: user, items: items) }
     }
 
-    /// The service's routes on top of `router` (which may already hold other routes).
-    public func routes(_ router: inout Router) {
+    /// The service's routes on top of `router` (which may already hold other routes); `/metrics`
+    /// adds the HTTP server's counters when `httpMetrics` is given.
+    public func routes(_ router: inout Router, httpMetrics: ServerMetrics? = nil) {
         let recommendations = RecommendationEndpoint(), events = EventsEndpoint()
         router.get("/v1/recommendations") { [self] request in
-            try recommendations.respond(request, model: model, histories: histories, popularity: popularity)
+            try recommendations.respondToGet(request, model: model, histories: histories, popularity: popularity)
+        }
+        router.post("/v1/recommendations") { [self] request in
+            try recommendations.respondToPost(request, model: model, histories: histories, popularity: popularity)
         }
         router.post("/v1/events") { [self] request in
             try events.respond(request, store: store, histories: histories, popularity: popularity)
         }
         router.get("/readyz") { [self] _ in try readiness() }
+        router.get("/metrics") { [self] _ in
+            var response = HTTPResponse.text(prometheusText() + (httpMetrics?.prometheusText() ?? ""))
+            response.headers.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+            return response
+        }
         router.get("/v1/model") { [self] _ in
             let model = model
             return try .json(["version": model.version, "items": String(model.items.count), "kind": model.model?.name ?? "popularity"])
         }
+    }
+
+    /// Service gauges in Prometheus text format.
+    public func prometheusText() -> String {
+        let model = model
+        let kind = model.model?.name ?? "popularity"
+        return """
+            # HELP novarec_model_info The serving model (value 1).
+            # TYPE novarec_model_info gauge
+            novarec_model_info{version="\(model.version)",kind="\(kind)"} 1
+            # HELP novarec_catalogue_items Items the serving model scores.
+            # TYPE novarec_catalogue_items gauge
+            novarec_catalogue_items \(model.items.count)
+            # HELP novarec_known_users Users with an in-memory history.
+            # TYPE novarec_known_users gauge
+            novarec_known_users \(histories.userCount)
+
+            """
     }
 
     private func readiness() throws -> HTTPResponse {

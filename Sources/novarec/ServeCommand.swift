@@ -89,8 +89,9 @@ struct ServeCommand: ParsableCommand {
         defer { database.close(logger: logger) }
         let service = try ServiceBootstrap.make(store: EventStore(connection: database.connection), checkpoint: try loadCheckpoint(logger: logger))
         var router = try makeRouter()
-        service.routes(&router)
-        let server = HTTPServer(configuration: serverConfiguration(), router: router, logger: logger)
+        let metrics = ServerMetrics()
+        service.routes(&router, httpMetrics: metrics)
+        let server = HTTPServer(configuration: serverConfiguration(), router: router, logger: logger, metrics: metrics)
         let address: BoundAddress
         do {
             address = try server.start()

@@ -33,13 +33,18 @@ struct ServiceTests {
                 model: ServingModel(version: "test-1", model: withModel ? model : nil, items: items, userCounts: statistics.userCounts, users: 60),
                 store: store)
             var router = Router()
-            service.routes(&router)
+            let metrics = ServerMetrics()
+            service.routes(&router, httpMetrics: metrics)
             server = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0), router: router,
-                                logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+                                logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, metrics: metrics)
             port = try server.start().port
         }
 
         deinit { server.shutdown() }
+
+        func text(_ path: String) throws -> String {
+            try String(contentsOf: URL(string: "http://127.0.0.1:\(port)\(path)")!, encoding: .utf8)
+        }
 
         func request(_ method: String, _ path: String, json: String? = nil) throws -> (status: Int, body: [String: Any]) {
             var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
@@ -135,5 +140,27 @@ struct ServiceTests {
         #expect(answer.body["fallback"] as? Bool == true)
         let first = (answer.body["items"] as? [[String: Any]])?.first?["item_id"] as? String
         #expect(first == "sku39", "the item everyone just viewed leads the fallback list")
+    }
+
+    @Test func anonymousSessionsSendTheirHistory() throws {
+        let fixture = try Fixture()
+        let answer = try fixture.request("POST", "/v1/recommendations", json: #"{"history":["sku3","sku9","sku15"],"k":4,"exclude":["sku21"]}"#)
+        #expect(answer.status == 200)
+        #expect(answer.body["fallback"] as? Bool == false)
+        let items = (answer.body["items"] as? [[String: Any]] ?? []).compactMap { $0["item_id"] as? String }
+        #expect(items.count == 4 && !items.contains("sku21") && !items.contains("sku3"))
+        #expect(items.allSatisfy { Int($0.dropFirst(3))! % 2 == 1 }, "an odd history gets odd items: \(items)")
+        #expect(try fixture.request("POST", "/v1/recommendations", json: #"{"k":4}"#).status == 400)
+        #expect(try fixture.request("POST", "/v1/recommendations", json: #"{"history":[],"k":500}"#).status == 400)
+        #expect(try fixture.request("POST", "/v1/recommendations", json: "[1,2]").status == 400)
+    }
+
+    @Test func metricsExposeServiceAndHTTPFigures() throws {
+        let fixture = try Fixture()
+        _ = try fixture.request("GET", "/v1/recommendations?user_id=x")
+        let text = try fixture.text("/metrics")
+        #expect(text.contains(#"novarec_model_info{version="test-1",kind="itemknn"} 1"#))
+        #expect(text.contains("novarec_catalogue_items 40"))
+        #expect(text.contains("/v1/recommendations"), "per-route HTTP counters: \(text.prefix(400))")
     }
 }
