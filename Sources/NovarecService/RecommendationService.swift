@@ -10,9 +10,11 @@ public final class RecommendationService: Sendable {
     private let store: EventStore
     public let histories: UserHistories
     public let popularity: LivePopularity
+    private let keys: APIKeys
 
-    public init(model: ServingModel, store: EventStore, histories: UserHistories = UserHistories()) {
+    public init(model: ServingModel, store: EventStore, histories: UserHistories = UserHistories(), keys: APIKeys = APIKeys([])) {
         self.current = Mutex(model)
+        self.keys = keys
         self.store = store
         self.histories = histories
         var initial: [String: Int] = [:]
@@ -44,7 +46,8 @@ public final class RecommendationService: Sendable {
             try recommendations.respondToPost(request, model: model, histories: histories, popularity: popularity)
         }
         router.post("/v1/events") { [self] request in
-            try events.respond(request, store: store, histories: histories, popularity: popularity)
+            try keys.authorize(request)
+            return try events.respond(request, store: store, histories: histories, popularity: popularity)
         }
         router.get("/readyz") { [self] _ in try readiness() }
         router.get("/metrics") { [self] _ in

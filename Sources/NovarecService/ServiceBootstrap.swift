@@ -6,7 +6,7 @@ import NovarecStore
 /// Builds a running service's state at start-up: the serving model from a checkpoint (or
 /// popularity alone), popularity from the stored events, and users' histories from the store.
 public enum ServiceBootstrap {
-    public static func make(store: EventStore, checkpoint: SASRecCheckpoint?) throws -> RecommendationService {
+    public static func make(store: EventStore, checkpoint: SASRecCheckpoint?, keys: APIKeys = APIKeys([])) throws -> RecommendationService {
         let interactions = try store.interactions()
         let catalogue = checkpoint.map { Vocabulary(orderedIDs: $0.itemIDs) } ?? Vocabulary(distinctIDs: interactions.map(\.item))
         var userCounts = [Int](repeating: 0, count: catalogue.count)
@@ -18,7 +18,7 @@ public enum ServiceBootstrap {
         let model = checkpoint.map { ServingModel(checkpoint: $0, version: $0.metadata["data_sha256"].map { String($0.prefix(12)) } ?? "checkpoint",
                                                   userCounts: userCounts, users: users) }
             ?? ServingModel(version: "popularity", model: nil, items: catalogue, userCounts: userCounts, users: users)
-        let service = RecommendationService(model: model, store: store)
+        let service = RecommendationService(model: model, store: store, keys: keys)
         try service.loadHistories()
         return service
     }

@@ -35,6 +35,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "PostgreSQL connection string or URL; default: the embedded cluster (env DATABASE_URL).")
     var databaseURL: String?
 
+    @Option(help: "File of API keys, one per line, required as 'Authorization: Bearer <key>' on writes (env NOVAREC_API_KEYS: comma-separated). Without keys the server listens on loopback only.")
+    var apiKeysFile: String?
+
     @Option(help: "Model checkpoint to serve (default: DATA_DIR/model.safetensors when it exists).")
     var checkpoint: String?
 
@@ -84,10 +87,12 @@ struct ServeCommand: ParsableCommand {
         var logger = Logger(label: "novarec.http") { BufferedLogHandler(label: $0, sink: sink) }
         logger.logLevel = logLevel
         raiseOpenFileLimit(to: maxConnections + 64, logger: logger)
+        let keys = try loadKeys()
         let url = databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"]
         let database = try ServiceDatabase.open(dataDirectory: dataDir, url: url, logger: logger)
         defer { database.close(logger: logger) }
-        let service = try ServiceBootstrap.make(store: EventStore(connection: database.connection), checkpoint: try loadCheckpoint(logger: logger))
+        let service = try ServiceBootstrap.make(store: EventStore(connection: database.connection),
+                                                checkpoint: try loadCheckpoint(logger: logger), keys: keys)
         var router = try makeRouter()
         let metrics = ServerMetrics()
         service.routes(&router, httpMetrics: metrics)
@@ -125,6 +130,21 @@ struct ServeCommand: ParsableCommand {
         var router = Router()
         router.get("/healthz") { _ in health }
         return router
+    }
+
+    /// The configured keys; refuses a non-loopback address without any (writes would be open).
+    private func loadKeys() throws -> APIKeys {
+        let keys: APIKeys
+        do {
+            keys = try APIKeys.load(file: apiKeysFile, list: ProcessInfo.processInfo.environment["NOVAREC_API_KEYS"])
+        } catch {
+            throw CommandFailure(description: "\(error)")
+        }
+        let loopback = ["127.0.0.1", "::1", "localhost"].contains(host) || host.hasPrefix("127.")
+        guard !keys.isEmpty || loopback else {
+            throw CommandFailure(description: "--host \(host) is not loopback: configure API keys (--api-keys-file or NOVAREC_API_KEYS) first")
+        }
+        return keys
     }
 
     private func loadCheckpoint(logger: Logger) throws -> SASRecCheckpoint? {

@@ -19,7 +19,7 @@ struct ServiceTests {
         let port: Int
         let store: EventStore
 
-        init(withModel: Bool = true) throws {
+        init(withModel: Bool = true, keys: [String] = []) throws {
             let items = Vocabulary(orderedIDs: (0..<40).map { "sku\($0)" })
             let training: [ArraySlice<Int32>] = (0..<60).map { user in
                 let parity = Int32(user % 2)
@@ -31,7 +31,7 @@ struct ServiceTests {
             store = EventStore(connection: try ThrowawayPostgres.freshConnection())
             service = RecommendationService(
                 model: ServingModel(version: "test-1", model: withModel ? model : nil, items: items, userCounts: statistics.userCounts, users: 60),
-                store: store)
+                store: store, keys: APIKeys(keys))
             var router = Router()
             let metrics = ServerMetrics()
             service.routes(&router, httpMetrics: metrics)
@@ -46,9 +46,10 @@ struct ServiceTests {
             try String(contentsOf: URL(string: "http://127.0.0.1:\(port)\(path)")!, encoding: .utf8)
         }
 
-        func request(_ method: String, _ path: String, json: String? = nil) throws -> (status: Int, body: [String: Any]) {
+        func request(_ method: String, _ path: String, json: String? = nil, bearer: String? = nil) throws -> (status: Int, body: [String: Any]) {
             var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
             request.httpMethod = method
+            if let bearer { request.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization") }
             if let json {
                 request.httpBody = Data(json.utf8)
                 request.setValue("application/json", forHTTPHeaderField: "Content-Type")
@@ -162,5 +163,17 @@ struct ServiceTests {
         #expect(text.contains(#"novarec_model_info{version="test-1",kind="itemknn"} 1"#))
         #expect(text.contains("novarec_catalogue_items 40"))
         #expect(text.contains("/v1/recommendations"), "per-route HTTP counters: \(text.prefix(400))")
+    }
+
+    @Test func writesNeedAValidKeyWhenKeysAreConfigured() throws {
+        let fixture = try Fixture(keys: ["s3cret-key", "other"])
+        let batch = Self.eventsJSON([("u", "sku1", 1)])
+        #expect(try fixture.request("POST", "/v1/events", json: batch).status == 401)
+        #expect(try fixture.request("POST", "/v1/events", json: batch, bearer: "s3cret-kez").status == 401)
+        #expect(try fixture.store.count() == 0)
+        #expect(try fixture.request("POST", "/v1/events", json: batch, bearer: "s3cret-key").status == 202)
+        #expect(try fixture.request("GET", "/v1/recommendations?user_id=u").status == 200, "reads stay open")
+        #expect(APIKeys.constantTimeEqual(Array("abc".utf8), Array("abc".utf8)))
+        #expect(!APIKeys.constantTimeEqual(Array("abc".utf8), Array("abcd".utf8)))
     }
 }
