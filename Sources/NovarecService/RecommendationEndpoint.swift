@@ -5,7 +5,7 @@ import NovarecRank
 /// `GET /v1/recommendations?user_id=U&k=10&novelty=0.3&diversity=0.2&exclude=a,b` (and `POST`
 /// with a JSON body, for anonymous sessions that send their history): scores the catalogue from
 /// the user's history (or live popularity for an unknown user, marked `fallback`),
-/// removes seen and excluded items, and re-ranks the top candidates with the dials.
+/// removes seen, excluded and unavailable items (and those outside `category`), and re-ranks the top candidates with the dials.
 struct RecommendationEndpoint: Sendable {
     static let candidatePoolSize = 200
 
@@ -42,6 +42,7 @@ struct RecommendationEndpoint: Sendable {
         var novelty = 0.0
         var diversity = 0.0
         var exclude: [String] = []
+        var category: String?
     }
 
     struct Body: Decodable {
@@ -51,14 +52,15 @@ struct RecommendationEndpoint: Sendable {
         let novelty: Double?
         let diversity: Double?
         let exclude: [String]?
+        let category: String?
 
         enum CodingKeys: String, CodingKey {
-            case userID = "user_id", history, k, novelty, diversity, exclude
+            case userID = "user_id", history, k, novelty, diversity, exclude, category
         }
     }
 
     /// `GET /v1/recommendations?user_id=…`.
-    func respondToGet(_ request: HTTPRequest, model: ServingModel, histories: UserHistories, popularity: LivePopularity) throws -> HTTPResponse {
+    func respondToGet(_ request: HTTPRequest, service: RecommendationService) throws -> HTTPResponse {
         guard let user = request.queryValue("user_id"), !user.isEmpty, user.count <= 256 else {
             throw RequestValidation.invalid("user_id", "is required (1 to 256 characters)")
         }
@@ -67,12 +69,13 @@ struct RecommendationEndpoint: Sendable {
         query.novelty = try RequestValidation.fraction(request, "novelty")
         query.diversity = try RequestValidation.fraction(request, "diversity")
         query.exclude = (request.queryValue("exclude") ?? "").split(separator: ",").map(String.init)
-        return try answer(query, model: model, histories: histories, popularity: popularity)
+        query.category = request.queryValue("category")
+        return try answer(query, service: service)
     }
 
     /// `POST /v1/recommendations` with `{user_id?, history?, k?, novelty?, diversity?, exclude?}`:
     /// an anonymous session sends its own history.
-    func respondToPost(_ request: HTTPRequest, model: ServingModel, histories: UserHistories, popularity: LivePopularity) throws -> HTTPResponse {
+    func respondToPost(_ request: HTTPRequest, service: RecommendationService) throws -> HTTPResponse {
         let body: Body
         do {
             body = try request.decodeJSON(Body.self)
@@ -83,23 +86,26 @@ struct RecommendationEndpoint: Sendable {
         if let user = body.userID, !(1...256).contains(user.count) { throw RequestValidation.invalid("user_id", "must be 1 to 256 characters") }
         if let history = body.history, history.count > 1_000 { throw RequestValidation.invalid("history", "at most 1000 items") }
         let query = Query(user: body.userID, history: body.history, k: body.k ?? 10, novelty: body.novelty ?? 0,
-                          diversity: body.diversity ?? 0, exclude: body.exclude ?? [])
+                          diversity: body.diversity ?? 0, exclude: body.exclude ?? [], category: body.category)
         guard (1...100).contains(query.k) else { throw RequestValidation.invalid("k", "must be an integer between 1 and 100") }
         guard (0...1).contains(query.novelty) else { throw RequestValidation.invalid("novelty", "must be between 0 and 1") }
         guard (0...1).contains(query.diversity) else { throw RequestValidation.invalid("diversity", "must be between 0 and 1") }
-        return try answer(query, model: model, histories: histories, popularity: popularity)
+        return try answer(query, service: service)
     }
 
-    private func answer(_ query: Query, model: ServingModel, histories: UserHistories, popularity: LivePopularity) throws -> HTTPResponse {
+    private func answer(_ query: Query, service: RecommendationService) throws -> HTTPResponse {
+        let model = service.model
         let excluded = Set(query.exclude.compactMap { model.items.index(of: $0) })
-        let known = query.history ?? query.user.flatMap { histories.history(of: $0) } ?? []
+        let blocked = service.catalogue.blocked(model.items.ids, category: query.category)
+        let known = query.history ?? query.user.flatMap { service.histories.history(of: $0) } ?? []
         let history = known.compactMap { model.items.index(of: $0) }
         let useModel = model.model != nil && !history.isEmpty
-        var scores = useModel ? [Float](repeating: 0, count: model.items.count) : popularity.scores(for: model.items.ids)
+        var scores = useModel ? [Float](repeating: 0, count: model.items.count) : service.popularity.scores(for: model.items.ids)
         scores.withUnsafeMutableBufferPointer { buffer in
             if useModel, let recommender = model.model { recommender.score(history: ArraySlice(history), into: buffer) }
             for item in history { buffer[Int(item)] = -.infinity }
             for item in excluded { buffer[Int(item)] = -.infinity }
+            for item in blocked { buffer[item] = -.infinity }
         }
         let pool = scores.withUnsafeBufferPointer { TopKSelector.select($0, k: Self.candidatePoolSize) }
         let ranking = model.reranker.rerank(pool.map { .init(item: $0, relevance: scores[Int($0)]) }, k: query.k,

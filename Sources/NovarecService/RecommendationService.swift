@@ -8,13 +8,18 @@ import Synchronization
 public final class RecommendationService: Sendable {
     private let current: Mutex<ServingModel>
     private let store: EventStore
+    private let itemStore: ItemStore
     public let histories: UserHistories
     public let popularity: LivePopularity
+    public let catalogue: Catalogue
     private let keys: APIKeys
 
-    public init(model: ServingModel, store: EventStore, histories: UserHistories = UserHistories(), keys: APIKeys = APIKeys([])) {
+    public init(model: ServingModel, store: EventStore, catalogue: Catalogue = Catalogue(), histories: UserHistories = UserHistories(),
+                keys: APIKeys = APIKeys([])) {
         self.current = Mutex(model)
         self.keys = keys
+        self.itemStore = ItemStore(connection: store.connection)
+        self.catalogue = catalogue
         self.store = store
         self.histories = histories
         var initial: [String: Int] = [:]
@@ -38,13 +43,18 @@ public final class RecommendationService: Sendable {
     /// The service's routes on top of `router` (which may already hold other routes); `/metrics`
     /// adds the HTTP server's counters when `httpMetrics` is given.
     public func routes(_ router: inout Router, httpMetrics: ServerMetrics? = nil) {
-        let recommendations = RecommendationEndpoint(), events = EventsEndpoint()
-        router.get("/v1/recommendations") { [self] request in
-            try recommendations.respondToGet(request, model: model, histories: histories, popularity: popularity)
+        let recommendations = RecommendationEndpoint(), events = EventsEndpoint(), items = ItemsEndpoint()
+        router.get("/v1/recommendations") { [self] request in try recommendations.respondToGet(request, service: self) }
+        router.post("/v1/recommendations") { [self] request in try recommendations.respondToPost(request, service: self) }
+        router.put("/v1/items/{item_id}") { [self] request in
+            try keys.authorize(request)
+            return try items.put(request, store: itemStore, catalogue: catalogue)
         }
-        router.post("/v1/recommendations") { [self] request in
-            try recommendations.respondToPost(request, model: model, histories: histories, popularity: popularity)
+        router.post("/v1/items") { [self] request in
+            try keys.authorize(request)
+            return try items.post(request, store: itemStore, catalogue: catalogue)
         }
+        router.get("/v1/items/{item_id}") { [self] request in try items.get(request, catalogue: catalogue) }
         router.post("/v1/events") { [self] request in
             try keys.authorize(request)
             return try events.respond(request, store: store, histories: histories, popularity: popularity)

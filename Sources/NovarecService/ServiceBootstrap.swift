@@ -18,7 +18,8 @@ public enum ServiceBootstrap {
         let model = checkpoint.map { ServingModel(checkpoint: $0, version: $0.metadata["data_sha256"].map { String($0.prefix(12)) } ?? "checkpoint",
                                                   userCounts: userCounts, users: users) }
             ?? ServingModel(version: "popularity", model: nil, items: catalogue, userCounts: userCounts, users: users)
-        let service = RecommendationService(model: model, store: store, keys: keys)
+        let catalogueRecords = try ItemStore(connection: store.connection).all()
+        let service = RecommendationService(model: model, store: store, catalogue: Catalogue(catalogueRecords), keys: keys)
         try service.loadHistories()
         return service
     }

@@ -34,6 +34,7 @@ public final class PostgresConnection: Sendable {
     }
 
     /// Runs `body` inside BEGIN/COMMIT on this connection; any error rolls back.
+    @discardableResult
     public func transaction<T>(_ body: (Transaction) throws -> T) throws -> T {
         try withConnection { connection in
             try Self.execute(connection, "BEGIN", [])

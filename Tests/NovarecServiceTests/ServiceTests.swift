@@ -176,4 +176,23 @@ struct ServiceTests {
         #expect(APIKeys.constantTimeEqual(Array("abc".utf8), Array("abc".utf8)))
         #expect(!APIKeys.constantTimeEqual(Array("abc".utf8), Array("abcd".utf8)))
     }
+
+    @Test func itemsAreStoredAndFilterRecommendations() throws {
+        let fixture = try Fixture()
+        let put = try fixture.request("PUT", "/v1/items/sku20", json: #"{"title":"Red kettle","categories":["kitchen"]}"#)
+        #expect(put.status == 200)
+        #expect(try fixture.request("GET", "/v1/items/sku20").body["title"] as? String == "Red kettle")
+        #expect(try fixture.request("GET", "/v1/items/nope").status == 404)
+        #expect(try fixture.request("PUT", "/v1/items/sku20", json: #"{"categories":["x"]}"#).status == 400, "title is required")
+        let batch = #"{"items":[{"item_id":"sku26","title":"Gone","available":false},{"item_id":"sku32","title":"Mug","categories":["kitchen"]}]}"#
+        #expect(try fixture.request("POST", "/v1/items", json: batch).body["stored"] as? Int == 2)
+
+        let history = #"{"history":["sku2","sku8","sku14"],"k":10}"#
+        let all = (try fixture.request("POST", "/v1/recommendations", json: history).body["items"] as? [[String: Any]] ?? [])
+            .compactMap { $0["item_id"] as? String }
+        #expect(!all.contains("sku26"), "unavailable items are never returned")
+        let kitchen = (try fixture.request("POST", "/v1/recommendations", json: #"{"history":["sku2","sku8","sku14"],"k":10,"category":"kitchen"}"#)
+            .body["items"] as? [[String: Any]] ?? []).compactMap { $0["item_id"] as? String }
+        #expect(Set(kitchen) == ["sku20", "sku32"])
+    }
 }

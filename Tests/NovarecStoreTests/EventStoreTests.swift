@@ -60,3 +60,19 @@ struct EventStoreTests {
         #expect(throws: PostgresError.self) { try PostgresConnection("host=/nonexistent port=1 dbname=x connect_timeout=2") }
     }
 }
+
+struct ItemStoreTests {
+    @Test func upsertsAndReadsItemsWithCategories() throws {
+        let store = ItemStore(connection: try ThrowawayPostgres.freshConnection())
+        try store.upsert([
+            ItemRecord(itemID: "a", title: "Kettle, \"steel\"", categories: ["Kitchen", "Tea, coffee"]),
+            ItemRecord(itemID: "b", title: "Tent", categories: [], available: false),
+        ])
+        #expect(try store.item("a")?.categories == ["Kitchen", "Tea, coffee"])
+        #expect(try store.item("a")?.title == "Kettle, \"steel\"")
+        #expect(try store.item("b")?.available == false)
+        try store.upsert([ItemRecord(itemID: "b", title: "Tent 2", categories: ["Outdoor"])])
+        #expect(try store.all().map(\.title) == ["Kettle, \"steel\"", "Tent 2"])
+        #expect(try store.item("missing") == nil)
+    }
+}

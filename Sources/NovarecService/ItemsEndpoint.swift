@@ -1,0 +1,71 @@
+import Foundation
+import NovarecHTTP
+import NovarecStore
+
+/// `PUT /v1/items/{item_id}`, `POST /v1/items` (batch of up to 1,000) and `GET /v1/items/{item_id}`:
+/// items are validated, stored in one transaction, then visible to the recommendation filters.
+struct ItemsEndpoint: Sendable {
+    struct Fields: Decodable {
+        let itemID: String?
+        let title: String?
+        let description: String?
+        let categories: [String]?
+        let available: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case itemID = "item_id", title, description, categories, available
+        }
+    }
+
+    struct Batch: Decodable {
+        let items: [Fields]
+    }
+
+    func put(_ request: HTTPRequest, store: ItemStore, catalogue: Catalogue) throws -> HTTPResponse {
+        let id = request.pathParameters["item_id"] ?? ""
+        let fields: Fields
+        do { fields = try request.decodeJSON(Fields.self) } catch {
+            throw RequestValidation.invalid("body", "must be a JSON object {title, description?, categories?, available?}")
+        }
+        if let bodyID = fields.itemID, bodyID != id { throw RequestValidation.invalid("item_id", "the body's item_id differs from the path") }
+        let record = try Self.record(id: id, fields, field: "")
+        try store.upsert([record])
+        catalogue.update([record])
+        return try .json(record)
+    }
+
+    func post(_ request: HTTPRequest, store: ItemStore, catalogue: Catalogue) throws -> HTTPResponse {
+        let batch: Batch
+        do { batch = try request.decodeJSON(Batch.self) } catch {
+            throw RequestValidation.invalid("items", "the body must be a JSON object with an 'items' array of objects")
+        }
+        guard (1...1_000).contains(batch.items.count) else { throw RequestValidation.invalid("items", "must hold 1 to 1000 items") }
+        let records = try batch.items.enumerated().map { index, fields in
+            try Self.record(id: fields.itemID ?? "", fields, field: "items[\(index)].")
+        }
+        try store.upsert(records)
+        catalogue.update(records)
+        return try .json(["stored": records.count])
+    }
+
+    func get(_ request: HTTPRequest, catalogue: Catalogue) throws -> HTTPResponse {
+        let id = request.pathParameters["item_id"] ?? ""
+        guard let record = catalogue.item(id) else {
+            throw ProblemDetails(status: .notFound, title: "Unknown item", detail: "no item '\(id)'")
+        }
+        return try .json(record)
+    }
+
+    private static func record(id: String, _ fields: Fields, field prefix: String) throws -> ItemRecord {
+        guard (1...256).contains(id.count) else { throw RequestValidation.invalid("\(prefix)item_id", "must be 1 to 256 characters") }
+        guard let title = fields.title, (1...1_000).contains(title.count) else {
+            throw RequestValidation.invalid("\(prefix)title", "is required (1 to 1000 characters)")
+        }
+        let categories = fields.categories ?? []
+        guard categories.count <= 50, categories.allSatisfy({ (1...200).contains($0.count) }) else {
+            throw RequestValidation.invalid("\(prefix)categories", "at most 50 categories of 1 to 200 characters")
+        }
+        guard (fields.description ?? "").count <= 20_000 else { throw RequestValidation.invalid("\(prefix)description", "at most 20000 characters") }
+        return ItemRecord(itemID: id, title: title, description: fields.description ?? "", categories: categories, available: fields.available ?? true)
+    }
+}

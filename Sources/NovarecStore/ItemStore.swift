@@ -1,0 +1,70 @@
+import Foundation
+
+/// A catalogue item as stored: what a shopper reads, and whether it may be recommended.
+public struct ItemRecord: Sendable, Equatable, Codable {
+    public let itemID: String
+    public let title: String
+    public let description: String
+    public let categories: [String]
+    public let available: Bool
+
+    public init(itemID: String, title: String, description: String = "", categories: [String] = [], available: Bool = true) {
+        self.itemID = itemID
+        self.title = title
+        self.description = description
+        self.categories = categories
+        self.available = available
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case itemID = "item_id", title, description, categories, available
+    }
+}
+
+/// The item catalogue in PostgreSQL: batch upserts in one statement and transaction.
+public struct ItemStore: Sendable {
+    public let connection: PostgresConnection
+    /// Joins an item's categories into one text value for `unnest` (arrays of arrays do not unnest).
+    static let separator = "\u{1F}"
+
+    public init(connection: PostgresConnection) {
+        self.connection = connection
+    }
+
+    /// Inserts or replaces `items` atomically.
+    public func upsert(_ items: [ItemRecord]) throws {
+        guard !items.isEmpty else { return }
+        let parameters: [String?] = [
+            PostgresArray.literal(items.map(\.itemID)), PostgresArray.literal(items.map(\.title)),
+            PostgresArray.literal(items.map(\.description)),
+            PostgresArray.literal(items.map { $0.categories.joined(separator: Self.separator) }),
+            PostgresArray.literal(items.map { $0.available ? "true" : "false" }),
+        ]
+        try connection.transaction { transaction in
+            try transaction.query("""
+                INSERT INTO items (item_id, title, description, categories, available, updated_at)
+                SELECT i, t, d, CASE WHEN c = '' THEN '{}'::text[] ELSE string_to_array(c, chr(31)) END, a, now()
+                FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[]) AS x(i, t, d, c, a)
+                ON CONFLICT (item_id) DO UPDATE SET title = excluded.title, description = excluded.description,
+                    categories = excluded.categories, available = excluded.available, updated_at = now()
+                """, parameters)
+        }
+    }
+
+    public func item(_ id: String) throws -> ItemRecord? {
+        try records(where: "WHERE item_id = $1", [id]).first
+    }
+
+    /// The whole catalogue.
+    public func all() throws -> [ItemRecord] { try records(where: "", []) }
+
+    private func records(where clause: String, _ parameters: [String?]) throws -> [ItemRecord] {
+        let result = try connection.query(
+            "SELECT item_id, title, description, array_to_string(categories, chr(31)), available FROM items \(clause) ORDER BY item_id",
+            parameters)
+        return result.rows.map { row in
+            let categories = row[3].map { $0.isEmpty ? [] : $0.components(separatedBy: Self.separator) } ?? []
+            return ItemRecord(itemID: row[0] ?? "", title: row[1] ?? "", description: row[2] ?? "", categories: categories, available: row[4] == "t")
+        }
+    }
+}
