@@ -63,11 +63,11 @@ struct EventsEndpoint: Sendable {
         guard let idText = fields["event_id"] as? String, let id = UUID(uuidString: idText) else {
             return .failure(EventError(field: "event_id", detail: "must be a UUID string"))
         }
-        guard let user = fields["user_id"] as? String, (1...256).contains(user.count) else {
-            return .failure(EventError(field: "user_id", detail: "must be a string of 1 to 256 characters"))
+        guard let user = fields["user_id"] as? String, RequestValidation.isStorableText(user, limit: 256) else {
+            return .failure(EventError(field: "user_id", detail: "must be a string of 1 to 256 characters without NUL"))
         }
-        guard let item = fields["item_id"] as? String, (1...256).contains(item.count) else {
-            return .failure(EventError(field: "item_id", detail: "must be a string of 1 to 256 characters"))
+        guard let item = fields["item_id"] as? String, RequestValidation.isStorableText(item, limit: 256) else {
+            return .failure(EventError(field: "item_id", detail: "must be a string of 1 to 256 characters without NUL"))
         }
         guard let typeText = fields["type"] as? String, let kind = BehaviourEvent.Kind(rawValue: typeText) else {
             let allowed = BehaviourEvent.Kind.allCases.map(\.rawValue).joined(separator: ", ")

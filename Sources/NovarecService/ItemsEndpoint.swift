@@ -40,12 +40,15 @@ struct ItemsEndpoint: Sendable {
             throw RequestValidation.invalid("items", "the body must be a JSON object with an 'items' array of objects")
         }
         guard (1...1_000).contains(batch.items.count) else { throw RequestValidation.invalid("items", "must hold 1 to 1000 items") }
-        let records = try batch.items.enumerated().map { index, fields in
+        let parsed = try batch.items.enumerated().map { index, fields in
             try Self.record(id: fields.itemID ?? "", fields, field: "items[\(index)].")
         }
+        // A repeated id in one batch: the last one wins (one statement cannot upsert a row twice).
+        let lastIndex = Dictionary(parsed.enumerated().map { ($1.itemID, $0) }, uniquingKeysWith: { $1 })
+        let records = parsed.enumerated().filter { lastIndex[$1.itemID] == $0 }.map(\.element)
         try store.upsert(records)
         catalogue.update(records)
-        return try .json(["stored": records.count])
+        return try .json(["stored": parsed.count])
     }
 
     func get(_ request: HTTPRequest, catalogue: Catalogue) throws -> HTTPResponse {
@@ -57,15 +60,19 @@ struct ItemsEndpoint: Sendable {
     }
 
     private static func record(id: String, _ fields: Fields, field prefix: String) throws -> ItemRecord {
-        guard (1...256).contains(id.count) else { throw RequestValidation.invalid("\(prefix)item_id", "must be 1 to 256 characters") }
-        guard let title = fields.title, (1...1_000).contains(title.count) else {
-            throw RequestValidation.invalid("\(prefix)title", "is required (1 to 1000 characters)")
+        guard RequestValidation.isStorableText(id, limit: 256) else {
+            throw RequestValidation.invalid("\(prefix)item_id", "must be 1 to 256 characters without NUL")
+        }
+        guard let title = fields.title, RequestValidation.isStorableText(title, limit: 1_000) else {
+            throw RequestValidation.invalid("\(prefix)title", "is required (1 to 1000 characters, no NUL)")
         }
         let categories = fields.categories ?? []
-        guard categories.count <= 50, categories.allSatisfy({ (1...200).contains($0.count) }) else {
-            throw RequestValidation.invalid("\(prefix)categories", "at most 50 categories of 1 to 200 characters")
+        guard categories.count <= 50, categories.allSatisfy({ RequestValidation.isStorableText($0, limit: 200) }) else {
+            throw RequestValidation.invalid("\(prefix)categories", "at most 50 categories of 1 to 200 characters without NUL")
         }
-        guard (fields.description ?? "").count <= 20_000 else { throw RequestValidation.invalid("\(prefix)description", "at most 20000 characters") }
+        guard RequestValidation.isStorableText(fields.description ?? "", limit: 20_000, allowEmpty: true) else {
+            throw RequestValidation.invalid("\(prefix)description", "at most 20000 characters, no NUL")
+        }
         return ItemRecord(itemID: id, title: title, description: fields.description ?? "", categories: categories, available: fields.available ?? true)
     }
 }

@@ -6,6 +6,11 @@ enum RequestValidation {
         ProblemDetails(status: .badRequest, title: "Invalid request", detail: "\(field): \(detail)", extensions: ["field": field])
     }
 
+    /// True for text PostgreSQL can store: no NUL characters, within `limit` characters.
+    static func isStorableText(_ text: String, limit: Int, allowEmpty: Bool = false) -> Bool {
+        (allowEmpty || !text.isEmpty) && text.count <= limit && !text.unicodeScalars.contains("\u{0}")
+    }
+
     static func integer(_ request: HTTPRequest, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
         guard let text = request.queryValue(name) else { return value }
         guard let number = Int(text), range.contains(number) else {

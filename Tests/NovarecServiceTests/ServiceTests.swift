@@ -195,4 +195,16 @@ struct ServiceTests {
             .body["items"] as? [[String: Any]] ?? []).compactMap { $0["item_id"] as? String }
         #expect(Set(kitchen) == ["sku20", "sku32"])
     }
+
+    /// Found by schemathesis: NUL characters reached PostgreSQL (500), and a batch repeating an
+    /// item id failed the upsert (500).
+    @Test func nulCharactersAndRepeatedIDsAreHandled() throws {
+        let fixture = try Fixture()
+        let nulEvent = #"{"events":[{"event_id":"\#(UUID().uuidString)","user_id":"a\u0000b","item_id":"sku1","type":"view"}]}"#
+        #expect(try fixture.request("POST", "/v1/events", json: nulEvent).status == 422)
+        #expect(try fixture.request("PUT", "/v1/items/sku1", json: #"{"title":"x\u0000"}"#).status == 400)
+        let repeated = #"{"items":[{"item_id":"sku5","title":"first"},{"item_id":"sku5","title":"second"}]}"#
+        #expect(try fixture.request("POST", "/v1/items", json: repeated).status == 200)
+        #expect(try fixture.request("GET", "/v1/items/sku5").body["title"] as? String == "second")
+    }
 }
