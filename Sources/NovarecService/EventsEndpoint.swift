@@ -39,8 +39,9 @@ struct EventsEndpoint: Sendable {
         }
         var events: [BehaviourEvent] = []
         var errors: [FieldError] = []
+        let timestamps = TimestampParser()
         for (index, element) in list.enumerated() {
-            switch parseEvent(element) {
+            switch parseEvent(element, timestamps: timestamps) {
             case .success(let event): events.append(event)
             case .failure(let error): errors.append(FieldError(index: index, field: error.field, detail: error.detail))
             }
@@ -58,7 +59,7 @@ struct EventsEndpoint: Sendable {
         let detail: String
     }
 
-    private static func parseEvent(_ element: Any) -> Result<BehaviourEvent, EventError> {
+    private static func parseEvent(_ element: Any, timestamps: TimestampParser) -> Result<BehaviourEvent, EventError> {
         guard let fields = element as? [String: Any] else { return .failure(EventError(field: "event", detail: "must be an object")) }
         guard let idText = fields["event_id"] as? String, let id = UUID(uuidString: idText) else {
             return .failure(EventError(field: "event_id", detail: "must be a UUID string"))
@@ -82,18 +83,24 @@ struct EventsEndpoint: Sendable {
         }
         var timestamp = Date()
         if let text = fields["timestamp"] {
-            guard let string = text as? String, let parsed = parseTimestamp(string) else {
+            guard let string = text as? String, let parsed = timestamps.parse(string) else {
                 return .failure(EventError(field: "timestamp", detail: "must be an RFC 3339 date-time, e.g. 2026-11-29T12:00:00Z"))
             }
             timestamp = parsed
         }
         return .success(BehaviourEvent(eventID: id, userID: user, itemID: item, kind: kind, value: value.map(Float.init), timestamp: timestamp))
     }
+}
 
-    private static func parseTimestamp(_ text: String) -> Date? {
+/// RFC 3339 parsing with and without fractional seconds; formatters are costly to create, so one
+/// parser serves a whole batch (on one thread).
+private struct TimestampParser {
+    private let plain = ISO8601DateFormatter()
+    private let fractional: ISO8601DateFormatter = {
         let formatter = ISO8601DateFormatter()
-        if let date = formatter.date(from: text) { return date }
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text)
-    }
+        return formatter
+    }()
+
+    func parse(_ text: String) -> Date? { plain.date(from: text) ?? fractional.date(from: text) }
 }

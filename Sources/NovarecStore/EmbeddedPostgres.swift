@@ -27,11 +27,13 @@ public struct EmbeddedPostgres: Sendable {
     }
 
     /// Initialises the cluster if needed and starts it (waiting until it accepts connections).
+    /// A server still running from a process that was killed is reused.
     public func start() throws(PostgresError) {
         try prepareDirectories()
         if !FileManager.default.fileExists(atPath: dataDirectory.appendingPathComponent("PG_VERSION").path) {
             try run("initdb", ["-D", dataDirectory.path, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"])
         }
+        if (try? run("pg_ctl", ["-D", dataDirectory.path, "status"])) != nil { return }
         let options = "-k \(socketDirectory.path) -p \(port) -h '' -c fsync=on"
         try run("pg_ctl", ["-D", dataDirectory.path, "-l", logFile.path, "-o", options, "-w", "-t", "60", "start"])
     }

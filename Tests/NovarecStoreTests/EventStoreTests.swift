@@ -76,3 +76,21 @@ struct ItemStoreTests {
         #expect(try store.item("missing") == nil)
     }
 }
+
+struct EmbeddedPostgresTests {
+    @Test func aRunningClusterIsReusedAndDataSurvivesARestart() throws {
+        let directory = URL(fileURLWithPath: "/tmp").appendingPathComponent("novarec-embedded-\(UUID().uuidString.prefix(8))")
+        let cluster = try EmbeddedPostgres(directory: directory, port: 5433)
+        try cluster.start()
+        defer { try? cluster.stop() }
+        try cluster.start()
+        try cluster.createDatabase("novarec")
+        let connection = try PostgresConnection(cluster.connectionString(database: "novarec"))
+        try Migrations.apply(to: connection)
+        let store = EventStore(connection: connection)
+        _ = try store.insert([BehaviourEvent(eventID: UUID(), userID: "u", itemID: "i", kind: .purchase, timestamp: Date())])
+        try cluster.stop()
+        try cluster.start()
+        #expect(try EventStore(connection: PostgresConnection(cluster.connectionString(database: "novarec"))).count() == 1)
+    }
+}
