@@ -62,6 +62,7 @@ public struct NoveltyReranker: Sendable {
 
     public func rerank(_ candidates: [Candidate], k: Int, novelty: Double, diversity: Double) -> Ranking {
         let dial = min(max(novelty, 0), 1)
+        guard dial > 0 else { return greedy(candidates, k: k, novelty: 0, diversity: diversity) }
         let dials = Array(stride(from: 0.0, to: dial, by: 0.05)) + [dial]
         var best = greedy(candidates, k: k, novelty: dials[0], diversity: diversity)
         for value in dials.dropFirst() {
@@ -71,24 +72,33 @@ public struct NoveltyReranker: Sendable {
         return best
     }
 
+    /// One greedy pass. Each candidate's highest similarity to the items picked so far is kept
+    /// up to date as items are picked, so a pass costs O(k · candidates) similarity evaluations;
+    /// with no diversity weight none are computed.
     private func greedy(_ candidates: [Candidate], k: Int, novelty: Double, diversity: Double) -> Ranking {
         let relevances = candidates.map { Double($0.relevance) }
         let low = relevances.min() ?? 0, high = relevances.max() ?? 0
         let span = high > low ? high - low : 1
+        let base = candidates.indices.map { index in
+            (1 - novelty) * (relevances[index] - low) / span + novelty * itemNovelty[Int(candidates[index].item)]
+        }
+        var redundancy = [Double](repeating: 0, count: candidates.count)
         var remaining = Array(candidates.indices)
         var picked: [RankedItem] = []
         while picked.count < k, !remaining.isEmpty {
             var bestPosition = 0, bestScore = -Double.infinity
             for (position, index) in remaining.enumerated() {
-                let item = candidates[index].item
-                let relevance = (relevances[index] - low) / span
-                let redundancy = picked.map { similarity(item, $0.item) }.max() ?? 0
-                let score = (1 - novelty) * relevance + novelty * itemNovelty[Int(item)] - diversity * redundancy
+                let score = base[index] - diversity * redundancy[index]
                 if score > bestScore { (bestPosition, bestScore) = (position, score) }
             }
             let index = remaining.remove(at: bestPosition)
             let item = candidates[index].item
             picked.append(RankedItem(item: item, relevance: (relevances[index] - low) / span, novelty: itemNovelty[Int(item)]))
+            guard diversity > 0 else { continue }
+            for other in remaining {
+                let value = similarity(candidates[other].item, item)
+                redundancy[other] = picked.count == 1 ? value : max(redundancy[other], value)
+            }
         }
         return Ranking(items: picked)
     }

@@ -1,3 +1,4 @@
+import NovarecCore
 import NovarecStore
 import Synchronization
 
@@ -17,16 +18,22 @@ public final class Catalogue: Sendable {
 
     public func item(_ id: String) -> ItemRecord? { records.withLock { $0[id] } }
 
-    /// Ids among `ids` that must not be recommended: unavailable, or outside `category` when set.
-    public func blocked(_ ids: [String], category: String?) -> Set<Int> {
+    /// Removes items that must not be recommended from `scores` (indexed like `items`):
+    /// unavailable ones, and, when `category` is set, every item outside it. Costs one lookup per
+    /// stored record, not per catalogue item.
+    public func block(_ scores: UnsafeMutableBufferPointer<Float>, items: Vocabulary, category: String?) {
         records.withLock { records in
-            var blocked = Set<Int>()
-            for (index, id) in ids.enumerated() {
-                let record = records[id]
-                if record?.available == false { blocked.insert(index); continue }
-                if let category, !(record?.categories.contains(category) ?? false) { blocked.insert(index) }
+            if let category {
+                var allowed = [Bool](repeating: false, count: scores.count)
+                for record in records.values where record.available && record.categories.contains(category) {
+                    if let index = items.index(of: record.itemID) { allowed[Int(index)] = true }
+                }
+                for index in 0..<scores.count where !allowed[index] { scores[index] = -.infinity }
+                return
             }
-            return blocked
+            for record in records.values where !record.available {
+                if let index = items.index(of: record.itemID) { scores[Int(index)] = -.infinity }
+            }
         }
     }
 }

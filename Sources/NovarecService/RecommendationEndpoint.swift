@@ -96,7 +96,6 @@ struct RecommendationEndpoint: Sendable {
     private func answer(_ query: Query, service: RecommendationService) throws -> HTTPResponse {
         let model = service.model
         let excluded = Set(query.exclude.compactMap { model.items.index(of: $0) })
-        let blocked = service.catalogue.blocked(model.items.ids, category: query.category)
         let known = query.history ?? query.user.flatMap { service.histories.history(of: $0) } ?? []
         let history = known.compactMap { model.items.index(of: $0) }
         let useModel = model.model != nil && !history.isEmpty
@@ -105,7 +104,7 @@ struct RecommendationEndpoint: Sendable {
             if useModel, let recommender = model.model { recommender.score(history: ArraySlice(history), into: buffer) }
             for item in history { buffer[Int(item)] = -.infinity }
             for item in excluded { buffer[Int(item)] = -.infinity }
-            for item in blocked { buffer[item] = -.infinity }
+            service.catalogue.block(buffer, items: model.items, category: query.category)
         }
         let pool = scores.withUnsafeBufferPointer { TopKSelector.select($0, k: Self.candidatePoolSize) }
         let ranking = model.reranker.rerank(pool.map { .init(item: $0, relevance: scores[Int($0)]) }, k: query.k,

@@ -87,6 +87,9 @@ struct ServeCommand: ParsableCommand {
         var logger = Logger(label: "novarec.http") { BufferedLogHandler(label: $0, sink: sink) }
         logger.logLevel = logLevel
         raiseOpenFileLimit(to: maxConnections + 64, logger: logger)
+        // Requests run concurrently, each with small products: one BLAS thread per request beats
+        // a shared BLAS thread pool that every handler contends for.
+        OpenBLASRuntime.threadCount = 1
         let keys = try loadKeys()
         let url = databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"]
         let database = try ServiceDatabase.open(dataDirectory: dataDir, url: url, logger: logger)
