@@ -20,7 +20,7 @@ let package = Package(
         .target(name: "NovarecEval", dependencies: ["NovarecCore", "NovarecML"]),
         .target(name: "NovarecStore", dependencies: ["CLibPQ"]),
         .target(name: "NovarecRank"),
-        .target(name: "NovarecService", dependencies: ["NovarecCore", "NovarecML", "NovarecRank", "NovarecHTTP", "NovarecStore"]),
+        .target(name: "NovarecService", dependencies: ["NovarecCore", "NovarecML", "NovarecEval", "NovarecRank", "NovarecHTTP", "NovarecStore"]),
         .target(name: "NovarecHTTP", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .executableTarget(
             name: "novarec",

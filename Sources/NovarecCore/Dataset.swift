@@ -41,4 +41,14 @@ public struct Dataset: Sendable {
     }
 
     public var interactionCount: Int { sequences.reduce(0) { $0 + $1.count } }
+
+    /// A dataset from raw `(user, item, Unix time)` interactions in any order (e.g. an event
+    /// log); each user's items are ordered by time, ties in the given order.
+    public init(name: String, interactions: [(user: String, item: String, time: Double)]) {
+        var accumulator = InteractionAccumulator()
+        for (order, interaction) in interactions.enumerated() {
+            accumulator.add(user: interaction.user, item: interaction.item, time: interaction.time, tieBreak: Int64(order))
+        }
+        self = accumulator.build(name: name, timed: true)
+    }
 }

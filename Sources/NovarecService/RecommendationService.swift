@@ -13,11 +13,14 @@ public final class RecommendationService: Sendable {
     public let popularity: LivePopularity
     public let catalogue: Catalogue
     private let keys: APIKeys
+    public let training: TrainingJob
 
+    /// - Parameter checkpointURL: where models trained by `POST /v1/admin/train` are written.
     public init(model: ServingModel, store: EventStore, catalogue: Catalogue = Catalogue(), histories: UserHistories = UserHistories(),
-                keys: APIKeys = APIKeys([])) {
+                keys: APIKeys = APIKeys([]), checkpointURL: URL? = nil) {
         self.current = Mutex(model)
         self.keys = keys
+        self.training = TrainingJob(checkpointURL: checkpointURL)
         self.itemStore = ItemStore(connection: store.connection)
         self.catalogue = catalogue
         self.store = store
@@ -60,6 +63,17 @@ public final class RecommendationService: Sendable {
             return try events.respond(request, store: store, histories: histories, popularity: popularity)
         }
         router.get("/readyz") { [self] _ in try readiness() }
+        router.post("/v1/admin/train") { [self] request in
+            try keys.authorize(request)
+            guard training.start(service: self, store: store, options: try AdminTrainRequest.options(request)) else {
+                throw ProblemDetails(status: HTTPStatus(409), title: "Training already running", detail: "one run at a time; see GET /v1/admin/train")
+            }
+            return try .json(training.current, status: .accepted)
+        }
+        router.get("/v1/admin/train") { [self] request in
+            try keys.authorize(request)
+            return try .json(training.current)
+        }
         router.get("/metrics") { [self] _ in
             var response = HTTPResponse.text(prometheusText() + (httpMetrics?.prometheusText() ?? ""))
             response.headers.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")

@@ -6,7 +6,9 @@ import NovarecStore
 /// Builds a running service's state at start-up: the serving model from a checkpoint (or
 /// popularity alone), popularity from the stored events, and users' histories from the store.
 public enum ServiceBootstrap {
-    public static func make(store: EventStore, checkpoint: SASRecCheckpoint?, keys: APIKeys = APIKeys([])) throws -> RecommendationService {
+    public static func make(
+        store: EventStore, checkpoint: SASRecCheckpoint?, keys: APIKeys = APIKeys([]), checkpointURL: URL? = nil
+    ) throws -> RecommendationService {
         let interactions = try store.interactions()
         let catalogue = checkpoint.map { Vocabulary(orderedIDs: $0.itemIDs) } ?? Vocabulary(distinctIDs: interactions.map(\.item))
         var userCounts = [Int](repeating: 0, count: catalogue.count)
@@ -19,7 +21,8 @@ public enum ServiceBootstrap {
                                                   userCounts: userCounts, users: users) }
             ?? ServingModel(version: "popularity", model: nil, items: catalogue, userCounts: userCounts, users: users)
         let catalogueRecords = try ItemStore(connection: store.connection).all()
-        let service = RecommendationService(model: model, store: store, catalogue: Catalogue(catalogueRecords), keys: keys)
+        let service = RecommendationService(model: model, store: store, catalogue: Catalogue(catalogueRecords), keys: keys,
+                                            checkpointURL: checkpointURL)
         try service.loadHistories()
         return service
     }

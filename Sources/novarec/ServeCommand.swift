@@ -94,8 +94,10 @@ struct ServeCommand: ParsableCommand {
         let url = databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"]
         let database = try ServiceDatabase.open(dataDirectory: dataDir, url: url, logger: logger)
         defer { database.close(logger: logger) }
+        try? FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+        let trainedModel = URL(fileURLWithPath: (dataDir as NSString).appendingPathComponent("model.safetensors"))
         let service = try ServiceBootstrap.make(store: EventStore(connection: database.connection),
-                                                checkpoint: try loadCheckpoint(logger: logger), keys: keys)
+                                                checkpoint: try loadCheckpoint(logger: logger), keys: keys, checkpointURL: trainedModel)
         var router = try makeRouter()
         let metrics = ServerMetrics()
         service.routes(&router, httpMetrics: metrics)
