@@ -19,8 +19,9 @@ public final class TrainingJob: Sendable {
         public var validationNDCG: Double?
         public var modelVersion: String?
         public var error: String?
-        public var startedAt: Date?
-        public var finishedAt: Date?
+        /// RFC 3339 times.
+        public var startedAt: String?
+        public var finishedAt: String?
 
         enum CodingKeys: String, CodingKey {
             case state, epoch, epochs, loss, error
@@ -40,20 +41,22 @@ public final class TrainingJob: Sendable {
     public func start(service: RecommendationService, store: EventStore, options: SASRecTrainingOptions) -> Bool {
         let started = status.withLock { status in
             guard status.state != "running" else { return false }
-            status = Status(state: "running", epochs: options.epochs, startedAt: Date())
+            status = Status(state: "running", epochs: options.epochs, startedAt: TrainingJob.now())
             return true
         }
         guard started else { return false }
         DispatchQueue.global(qos: .utility).async { [self] in
             do {
                 let version = try run(service: service, store: store, options: options)
-                status.withLock { $0.state = "succeeded"; $0.modelVersion = version; $0.finishedAt = Date() }
+                status.withLock { $0.state = "succeeded"; $0.modelVersion = version; $0.finishedAt = TrainingJob.now() }
             } catch {
-                status.withLock { $0.state = "failed"; $0.error = "\(error)"; $0.finishedAt = Date() }
+                status.withLock { $0.state = "failed"; $0.error = "\(error)"; $0.finishedAt = TrainingJob.now() }
             }
         }
         return true
     }
+
+    private static func now() -> String { ISO8601DateFormatter().string(from: Date()) }
 
     private func run(service: RecommendationService, store: EventStore, options: SASRecTrainingOptions) throws -> String {
         let dataset = Dataset(name: "events", interactions: try store.interactions())
