@@ -35,7 +35,7 @@ let package = Package(
         .testTarget(name: "NovarecEvalTests", dependencies: ["NovarecEval", "NovarecML", "NovarecCore"]),
         .testTarget(name: "NovarecHTTPTests", dependencies: ["NovarecHTTP"]),
         .testTarget(name: "NovarecStoreTests", dependencies: ["NovarecStore"]),
-        .testTarget(name: "NovarecRankTests", dependencies: ["NovarecRank"]),
+        .testTarget(name: "NovarecRankTests", dependencies: ["NovarecRank", "NovarecCore"]),
         .testTarget(name: "NovarecServiceTests", dependencies: ["NovarecService", "NovarecStore", "NovarecHTTP", "NovarecML", "NovarecCore"]),
         .testTarget(name: "NovarecCLITests", dependencies: ["novarec"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CBLAS", "CLibPQ"]),

@@ -25,6 +25,8 @@ public struct NoveltyReranker: Sendable {
     /// One recommended item with the figures that placed it.
     public struct RankedItem: Sendable, Equatable {
         public let item: Int32
+        /// The model's raw score, as given in the candidate.
+        public let score: Float
         /// Relevance normalised to [0, 1] over the candidates.
         public let relevance: Double
         /// Normalised self-information in [0, 1].
@@ -60,9 +62,13 @@ public struct NoveltyReranker: Sendable {
         }
     }
 
+    /// Without a diversity weight one greedy pass is the exact top-k of a linear blend of
+    /// relevance and novelty, whose total novelty cannot fall as the novelty weight rises (if the
+    /// lists for dials a < b differed the other way, swapping them would improve one of the two
+    /// blends), so the grid is needed only with `diversity > 0`.
     public func rerank(_ candidates: [Candidate], k: Int, novelty: Double, diversity: Double) -> Ranking {
         let dial = min(max(novelty, 0), 1)
-        guard dial > 0 else { return greedy(candidates, k: k, novelty: 0, diversity: diversity) }
+        guard dial > 0, diversity > 0 else { return greedy(candidates, k: k, novelty: dial, diversity: diversity) }
         let dials = Array(stride(from: 0.0, to: dial, by: 0.05)) + [dial]
         var best = greedy(candidates, k: k, novelty: dials[0], diversity: diversity)
         for value in dials.dropFirst() {
@@ -93,7 +99,7 @@ public struct NoveltyReranker: Sendable {
             }
             let index = remaining.remove(at: bestPosition)
             let item = candidates[index].item
-            picked.append(RankedItem(item: item, relevance: (relevances[index] - low) / span, novelty: itemNovelty[Int(item)]))
+            picked.append(RankedItem(item: item, score: candidates[index].relevance, relevance: (relevances[index] - low) / span, novelty: itemNovelty[Int(item)]))
             guard diversity > 0 else { continue }
             for other in remaining {
                 let value = similarity(candidates[other].item, item)

@@ -6,34 +6,45 @@ import Synchronization
 /// what recommendation filters read (availability, categories). Items without a record count as
 /// available and uncategorised.
 public final class Catalogue: Sendable {
-    private let records: Mutex<[String: ItemRecord]>
+    /// The records plus the two indexes filters read, kept in step on every update so that a
+    /// request's filter costs one lookup per unavailable item or per member of the category,
+    /// never one per record.
+    private struct State {
+        var records: [String: ItemRecord] = [:]
+        var unavailable: Set<String> = []
+        var members: [String: Set<String>] = [:]
 
-    public init(_ items: [ItemRecord] = []) {
-        records = Mutex(Dictionary(items.map { ($0.itemID, $0) }, uniquingKeysWith: { $1 }))
+        mutating func put(_ item: ItemRecord) {
+            if let old = records[item.itemID] {
+                for category in old.categories { members[category]?.remove(item.itemID) }
+            }
+            records[item.itemID] = item
+            if item.available { unavailable.remove(item.itemID) } else { unavailable.insert(item.itemID) }
+            for category in item.categories where item.available { members[category, default: []].insert(item.itemID) }
+        }
     }
+
+    private let state = Mutex(State())
+
+    public init(_ items: [ItemRecord] = []) { update(items) }
 
     public func update(_ items: [ItemRecord]) {
-        records.withLock { records in for item in items { records[item.itemID] = item } }
+        state.withLock { state in for item in items { state.put(item) } }
     }
 
-    public func item(_ id: String) -> ItemRecord? { records.withLock { $0[id] } }
+    public func item(_ id: String) -> ItemRecord? { state.withLock { $0.records[id] } }
 
-    /// Removes items that must not be recommended from `scores` (indexed like `items`):
-    /// unavailable ones, and, when `category` is set, every item outside it. Costs one lookup per
-    /// stored record, not per catalogue item.
-    public func block(_ scores: UnsafeMutableBufferPointer<Float>, items: Vocabulary, category: String?) {
-        records.withLock { records in
-            if let category {
-                var allowed = [Bool](repeating: false, count: scores.count)
-                for record in records.values where record.available && record.categories.contains(category) {
-                    if let index = items.index(of: record.itemID) { allowed[Int(index)] = true }
-                }
-                for index in 0..<scores.count where !allowed[index] { scores[index] = -.infinity }
-                return
-            }
-            for record in records.values where !record.available {
-                if let index = items.index(of: record.itemID) { scores[Int(index)] = -.infinity }
-            }
+    /// Removes every item outside `category` (or unavailable) from `scores`, indexed like `items`.
+    public func restrict(_ scores: UnsafeMutableBufferPointer<Float>, items: Vocabulary, to category: String) {
+        state.withLock { state in
+            var allowed = [Bool](repeating: false, count: scores.count)
+            for id in state.members[category] ?? [] { if let index = items.index(of: id) { allowed[Int(index)] = true } }
+            for index in 0..<scores.count where !allowed[index] { scores[index] = -.infinity }
         }
+    }
+
+    /// The indices in `items` of the items marked unavailable.
+    public func unavailable(in items: Vocabulary) -> Set<Int32> {
+        state.withLock { state in Set(state.unavailable.compactMap { items.index(of: $0) }) }
     }
 }

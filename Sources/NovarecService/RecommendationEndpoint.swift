@@ -7,7 +7,11 @@ import NovarecRank
 /// the user's history (or live popularity for an unknown user, marked `fallback`),
 /// removes seen, excluded and unavailable items (and those outside `category`), and re-ranks the top candidates with the dials.
 struct RecommendationEndpoint: Sendable {
+    /// Candidates the re-ranker chooses from.
     static let candidatePoolSize = 200
+    /// Candidates cached per user, before request filters: the margin lets `exclude` and newly
+    /// unavailable items drop up to 56 of them without a fresh scoring.
+    static let cachedPoolSize = 256
 
     struct Item: Encodable {
         let itemID: String
@@ -95,25 +99,49 @@ struct RecommendationEndpoint: Sendable {
 
     private func answer(_ query: Query, service: RecommendationService) throws -> HTTPResponse {
         let model = service.model
-        let excluded = Set(query.exclude.compactMap { model.items.index(of: $0) })
-        let known = query.history ?? query.user.flatMap { service.histories.history(of: $0) } ?? []
-        let history = known.compactMap { model.items.index(of: $0) }
+        let stored = query.history == nil ? query.user.flatMap { service.histories.entry(of: $0) } : nil
+        let history = (query.history ?? stored?.items ?? []).compactMap { model.items.index(of: $0) }
         let useModel = model.model != nil && !history.isEmpty
-        var scores = useModel ? [Float](repeating: 0, count: model.items.count) : service.popularity.scores(for: model.items.ids)
-        scores.withUnsafeMutableBufferPointer { buffer in
-            if useModel, let recommender = model.model { recommender.score(history: ArraySlice(history), into: buffer) }
-            for item in history { buffer[Int(item)] = -.infinity }
-            for item in excluded { buffer[Int(item)] = -.infinity }
-            service.catalogue.block(buffer, items: model.items, category: query.category)
-        }
-        let pool = scores.withUnsafeBufferPointer { TopKSelector.select($0, k: Self.candidatePoolSize) }
-        let ranking = model.reranker.rerank(pool.map { .init(item: $0, relevance: scores[Int($0)]) }, k: query.k,
-                                            novelty: query.novelty, diversity: query.diversity)
+        let excluded = Set(query.exclude.compactMap { model.items.index(of: $0) }).union(service.catalogue.unavailable(in: model.items))
+        let key = useModel && query.category == nil
+            ? stored.map { CandidateCache.Key(user: query.user ?? "", modelVersion: model.version, revision: $0.revision) } : nil
+        let pool = key.flatMap { service.candidates.candidates(for: $0) }.flatMap { Self.pool(from: $0, excluding: excluded) }
+            ?? freshPool(model: model, history: history, useModel: useModel, category: query.category, excluded: excluded,
+                         cacheKey: key, service: service)
+        let ranking = model.reranker.rerank(pool, k: query.k, novelty: query.novelty, diversity: query.diversity)
         let items = ranking.items.map { ranked in
-            Item(itemID: model.items.id(at: ranked.item), score: Double(scores[Int(ranked.item)]), relevance: ranked.relevance,
+            Item(itemID: model.items.id(at: ranked.item), score: Double(ranked.score), relevance: ranked.relevance,
                  novelty: ranked.novelty, reason: Self.reason(ranked, fallback: !useModel))
         }
         return try .json(Answer(userID: query.user, items: items, modelVersion: model.version, novelty: ranking.meanNovelty, fallback: !useModel))
+    }
+
+    /// The best `candidatePoolSize` of a ranked list once `excluded` items are dropped; nil when
+    /// too few remain to be sure they are the best of the whole catalogue (a cached list holds
+    /// only the top `cachedPoolSize`, unless the catalogue had no more to give).
+    static func pool(from ranked: [NoveltyReranker.Candidate], excluding excluded: Set<Int32>) -> [NoveltyReranker.Candidate]? {
+        let kept = Array(ranked.lazy.filter { !excluded.contains($0.item) }.prefix(candidatePoolSize))
+        guard kept.count == candidatePoolSize || ranked.count < cachedPoolSize else { return nil }
+        return kept
+    }
+
+    /// Scores the whole catalogue (the model, or live popularity for the fallback), drops seen
+    /// items and those outside `category`, and ranks the top; the request-independent top
+    /// `cachedPoolSize` goes to the cache under `cacheKey`.
+    private func freshPool(
+        model: ServingModel, history: [Int32], useModel: Bool, category: String?, excluded: Set<Int32>,
+        cacheKey: CandidateCache.Key?, service: RecommendationService
+    ) -> [NoveltyReranker.Candidate] {
+        var scores = useModel ? [Float](repeating: 0, count: model.items.count) : service.popularity.scores(for: model.items, key: model.version)
+        scores.withUnsafeMutableBufferPointer { buffer in
+            if useModel, let recommender = model.model { recommender.score(history: history[...], into: buffer) }
+            for item in history { buffer[Int(item)] = -.infinity }
+            if let category { service.catalogue.restrict(buffer, items: model.items, to: category) }
+        }
+        let ranked = scores.withUnsafeBufferPointer { TopKSelector.select($0, k: Self.cachedPoolSize + excluded.count) }
+            .map { NoveltyReranker.Candidate(item: $0, relevance: scores[Int($0)]) }
+        if let cacheKey { service.candidates.store(Array(ranked.prefix(Self.cachedPoolSize)), for: cacheKey) }
+        return Array(ranked.lazy.filter { !excluded.contains($0.item) }.prefix(Self.candidatePoolSize))
     }
 
     static func reason(_ item: NoveltyReranker.RankedItem, fallback: Bool) -> String {

@@ -14,13 +14,17 @@ public final class RecommendationService: Sendable {
     public let catalogue: Catalogue
     private let keys: APIKeys
     public let training: TrainingJob
+    let candidates: CandidateCache
 
-    /// - Parameter checkpointURL: where models trained by `POST /v1/admin/train` are written.
+    /// - Parameters:
+    ///   - checkpointURL: where models trained by `POST /v1/admin/train` are written.
+    ///   - candidateCacheUsers: users whose model candidates are kept between their events (0: none).
     public init(model: ServingModel, store: EventStore, catalogue: Catalogue = Catalogue(), histories: UserHistories = UserHistories(),
-                keys: APIKeys = APIKeys([]), checkpointURL: URL? = nil) {
+                keys: APIKeys = APIKeys([]), checkpointURL: URL? = nil, candidateCacheUsers: Int = 20_000) {
         self.current = Mutex(model)
         self.keys = keys
         self.training = TrainingJob(checkpointURL: checkpointURL)
+        self.candidates = CandidateCache(capacity: candidateCacheUsers)
         self.itemStore = ItemStore(connection: store.connection)
         self.catalogue = catalogue
         self.store = store

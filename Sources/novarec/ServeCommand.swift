@@ -41,6 +41,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Model checkpoint to serve (default: DATA_DIR/model.safetensors when it exists).")
     var checkpoint: String?
 
+    @Option(help: "Users whose model candidates are kept between two of their events (0 disables the cache).")
+    var candidateCacheUsers = 20_000
+
     @Option(help: "Largest request line plus header fields, in bytes (431 beyond).")
     var maxHeaderBytes = ServerLimits().maxHeaderBytes
 
@@ -76,6 +79,7 @@ struct ServeCommand: ParsableCommand {
         let counts = [("--max-header-bytes", maxHeaderBytes), ("--max-header-count", maxHeaderCount),
                       ("--max-body-bytes", maxBodyBytes), ("--max-connections", maxConnections)]
         for (name, value) in counts where value <= 0 { throw ValidationError("\(name) must be positive") }
+        guard candidateCacheUsers >= 0 else { throw ValidationError("--candidate-cache-users must be 0 or more") }
         let times = [("--header-timeout", headerTimeout), ("--idle-timeout", idleTimeout), ("--body-timeout", bodyTimeout),
                      ("--write-timeout", writeTimeout), ("--shutdown-grace", shutdownGrace)]
         for (name, value) in times where !(value > 0) { throw ValidationError("\(name) must be a positive number of seconds") }
@@ -97,7 +101,8 @@ struct ServeCommand: ParsableCommand {
         try? FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
         let trainedModel = URL(fileURLWithPath: (dataDir as NSString).appendingPathComponent("model.safetensors"))
         let service = try ServiceBootstrap.make(store: EventStore(connection: database.connection),
-                                                checkpoint: try loadCheckpoint(logger: logger), keys: keys, checkpointURL: trainedModel)
+                                                checkpoint: try loadCheckpoint(logger: logger), keys: keys, checkpointURL: trainedModel,
+                                                candidateCacheUsers: candidateCacheUsers)
         var router = try makeRouter()
         let metrics = ServerMetrics()
         service.routes(&router, httpMetrics: metrics)

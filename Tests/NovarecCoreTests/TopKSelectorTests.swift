@@ -30,4 +30,18 @@ struct TopKSelectorTests {
         }
         #expect(rank(1, [1, -.infinity]) == nil)
     }
+
+    @Test(arguments: [1, 7, 50, 199, 200, 201, 1_000])
+    func agreesWithAFullSortOnTiedAndTrendingScores(k: Int) {
+        var random = SeededGenerator(seed: UInt64(k))
+        let scores: [Float] = (0..<6_000).map { index in
+            let roll = random.next() % 10
+            if roll == 0 { return -.infinity }
+            if roll < 4 { return Float(random.next() % 5) }
+            return Float(index) / 100 + Float(random.next() % 3)
+        }
+        let sorted = scores.indices.filter { scores[$0] > -.infinity }
+            .sorted { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
+        #expect(select(scores, k: k) == sorted.prefix(k).map(Int32.init))
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import NovarecCore
 @testable import NovarecRank
 
 struct NoveltyRerankerTests {
@@ -46,5 +47,19 @@ struct NoveltyRerankerTests {
     @Test func shortCandidateListsAreReturnedWhole() {
         #expect(reranker.rerank(Array(candidates.prefix(2)), k: 5, novelty: 0.3, diversity: 0.2).items.count == 2)
         #expect(reranker.rerank([], k: 5, novelty: 0.3, diversity: 0.2).items.isEmpty)
+    }
+
+    @Test(arguments: [1, 2, 3, 4, 5])
+    func withoutDiversityOnePassIsMonotoneOnRandomCandidates(seed: Int) {
+        var random = SeededGenerator(seed: UInt64(seed))
+        let novelty = (0..<300).map { _ in random.nextUnit() }
+        let reranker = NoveltyReranker(itemNovelty: novelty) { _, _ in 0 }
+        let pool = (0..<200).map { NoveltyReranker.Candidate(item: Int32($0), relevance: Float(random.nextUnit() * 10)) }
+        var previous = -1.0
+        for step in 0...100 {
+            let mean = reranker.rerank(pool, k: 10, novelty: Double(step) / 100, diversity: 0).meanNovelty
+            #expect(mean >= previous - 1e-12, "dial \(Double(step) / 100)")
+            previous = mean
+        }
     }
 }

@@ -1,0 +1,78 @@
+import Foundation
+import NovarecRank
+import Testing
+@testable import NovarecService
+
+/// The per-user candidate cache: keys, bounds, and answers identical to fresh scoring.
+struct CandidateCacheTests {
+    private func candidates(_ items: Range<Int32>) -> [NoveltyReranker.Candidate] {
+        items.map { NoveltyReranker.Candidate(item: $0, relevance: Float(1_000 - $0)) }
+    }
+
+    @Test func anEntryServesOnlyItsModelVersionAndHistoryRevision() {
+        let cache = CandidateCache(capacity: 10)
+        let key = CandidateCache.Key(user: "u", modelVersion: "v1", revision: 3)
+        cache.store(candidates(0..<5), for: key)
+        #expect(cache.candidates(for: key) == candidates(0..<5))
+        #expect(cache.candidates(for: .init(user: "u", modelVersion: "v1", revision: 4)) == nil, "a new event")
+        #expect(cache.candidates(for: .init(user: "u", modelVersion: "v2", revision: 3)) == nil, "a new model")
+        #expect(CandidateCache(capacity: 0).candidates(for: key) == nil)
+    }
+
+    @Test func staysWithinItsCapacityAndKeepsRecentlyUsedUsers() {
+        let cache = CandidateCache(capacity: 4)
+        let keys = (0..<6).map { CandidateCache.Key(user: "u\($0)", modelVersion: "v", revision: 0) }
+        cache.store(candidates(0..<3), for: keys[0])
+        cache.store(candidates(0..<3), for: keys[1])
+        cache.store(candidates(0..<3), for: keys[2])
+        #expect(cache.candidates(for: keys[0]) != nil, "promoted from the old generation")
+        cache.store(candidates(0..<3), for: keys[3])
+        cache.store(candidates(0..<3), for: keys[4])
+        let kept = keys.filter { cache.candidates(for: $0) != nil }.count
+        #expect(kept <= 4)
+        #expect(cache.candidates(for: keys[4]) != nil)
+    }
+
+    @Test func aCachedListIsUsedOnlyWhileItStillHoldsTheBestPool() {
+        let size = RecommendationEndpoint.candidatePoolSize, cached = RecommendationEndpoint.cachedPoolSize
+        let full = candidates(0..<Int32(cached))
+        let fewExcluded = Set((0..<Int32(cached - size)).map { $0 * 2 })
+        #expect(RecommendationEndpoint.pool(from: full, excluding: fewExcluded)?.count == size)
+        #expect(RecommendationEndpoint.pool(from: full, excluding: fewExcluded)?.contains { fewExcluded.contains($0.item) } == false)
+        let tooMany = Set((0..<Int32(cached - size + 1)).map { $0 })
+        #expect(RecommendationEndpoint.pool(from: full, excluding: tooMany) == nil, "the 201st best item may lie outside the cache")
+        let wholeCatalogue = candidates(0..<40)
+        #expect(RecommendationEndpoint.pool(from: wholeCatalogue, excluding: [1, 2])?.count == 38)
+    }
+
+    @Test func cachedAnswersEqualFreshOnes() throws {
+        let cached = try ServiceTests.Fixture(), fresh = try ServiceTests.Fixture(candidateCacheUsers: 0)
+        let events = ServiceTests.eventsJSON([("carol", "sku4", 1), ("carol", "sku10", 2), ("carol", "sku16", 3)])
+        func lists(_ path: String) throws -> [[String]] {
+            try [cached, fresh].map { fixture in
+                (try fixture.request("GET", path).body["items"] as? [[String: Any]] ?? []).compactMap { $0["item_id"] as? String }
+            }
+        }
+        for fixture in [cached, fresh] { #expect(try fixture.request("POST", "/v1/events", json: events).status == 202) }
+        let paths = ["/v1/recommendations?user_id=carol&k=8", "/v1/recommendations?user_id=carol&k=8",
+                     "/v1/recommendations?user_id=carol&k=8&exclude=sku22,sku28", "/v1/recommendations?user_id=carol&k=8&novelty=0.6&diversity=0.4"]
+        for path in paths {
+            let answers = try lists(path)
+            #expect(answers[0] == answers[1], "\(path)")
+            #expect(answers[0].count == 8)
+        }
+        let top = try lists(paths[0])[0][0]
+        for fixture in [cached, fresh] {
+            #expect(try fixture.request("PUT", "/v1/items/\(top)", json: #"{"title":"Sold out","available":false}"#).status == 200)
+        }
+        let afterUpdate = try lists(paths[0])
+        #expect(afterUpdate[0] == afterUpdate[1])
+        #expect(!afterUpdate[0].contains(top), "an item marked unavailable leaves cached lists at once")
+        for fixture in [cached, fresh] {
+            #expect(try fixture.request("POST", "/v1/events", json: ServiceTests.eventsJSON([("carol", afterUpdate[0][0], 4)])).status == 202)
+        }
+        let afterEvent = try lists(paths[0])
+        #expect(afterEvent[0] == afterEvent[1])
+        #expect(!afterEvent[0].contains(afterUpdate[0][0]), "a new event is seen by the next request")
+    }
+}
