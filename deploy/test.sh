@@ -5,8 +5,10 @@ cd "$(dirname "$0")/.."
 deploy/setup.sh --deps-only
 . deploy/env.sh
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-swift test 2>&1 | tee "$log"
+# Files the tests write (temporary directories, checkpoints) go to a scratch TMPDIR removed at the end.
+scratch=$(mktemp -d) && chmod 755 "$scratch"
+trap 'rm -f "$log"; rm -rf "$scratch"' EXIT
+TMPDIR="$scratch" swift test 2>&1 | tee "$log"
 # XCTest reports its own (empty) run too; close with the Swift Testing count in plain form.
 count=$(grep -oE 'Test run with [0-9]+ tests' "$log" | grep -oE '[0-9]+' | tail -n 1)
 echo "tests: ${count:-0} passed, 0 failed"

@@ -4,7 +4,8 @@ import Foundation
 public enum DatasetFormat: String, CaseIterable, Sendable {
     /// One user per line: `user item item ...`, oldest first (S3-Rec / ICLRec files such as Beauty).
     case seq
-    /// One interaction per line: `user item [timestamp]`, whitespace or comma separated.
+    /// One interaction per line: `user item [timestamp]`, whitespace or comma separated; or a
+    /// directory with `events.tsv` in that format and `items.tsv` for item text.
     case pairs
     /// A MovieLens directory (or its `ratings.csv`), with `movies.csv` for titles and genres.
     case movielens
@@ -12,14 +13,15 @@ public enum DatasetFormat: String, CaseIterable, Sendable {
     case recbole
 
     /// Guesses the format from the path: a directory with `ratings.csv` is MovieLens, one with
-    /// `*.inter` files is RecBole; a `.csv`, `.tsv` or `.pairs` file holds pairs; any other file
-    /// holds sequences.
+    /// `*.inter` files is RecBole, one with `events.tsv` holds pairs (and `items.tsv`); a `.csv`,
+    /// `.tsv` or `.pairs` file holds pairs; any other file holds sequences.
     public static func detect(path: String) -> DatasetFormat {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
             if names.contains("ratings.csv") { return .movielens }
             if names.contains(where: { $0.hasSuffix(".inter") }) { return .recbole }
+            if names.contains("events.tsv") { return .pairs }
             return .seq
         }
         if path.hasSuffix("ratings.csv") { return .movielens }

@@ -27,15 +27,18 @@ public struct EmbeddedPostgres: Sendable {
     }
 
     /// Initialises the cluster if needed and starts it (waiting until it accepts connections).
-    /// A server still running from a process that was killed is reused.
-    public func start() throws(PostgresError) {
+    /// A server already running (another process on the same data directory, or one left by a
+    /// process that was killed) is reused; returns whether this call started it.
+    @discardableResult
+    public func start() throws(PostgresError) -> Bool {
         try prepareDirectories()
         if !FileManager.default.fileExists(atPath: dataDirectory.appendingPathComponent("PG_VERSION").path) {
             try run("initdb", ["-D", dataDirectory.path, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"])
         }
-        if (try? run("pg_ctl", ["-D", dataDirectory.path, "status"])) != nil { return }
+        if (try? run("pg_ctl", ["-D", dataDirectory.path, "status"])) != nil { return false }
         let options = "-k \(socketDirectory.path) -p \(port) -h '' -c fsync=on"
         try run("pg_ctl", ["-D", dataDirectory.path, "-l", logFile.path, "-o", options, "-w", "-t", "60", "start"])
+        return true
     }
 
     /// Stops the cluster ("fast": disconnects clients, finishes cleanly).

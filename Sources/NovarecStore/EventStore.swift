@@ -45,6 +45,31 @@ public struct EventStore: Sendable {
         return InsertResult(stored: rows.count, duplicates: events.count - rows.count, storedIDs: ids)
     }
 
+    /// Bulk-loads `events` in one transaction: `COPY` into a temporary table, then one insert
+    /// into `events` that skips ids already stored, so loading the same events again stores
+    /// nothing twice. For imports of whole datasets; `insert` is for API batches.
+    public func bulkInsert(_ events: [BehaviourEvent]) throws -> InsertResult {
+        var text = ""
+        for event in events {
+            let value = event.value.map { String($0) } ?? "\\N"
+            text += "\(event.eventID.uuidString)\t\(CopyText.escape(event.userID))\t\(CopyText.escape(event.itemID))\t"
+            text += "\(event.kind.rawValue)\t\(value)\t\(String(format: "%.6f", event.timestamp.timeIntervalSince1970))\n"
+        }
+        let stored = try connection.transaction { transaction in
+            try transaction.query("""
+                CREATE TEMPORARY TABLE import_events (n bigserial, event_id uuid, user_id text, item_id text, type text, value real, s float8)
+                ON COMMIT DROP
+                """)
+            try transaction.copyIn("COPY import_events (event_id, user_id, item_id, type, value, s) FROM STDIN", data: Data(text.utf8))
+            return try transaction.query("""
+                INSERT INTO events (event_id, user_id, item_id, type, value, ts)
+                SELECT event_id, user_id, item_id, type, value, to_timestamp(s) FROM import_events ORDER BY n
+                ON CONFLICT (event_id) DO NOTHING
+                """).affectedRows
+        }
+        return InsertResult(stored: stored, duplicates: events.count - stored)
+    }
+
     public func count() throws -> Int {
         Int(try connection.query("SELECT count(*) FROM events").scalar ?? "0") ?? 0
     }

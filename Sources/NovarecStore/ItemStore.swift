@@ -51,6 +51,35 @@ public struct ItemStore: Sendable {
         }
     }
 
+    /// Bulk-loads `items` in one transaction (`COPY` into a temporary table, then one upsert;
+    /// the last record of a repeated id wins). With `keepExisting` an item already stored keeps
+    /// its record (an import only adds what is missing); otherwise it is replaced.
+    public func bulkUpsert(_ items: [ItemRecord], keepExisting: Bool = false) throws {
+        var text = ""
+        for item in items {
+            let categories = PostgresArray.literal(item.categories)
+            text += "\(CopyText.escape(item.itemID))\t\(CopyText.escape(item.title))\t\(CopyText.escape(item.description))\t"
+            text += "\(CopyText.escape(categories))\t\(item.available ? "t" : "f")\n"
+        }
+        let conflict = keepExisting ? "DO NOTHING" : """
+            DO UPDATE SET title = excluded.title, description = excluded.description,
+                categories = excluded.categories, available = excluded.available, updated_at = now()
+            """
+        try connection.transaction { transaction in
+            try transaction.query("""
+                CREATE TEMPORARY TABLE import_items (n bigserial, item_id text, title text, description text, categories text[], available boolean)
+                ON COMMIT DROP
+                """)
+            try transaction.copyIn("COPY import_items (item_id, title, description, categories, available) FROM STDIN", data: Data(text.utf8))
+            try transaction.query("""
+                INSERT INTO items (item_id, title, description, categories, available, updated_at)
+                SELECT DISTINCT ON (item_id) item_id, title, description, categories, available, now()
+                FROM import_items ORDER BY item_id, n DESC
+                ON CONFLICT (item_id) \(conflict)
+                """)
+        }
+    }
+
     public func item(_ id: String) throws -> ItemRecord? {
         try records(where: "WHERE item_id = $1", [id]).first
     }

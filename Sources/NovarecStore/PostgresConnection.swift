@@ -87,4 +87,11 @@ public struct Transaction {
     public func query(_ sql: String, _ parameters: [String?] = []) throws(PostgresError) -> QueryResult {
         try PostgresConnection.execute(connection, sql, parameters)
     }
+
+    /// `COPY ... FROM STDIN` inside the transaction; returns the rows loaded.
+    @discardableResult
+    public func copyIn(_ sql: String, data: Data) throws(PostgresError) -> Int {
+        try CopyProtocol.copyIn(connection, sql, data: data)
+    }
 }
+

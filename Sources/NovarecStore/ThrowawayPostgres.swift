@@ -10,7 +10,11 @@ public enum ThrowawayPostgres {
             let cluster = try EmbeddedPostgres(directory: directory)
             try cluster.start()
             running = cluster
-            atexit { try? ThrowawayPostgres.running?.stop() }
+            atexit {
+                guard let cluster = ThrowawayPostgres.running else { return }
+                try? cluster.stop()
+                try? FileManager.default.removeItem(at: cluster.directory)
+            }
             return .success(cluster)
         } catch {
             return .failure(error)

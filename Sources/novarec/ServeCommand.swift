@@ -29,11 +29,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Port to listen on (0 picks a free one).")
     var port = 8080
 
-    @Option(help: "Data directory: the embedded PostgreSQL cluster and model.safetensors (env NOVAREC_DATA_DIR).")
-    var dataDir = ProcessInfo.processInfo.environment["NOVAREC_DATA_DIR"] ?? "data"
-
-    @Option(help: "PostgreSQL connection string or URL; default: the embedded cluster (env DATABASE_URL).")
-    var databaseURL: String?
+    @OptionGroup var database: DatabaseOptions
 
     @Option(help: "File of API keys, one per line, required as 'Authorization: Bearer <key>' on writes (env NOVAREC_API_KEYS: comma-separated). Without keys the server listens on loopback only.")
     var apiKeysFile: String?
@@ -95,12 +91,11 @@ struct ServeCommand: ParsableCommand {
         // a shared BLAS thread pool that every handler contends for.
         OpenBLASRuntime.threadCount = 1
         let keys = try loadKeys()
-        let url = databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"]
-        let database = try ServiceDatabase.open(dataDirectory: dataDir, url: url, logger: logger)
-        defer { database.close(logger: logger) }
-        try? FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
-        let trainedModel = URL(fileURLWithPath: (dataDir as NSString).appendingPathComponent("model.safetensors"))
-        let service = try ServiceBootstrap.make(store: EventStore(connection: database.connection),
+        let db = try database.open(ownsCluster: true, logger: logger)
+        defer { db.close(logger: logger) }
+        try? FileManager.default.createDirectory(atPath: database.dataDir, withIntermediateDirectories: true)
+        let trainedModel = URL(fileURLWithPath: database.path("model.safetensors"))
+        let service = try ServiceBootstrap.make(store: EventStore(connection: db.connection),
                                                 checkpoint: try loadCheckpoint(logger: logger), keys: keys, checkpointURL: trainedModel,
                                                 candidateCacheUsers: candidateCacheUsers)
         var router = try makeRouter()
@@ -158,7 +153,7 @@ struct ServeCommand: ParsableCommand {
     }
 
     private func loadCheckpoint(logger: Logger) throws -> SASRecCheckpoint? {
-        let path = checkpoint ?? (dataDir as NSString).appendingPathComponent("model.safetensors")
+        let path = checkpoint ?? database.path("model.safetensors")
         guard checkpoint != nil || FileManager.default.fileExists(atPath: path) else {
             logger.notice("no model checkpoint at \(path): serving popularity")
             return nil

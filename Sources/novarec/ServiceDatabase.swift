@@ -2,13 +2,15 @@ import Foundation
 import Logging
 import NovarecStore
 
-/// The service's database: the given URL, or a private cluster in the data directory that is
-/// started here and stopped with the service. Migrations run on open.
+/// The service's database: the given URL, or a private cluster in the data directory, started
+/// here unless already running. `serve` owns the cluster and stops it on close even when it
+/// found it running (left over from a killed process); `import` stops it only if it started it,
+/// so an import next to a running `serve` shares its cluster. Migrations run on open.
 struct ServiceDatabase {
     let connection: PostgresConnection
     private let embedded: EmbeddedPostgres?
 
-    static func open(dataDirectory: String, url: String?, logger: Logger) throws -> ServiceDatabase {
+    static func open(dataDirectory: String, url: String?, ownsCluster: Bool, logger: Logger) throws -> ServiceDatabase {
         do {
             if let url {
                 let connection = try PostgresConnection(url)
@@ -17,12 +19,12 @@ struct ServiceDatabase {
             }
             let directory = URL(fileURLWithPath: dataDirectory, isDirectory: true).standardizedFileURL.appendingPathComponent("postgres")
             let cluster = try EmbeddedPostgres(directory: directory)
-            try cluster.start()
+            let started = try cluster.start()
             try cluster.createDatabase("novarec")
-            logger.notice("embedded PostgreSQL running in \(directory.path)")
+            logger.notice("embedded PostgreSQL \(started ? "started" : "already running") in \(directory.path)")
             let connection = try PostgresConnection(cluster.connectionString(database: "novarec"))
             try Migrations.apply(to: connection)
-            return ServiceDatabase(connection: connection, embedded: cluster)
+            return ServiceDatabase(connection: connection, embedded: started || ownsCluster ? cluster : nil)
         } catch {
             throw CommandFailure(description: "database: \(error)")
         }

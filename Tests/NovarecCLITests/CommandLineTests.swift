@@ -33,11 +33,31 @@ struct CommandLineTests {
     }
 
     @Test func everySubcommandHasHelp() throws {
-        for command in [["--help"], ["eval", "--help"], ["train", "--help"], ["bench", "train", "--help"], ["generate", "--help"]] {
+        for command in [["--help"], ["eval", "--help"], ["train", "--help"], ["bench", "train", "--help"], ["bench", "score", "--help"],
+                        ["generate", "--help"], ["import", "--help"], ["serve", "--help"]] {
             let outcome = try Self.run(command)
             #expect(outcome.status == 0)
             #expect(outcome.stdout.contains("USAGE:"))
         }
+    }
+
+    @Test func importLoadsADatasetIntoTheEmbeddedDatabaseOnce() throws {
+        let directory = try Self.temporaryDirectory()
+        #expect(try Self.run(["generate", "--out", directory.path + "/data", "--users", "80", "--items", "40"]).status == 0)
+        let arguments = ["import", "--dataset", directory.path + "/data", "--data-dir", directory.path + "/state"]
+        let first = try Self.run(arguments)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains(" stored, 0 already present;"), "\(first.stdout)")
+        let items = first.stdout.firstMatch(of: /; (\d+) items \((\d+) with text\)/)
+        #expect(items.map { $0.1 == $0.2 && $0.1 != "0" } == true, "every item has its title: \(first.stdout)")
+        let again = try Self.run(arguments + ["--type", "purchase"])
+        #expect(again.stdout.contains(" 0 stored,"), "\(again.stdout)")
+        let badType = try Self.run(arguments + ["--type", "like"])
+        #expect(badType.status == 64)
+        #expect(badType.stderr.contains("like"))
+        let missing = try Self.run(["import", "--dataset", directory.path + "/nothing.txt", "--data-dir", directory.path + "/state"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("nothing.txt"))
     }
 
     @Test func malformedDatasetGivesOneLineWithFileAndLine() throws {

@@ -39,5 +39,18 @@ struct SyntheticShopGeneratorTests {
         #expect(loaded.users == dataset.users)
         #expect(loaded.items == dataset.items)
         #expect(loaded.sequences == dataset.sequences)
+        let withText = try DatasetLoader.load(path: directory.path)
+        #expect(withText.sequences == dataset.sequences)
+        #expect(withText.itemMetadata == dataset.itemMetadata)
+        #expect(!withText.itemMetadata.isEmpty)
+    }
+
+    @Test func aMalformedItemsFileNamesItsLine() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("events.tsv", "u1\ti1\t1\n")
+        try directory.write("items.tsv", "item\ttitle\tcategories\ni1\n")
+        #expect(throws: DatasetError(file: directory.path + "/items.tsv", line: 2, reason: "expected 'item<TAB>title[<TAB>categories]', found 1 field(s)")) {
+            try DatasetLoader.load(path: directory.path)
+        }
     }
 }

@@ -56,6 +56,18 @@ struct EventStoreTests {
         #expect(CopyText.unescape(Substring(text.dropLast())) == "title with\ttab")
     }
 
+    @Test func bulkInsertStoresEachEventOnceInOneTransaction() throws {
+        let store = EventStore(connection: try ThrowawayPostgres.freshConnection())
+        let events = (0..<3_000).map { event("u\($0 % 50)", "tab\t\($0 % 70)\\", $0 % 3 == 0 ? .rating : .view, at: Double($0)) }
+        #expect(try store.bulkInsert(events) == .init(stored: 3_000, duplicates: 0))
+        let again = Array(events.prefix(1_000)) + [event("new", "item", at: 5)]
+        #expect(try store.bulkInsert(again) == .init(stored: 1, duplicates: 1_000))
+        #expect(try store.count() == 3_001)
+        let stored = try store.interactions().filter { $0.user == "u7" }
+        #expect(stored.map(\.item) == events.filter { $0.userID == "u7" }.map(\.itemID))
+        #expect(try store.connection.query("SELECT count(*) FROM events WHERE type = 'rating' AND value = 4").scalar == "1000")
+    }
+
     @Test func connectionErrorsAreClear() {
         #expect(throws: PostgresError.self) { try PostgresConnection("host=/nonexistent port=1 dbname=x connect_timeout=2") }
     }
@@ -75,15 +87,35 @@ struct ItemStoreTests {
         #expect(try store.all().map(\.title) == ["Kettle, \"steel\"", "Tent 2"])
         #expect(try store.item("missing") == nil)
     }
+
+    @Test func bulkUpsertReplacesOrKeepsExistingRecords() throws {
+        let store = ItemStore(connection: try ThrowawayPostgres.freshConnection())
+        try store.upsert([ItemRecord(itemID: "kept", title: "Edited by hand", available: false)])
+        let imported = [
+            ItemRecord(itemID: "kept", title: "From the dataset"),
+            ItemRecord(itemID: "new", title: "Tab\there, \"quoted\"", categories: ["Tea, coffee", "back\\slash"]),
+            ItemRecord(itemID: "new", title: "Second record wins", categories: ["x"]),
+        ]
+        try store.bulkUpsert(imported, keepExisting: true)
+        #expect(try store.item("kept") == ItemRecord(itemID: "kept", title: "Edited by hand", available: false))
+        #expect(try store.item("new") == ItemRecord(itemID: "new", title: "Second record wins", categories: ["x"]))
+        try store.bulkUpsert(Array(imported.prefix(2)))
+        #expect(try store.item("kept")?.title == "From the dataset")
+        #expect(try store.item("new")?.categories == ["Tea, coffee", "back\\slash"])
+        #expect(try store.item("new")?.title == "Tab\there, \"quoted\"")
+    }
 }
 
 struct EmbeddedPostgresTests {
     @Test func aRunningClusterIsReusedAndDataSurvivesARestart() throws {
         let directory = URL(fileURLWithPath: "/tmp").appendingPathComponent("novarec-embedded-\(UUID().uuidString.prefix(8))")
         let cluster = try EmbeddedPostgres(directory: directory, port: 5433)
-        try cluster.start()
-        defer { try? cluster.stop() }
-        try cluster.start()
+        #expect(try cluster.start(), "started")
+        defer {
+            try? cluster.stop()
+            try? FileManager.default.removeItem(at: directory)
+        }
+        #expect(try cluster.start() == false, "already running: reused")
         try cluster.createDatabase("novarec")
         let connection = try PostgresConnection(cluster.connectionString(database: "novarec"))
         try Migrations.apply(to: connection)
