@@ -34,11 +34,13 @@ public final class Catalogue: Sendable {
 
     public func item(_ id: String) -> ItemRecord? { state.withLock { $0.records[id] } }
 
-    /// Removes every item outside `category` (or unavailable) from `scores`, indexed like `items`.
-    public func restrict(_ scores: UnsafeMutableBufferPointer<Float>, items: Vocabulary, to category: String) {
+    /// Removes every item outside `categories` (or unavailable) from `scores`, indexed like `items`.
+    public func restrict(_ scores: UnsafeMutableBufferPointer<Float>, items: Vocabulary, to categories: [String]) {
         state.withLock { state in
             var allowed = [Bool](repeating: false, count: scores.count)
-            for id in state.members[category] ?? [] { if let index = items.index(of: id) { allowed[Int(index)] = true } }
+            for category in categories {
+                for id in state.members[category] ?? [] { if let index = items.index(of: id) { allowed[Int(index)] = true } }
+            }
             for index in 0..<scores.count where !allowed[index] { scores[index] = -.infinity }
         }
     }

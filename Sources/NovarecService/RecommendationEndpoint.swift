@@ -136,7 +136,7 @@ struct RecommendationEndpoint: Sendable {
         scores.withUnsafeMutableBufferPointer { buffer in
             if useModel, let recommender = model.model { recommender.score(history: history[...], into: buffer) }
             for item in history { buffer[Int(item)] = -.infinity }
-            if let category { service.catalogue.restrict(buffer, items: model.items, to: category) }
+            if let category { service.catalogue.restrict(buffer, items: model.items, to: [category]) }
         }
         let ranked = scores.withUnsafeBufferPointer { TopKSelector.select($0, k: Self.cachedPoolSize + excluded.count) }
             .map { NoveltyReranker.Candidate(item: $0, relevance: scores[Int($0)]) }

@@ -62,6 +62,8 @@ public final class RecommendationService: Sendable {
             return try items.post(request, store: itemStore, catalogue: catalogue)
         }
         router.get("/v1/items/{item_id}") { [self] request in try items.get(request, catalogue: catalogue) }
+        let similar = SimilarItemsEndpoint()
+        router.get("/v1/items/{item_id}/similar") { [self] request in try similar.respond(request, service: self) }
         router.post("/v1/events") { [self] request in
             try keys.authorize(request)
             return try events.respond(request, store: store, histories: histories, popularity: popularity)

@@ -13,6 +13,8 @@ public struct ServingModel: Sendable {
     /// Distinct users per item when the model was loaded: where live popularity starts.
     public let userCounts: [Int]
     public let reranker: NoveltyReranker
+    /// Cosine similarity of item embeddings (empty without a trained model).
+    let similarity: ItemSimilarity
 
     /// - Parameters:
     ///   - items: the catalogue, by the model's dense indices.
@@ -27,6 +29,7 @@ public struct ServingModel: Sendable {
         self.userCounts = userCounts
         let novelty = NoveltyReranker.normalisedSelfInformation(userCounts: userCounts, users: users)
         let similarity = ItemSimilarity(embeddings: embeddings, count: items.count)
+        self.similarity = similarity
         self.reranker = NoveltyReranker(itemNovelty: novelty) { similarity.cosine($0, $1) }
     }
 
@@ -58,10 +61,26 @@ struct ItemSimilarity: Sendable {
         (self.rows, self.width) = (rows, width)
     }
 
+    /// False without embeddings: every similarity is then 0.
+    var isEmpty: Bool { width == 0 }
+
     func cosine(_ a: Int32, _ b: Int32) -> Double {
         guard width > 0 else { return 0 }
-        var dot: Float = 0
-        for j in 0..<width { dot += rows[Int(a) * width + j] * rows[Int(b) * width + j] }
-        return Double(dot)
+        return rows.withUnsafeBufferPointer { Double(Self.dot($0.baseAddress! + Int(a) * width, $0.baseAddress! + Int(b) * width, width)) }
+    }
+
+    /// Every item's cosine similarity to `item`, by dense index.
+    func similarities(to item: Int32) -> [Float] {
+        guard width > 0 else { return [] }
+        return rows.withUnsafeBufferPointer { buffer in
+            let base = buffer.baseAddress!, target = base + Int(item) * width
+            return (0..<(buffer.count / width)).map { Self.dot(base + $0 * width, target, width) }
+        }
+    }
+
+    private static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
+        var sum: Float = 0
+        for j in 0..<count { sum += a[j] * b[j] }
+        return sum
     }
 }

@@ -19,7 +19,7 @@ struct ServiceTests {
         let port: Int
         let store: EventStore
 
-        init(withModel: Bool = true, keys: [String] = [], candidateCacheUsers: Int = 20_000) throws {
+        init(withModel: Bool = true, keys: [String] = [], candidateCacheUsers: Int = 20_000, embeddings: [Float]? = nil) throws {
             let items = Vocabulary(orderedIDs: (0..<40).map { "sku\($0)" })
             let training: [ArraySlice<Int32>] = (0..<60).map { user in
                 let parity = Int32(user % 2)
@@ -30,7 +30,8 @@ struct ServiceTests {
                                 configuration: .init(shrink: 0, neighbourhood: 5, decay: 1))
             store = EventStore(connection: try ThrowawayPostgres.freshConnection())
             service = RecommendationService(
-                model: ServingModel(version: "test-1", model: withModel ? model : nil, items: items, userCounts: statistics.userCounts, users: 60),
+                model: ServingModel(version: "test-1", model: withModel ? model : nil, items: items, userCounts: statistics.userCounts, users: 60,
+                                    embeddings: embeddings),
                 store: store, keys: APIKeys(keys), candidateCacheUsers: candidateCacheUsers)
             var router = Router()
             let metrics = ServerMetrics()
