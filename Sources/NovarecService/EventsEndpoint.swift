@@ -20,12 +20,10 @@ struct EventsEndpoint: Sendable {
         let duplicates: Int
     }
 
-    func respond(_ request: HTTPRequest, store: EventStore, histories: UserHistories, popularity: LivePopularity) throws -> HTTPResponse {
+    func respond(_ request: HTTPRequest, store: EventStore, service: RecommendationService) throws -> HTTPResponse {
         let events = try Self.parse(request.body)
         let result = try store.insert(events)
-        let stored = events.filter { result.storedIDs.contains($0.eventID) }.sorted { $0.timestamp < $1.timestamp }
-        for event in stored { histories.append(user: event.userID, items: [event.itemID]) }
-        popularity.record(items: stored.map(\.itemID))
+        service.accept(events.filter { result.storedIDs.contains($0.eventID) }.sorted { $0.timestamp < $1.timestamp })
         return try .json(Answer(stored: result.stored, duplicates: result.duplicates), status: .accepted)
     }
 

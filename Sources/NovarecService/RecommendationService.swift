@@ -1,4 +1,5 @@
 import Foundation
+import NovarecCore
 import NovarecHTTP
 import NovarecStore
 import Synchronization
@@ -40,6 +41,22 @@ public final class RecommendationService: Sendable {
     /// Replaces the serving model; requests already running finish on the old one.
     public func swap(to model: ServingModel) { current.withLock { $0 = model } }
 
+    /// Takes newly stored events (in time order) into the live state: users' histories,
+    /// popularity, and, while no trained model is loaded, the popularity fallback's catalogue
+    /// (so items first seen in events can be recommended at once).
+    func accept(_ events: [BehaviourEvent]) {
+        for event in events { histories.append(user: event.userID, items: [event.itemID]) }
+        popularity.record(items: events.map(\.itemID))
+        current.withLock { model in
+            guard model.model == nil, events.contains(where: { model.items.index(of: $0.itemID) == nil }) else { return }
+            let ids = model.items.ids + Array(Set(events.map(\.itemID).filter { model.items.index(of: $0) == nil })).sorted()
+            let items = Vocabulary(orderedIDs: ids)
+            let version = "popularity-\(ids.count)"
+            let counts = popularity.scores(for: items, key: version).map { Int($0) }
+            model = ServingModel(version: version, model: nil, items: items, userCounts: counts, users: max(histories.userCount, 1))
+        }
+    }
+
     /// Rebuilds every user's history from the event store (at start-up).
     public func loadHistories() throws {
         var byUser: [String: [String]] = [:]
@@ -66,7 +83,7 @@ public final class RecommendationService: Sendable {
         router.get("/v1/items/{item_id}/similar") { [self] request in try similar.respond(request, service: self) }
         router.post("/v1/events") { [self] request in
             try keys.authorize(request)
-            return try events.respond(request, store: store, histories: histories, popularity: popularity)
+            return try events.respond(request, store: store, service: self)
         }
         router.get("/readyz") { [self] _ in try readiness() }
         router.post("/v1/admin/train") { [self] request in

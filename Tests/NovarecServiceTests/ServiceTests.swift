@@ -142,6 +142,11 @@ struct ServiceTests {
         #expect(answer.body["fallback"] as? Bool == true)
         let first = (answer.body["items"] as? [[String: Any]])?.first?["item_id"] as? String
         #expect(first == "sku39", "the item everyone just viewed leads the fallback list")
+        let newItem = (0..<30).map { (user: "shopper\($0)", item: "brand-new", time: 10 + $0) }
+        #expect(try fixture.request("POST", "/v1/events", json: Self.eventsJSON(newItem)).status == 202)
+        let after = try fixture.request("GET", "/v1/recommendations?user_id=newcomer&k=3")
+        #expect((after.body["items"] as? [[String: Any]])?.first?["item_id"] as? String == "brand-new",
+                "without a trained model, items first seen in events join the fallback at once")
     }
 
     @Test func anonymousSessionsSendTheirHistory() throws {

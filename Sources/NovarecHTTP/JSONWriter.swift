@@ -1,0 +1,69 @@
+/// Writes JSON text straight into bytes, for the hottest responses: `JSONEncoder` goes through
+/// reflection and boxes every value, which costs more than the recommendation behind the
+/// answer once that is cached. Callers write keys in the order they want them (sorted, to match
+/// `HTTPResponse.json`); commas are placed automatically.
+public struct JSONWriter: Sendable {
+    public private(set) var bytes: [UInt8] = []
+    /// Per open object or array: whether the next element needs a comma before it.
+    private var needsComma: [Bool] = [false]
+
+    public init(capacity: Int = 1_024) { bytes.reserveCapacity(capacity) }
+
+    public mutating func beginObject() { element(); bytes.append(UInt8(ascii: "{")); needsComma.append(false) }
+    public mutating func endObject() { needsComma.removeLast(); bytes.append(UInt8(ascii: "}")) }
+    public mutating func beginArray() { element(); bytes.append(UInt8(ascii: "[")); needsComma.append(false) }
+    public mutating func endArray() { needsComma.removeLast(); bytes.append(UInt8(ascii: "]")) }
+
+    /// An object member's key; the value written next is its value.
+    public mutating func key(_ name: String) {
+        element()
+        appendString(name)
+        bytes.append(UInt8(ascii: ":"))
+        needsComma[needsComma.count - 1] = false
+    }
+
+    public mutating func string(_ value: String) { element(); appendString(value) }
+    public mutating func bool(_ value: Bool) { element(); bytes += value ? Array("true".utf8) : Array("false".utf8) }
+
+    /// A finite number in Swift's shortest round-trip form (as `JSONEncoder` writes it); `null`
+    /// for NaN and infinities, which JSON cannot express.
+    public mutating func number(_ value: Double) {
+        element()
+        guard value.isFinite else { return bytes += Array("null".utf8) }
+        if value == value.rounded(), abs(value) < 1e15 {
+            bytes += Array(String(Int64(value)).utf8)
+        } else {
+            bytes += Array(value.description.utf8)
+        }
+    }
+
+    private mutating func element() {
+        if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
+        needsComma[needsComma.count - 1] = true
+    }
+
+    private mutating func appendString(_ value: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case UInt8(ascii: "\n"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case UInt8(ascii: "\r"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case UInt8(ascii: "\t"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}
+
+extension HTTPResponse {
+    /// An `application/json` response with the text a `JSONWriter` produced.
+    public static func json(_ writer: JSONWriter, status: HTTPStatus = .ok) -> HTTPResponse {
+        HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: writer.bytes)
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import NovarecHTTP
+import Testing
+
+/// `JSONWriter` against `JSONEncoder` (sorted keys) and `JSONSerialization`.
+struct JSONWriterTests {
+    struct Sample: Encodable {
+        let a: String
+        let b: [Double]
+        let c: Bool
+        let d: [[String: String]]
+    }
+
+    @Test func writesWhatJSONEncoderWrites() throws {
+        let text = "quote \" backslash \\ tab \t newline \n bell \u{7} é ✓ /"
+        let numbers = [0, 1, -2, 0.1, 1e-7, 123_456.789, 0.7364950002285888, 1e300]
+        var json = JSONWriter()
+        json.beginObject()
+        json.key("a")
+        json.string(text)
+        json.key("b")
+        json.beginArray()
+        for number in numbers { json.number(number) }
+        json.endArray()
+        json.key("c")
+        json.bool(true)
+        json.key("d")
+        json.beginArray()
+        for value in ["x", "y"] {
+            json.beginObject()
+            json.key("k")
+            json.string(value)
+            json.endObject()
+        }
+        json.endArray()
+        json.endObject()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let expected = try encoder.encode(Sample(a: text, b: numbers, c: true, d: [["k": "x"], ["k": "y"]]))
+        #expect(String(decoding: json.bytes, as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+        let parsed = try JSONSerialization.jsonObject(with: Data(json.bytes)) as? [String: Any]
+        #expect(parsed?["a"] as? String == text)
+    }
+
+    @Test func nonFiniteNumbersBecomeNull() throws {
+        var json = JSONWriter()
+        json.beginArray()
+        json.number(.nan)
+        json.number(.infinity)
+        json.number(2.5)
+        json.endArray()
+        #expect(String(decoding: json.bytes, as: UTF8.self) == "[null,null,2.5]")
+    }
+}
