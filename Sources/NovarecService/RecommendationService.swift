@@ -21,7 +21,7 @@ public final class RecommendationService: Sendable {
     ///   - checkpointURL: where models trained by `POST /v1/admin/train` are written.
     ///   - candidateCacheUsers: users whose model candidates are kept between their events (0: none).
     public init(model: ServingModel, store: EventStore, catalogue: Catalogue = Catalogue(), histories: UserHistories = UserHistories(),
-                keys: APIKeys = APIKeys([]), checkpointURL: URL? = nil, candidateCacheUsers: Int = 20_000) {
+                keys: APIKeys = APIKeys([]), checkpointURL: URL? = nil, candidateCacheUsers: Int = 50_000) {
         self.current = Mutex(model)
         self.keys = keys
         self.training = TrainingJob(checkpointURL: checkpointURL)

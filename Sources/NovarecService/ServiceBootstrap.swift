@@ -8,7 +8,7 @@ import NovarecStore
 public enum ServiceBootstrap {
     public static func make(
         store: EventStore, checkpoint: SASRecCheckpoint?, keys: APIKeys = APIKeys([]), checkpointURL: URL? = nil,
-        candidateCacheUsers: Int = 20_000
+        candidateCacheUsers: Int = 50_000
     ) throws -> RecommendationService {
         let interactions = try store.interactions()
         let catalogue = checkpoint.map { Vocabulary(orderedIDs: $0.itemIDs) } ?? Vocabulary(distinctIDs: interactions.map(\.item))

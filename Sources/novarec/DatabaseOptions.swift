@@ -5,15 +5,14 @@ import Logging
 /// The `--data-dir`/`--database-url` pair shared by `serve` and `import`: where the service
 /// keeps its state and which PostgreSQL holds its events.
 struct DatabaseOptions: ParsableArguments {
-    @Option(help: "Data directory: the embedded PostgreSQL cluster and model checkpoints (env NOVAREC_DATA_DIR).")
-    var dataDir = ProcessInfo.processInfo.environment["NOVAREC_DATA_DIR"] ?? "data"
+    @Option(help: "Data directory: the embedded PostgreSQL cluster and model checkpoints.")
+    var dataDir = "data"
 
-    @Option(help: "PostgreSQL connection string or URL; default: the embedded cluster in the data directory (env DATABASE_URL).")
+    @Option(help: "PostgreSQL connection string or URL; default: the embedded cluster in the data directory.")
     var databaseURL: String?
 
     func open(ownsCluster: Bool, logger: Logger) throws -> ServiceDatabase {
-        let url = databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"]
-        return try ServiceDatabase.open(dataDirectory: dataDir, url: url, ownsCluster: ownsCluster, logger: logger)
+        try ServiceDatabase.open(dataDirectory: dataDir, url: databaseURL, ownsCluster: ownsCluster, logger: logger)
     }
 
     /// A file in the data directory.

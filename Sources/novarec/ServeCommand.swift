@@ -38,7 +38,7 @@ struct ServeCommand: ParsableCommand {
     var checkpoint: String?
 
     @Option(help: "Users whose model candidates are kept between two of their events (0 disables the cache).")
-    var candidateCacheUsers = 20_000
+    var candidateCacheUsers = 50_000
 
     @Option(help: "Largest request line plus header fields, in bytes (431 beyond).")
     var maxHeaderBytes = ServerLimits().maxHeaderBytes

@@ -12,10 +12,11 @@ struct CommandLineTests {
     static let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         .appendingPathComponent("novarec")
 
-    static func run(_ arguments: [String]) throws -> Outcome {
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -58,6 +59,27 @@ struct CommandLineTests {
         let missing = try Self.run(["import", "--dataset", directory.path + "/nothing.txt", "--data-dir", directory.path + "/state"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("nothing.txt"))
+    }
+
+    @Test func everyServeOptionCanComeFromTheEnvironment() throws {
+        let help = try Self.run(["serve", "--help"]).stdout
+        let options = Set(help.matches(of: /--([a-z][a-z-]+)/).map { String($0.1) }).subtracting(["help"])
+        let environment = try String(contentsOf: Self.sourceFile("Sources/novarec/EnvironmentArguments.swift"), encoding: .utf8)
+        for option in options { #expect(environment.contains("\"\(option)\""), "--\(option) has no environment variable") }
+        let bad = try Self.run(["serve", "--data-dir", "/nonexistent"], environment: ["NOVAREC_PORT": "eighty"])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("Options from the environment: NOVAREC_PORT=eighty"))
+        #expect(bad.stderr.contains("'eighty' is invalid for '--port"))
+        let negative = try Self.run(["serve", "--data-dir", "/nonexistent"], environment: ["NOVAREC_SHUTDOWN_GRACE": "-1"])
+        #expect(negative.stderr.contains("--shutdown-grace must be a positive number of seconds"))
+        let overridden = try Self.run(["serve", "--port", "70000"], environment: ["NOVAREC_PORT": "eighty"])
+        #expect(overridden.stderr.contains("--port must be between 0 and 65535"), "the command line wins over the environment")
+    }
+
+    /// A file of this package, found from this test file's location.
+    static func sourceFile(_ path: String) -> URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(path)
     }
 
     @Test func malformedDatasetGivesOneLineWithFileAndLine() throws {
