@@ -19,6 +19,8 @@ public final class PostgresConnection: Sendable {
             PQfinish(pointer)
             throw PostgresError("cannot connect to PostgreSQL: \(message)")
         }
+        // Server notices ("relation already exists, skipping") would go to stderr unasked.
+        PQsetNoticeProcessor(pointer, { _, _ in }, nil)
         handle = Mutex(Handle(pointer: pointer))
     }
 
