@@ -25,14 +25,7 @@ public struct PopularityStatistics: Sendable {
             }
         }
         let total = interactionCounts.reduce(0, +)
-        let order = (0..<itemCount).sorted { (-interactionCounts[$0], $0) < (-interactionCounts[$1], $1) }
-        var isHead = Array(repeating: false, count: itemCount)
-        var cumulative = 0
-        for item in order {
-            if Double(cumulative) >= headShare * Double(total) { break }
-            isHead[item] = true
-            cumulative += interactionCounts[item]
-        }
+        let isHead = Self.head(of: interactionCounts, share: headShare)
         self.userCounts = userCounts
         self.interactionCounts = interactionCounts
         self.maxUserCount = userCounts.max() ?? 0
@@ -41,5 +34,20 @@ public struct PopularityStatistics: Sendable {
     }
 
     public var itemCount: Int { userCounts.count }
+
+    /// The head of a popularity distribution: the most popular items (ties to the smaller index)
+    /// that together take `share` of all `counts`; every other item is long tail.
+    public static func head(of counts: [Int], share: Double = 0.2) -> [Bool] {
+        let total = counts.reduce(0, +)
+        let order = counts.indices.sorted { (-counts[$0], $0) < (-counts[$1], $1) }
+        var isHead = Array(repeating: false, count: counts.count)
+        var cumulative = 0
+        for item in order {
+            if Double(cumulative) >= share * Double(total) { break }
+            isHead[item] = true
+            cumulative += counts[item]
+        }
+        return isHead
+    }
     public var headCount: Int { isHead.lazy.filter { $0 }.count }
 }

@@ -85,6 +85,8 @@ struct RecommendationEndpoint: Sendable {
             ?? freshPool(model: model, history: history, useModel: useModel, category: query.category, excluded: excluded,
                          cacheKey: key, service: service)
         let ranking = model.reranker.rerank(pool, k: query.k, novelty: query.novelty, diversity: query.diversity)
+        service.served.record(items: ranking.items.map { model.items.id(at: $0.item) }, meanNovelty: ranking.meanNovelty,
+                              tailItems: ranking.items.lazy.filter { !model.isHead[Int($0.item)] }.count, catalogueSize: model.items.count)
         return .json(Self.body(ranking, user: query.user, items: model.items, version: model.version, fallback: !useModel))
     }
 

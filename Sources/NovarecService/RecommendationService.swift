@@ -16,6 +16,8 @@ public final class RecommendationService: Sendable {
     private let keys: APIKeys
     public let training: TrainingJob
     let candidates: CandidateCache
+    /// Beyond-accuracy figures of the lists actually served.
+    public let served = ServedListMetrics()
 
     /// - Parameters:
     ///   - checkpointURL: where models trained by `POST /v1/admin/train` are written.
@@ -123,7 +125,7 @@ public final class RecommendationService: Sendable {
             # TYPE novarec_known_users gauge
             novarec_known_users \(histories.userCount)
 
-            """
+            """ + served.prometheusText()
     }
 
     private func readiness() throws -> HTTPResponse {

@@ -12,6 +12,9 @@ public struct ServingModel: Sendable {
     public let items: Vocabulary
     /// Distinct users per item when the model was loaded: where live popularity starts.
     public let userCounts: [Int]
+    /// Items in the popularity head (the most popular ones making up 20 % of the counts);
+    /// the rest is the long tail.
+    public let isHead: [Bool]
     public let reranker: NoveltyReranker
     /// Cosine similarity of item embeddings (empty without a trained model).
     let similarity: ItemSimilarity
@@ -27,6 +30,7 @@ public struct ServingModel: Sendable {
         self.model = model
         self.items = items
         self.userCounts = userCounts
+        self.isHead = PopularityStatistics.head(of: userCounts)
         let novelty = NoveltyReranker.normalisedSelfInformation(userCounts: userCounts, users: users)
         let similarity = ItemSimilarity(embeddings: embeddings, count: items.count)
         self.similarity = similarity

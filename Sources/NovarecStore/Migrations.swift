@@ -25,6 +25,32 @@ public enum Migrations {
             """,
             "CREATE INDEX events_user_ts ON events (user_id, ts, id)",
         ]),
+        (2, ["""
+            CREATE TABLE models (
+                version text PRIMARY KEY,
+                parent text,
+                kind text NOT NULL DEFAULT 'sasrec',
+                state text NOT NULL CHECK (state IN ('training', 'accepted', 'rejected', 'failed', 'rolled_back')),
+                reason text NOT NULL DEFAULT '',
+                trigger text NOT NULL DEFAULT '',
+                trainer text NOT NULL DEFAULT '',
+                data_watermark bigint NOT NULL,
+                trained_events bigint NOT NULL DEFAULT 0,
+                candidate_metrics jsonb,
+                serving_metrics jsonb,
+                sha256 text,
+                checkpoint bytea,
+                started_at timestamptz NOT NULL DEFAULT now(),
+                finished_at timestamptz,
+                training_seconds double precision,
+                evaluation_seconds double precision,
+                accepted_at timestamptz
+            )
+            """,
+            // Model weights barely compress: store them out of line without trying.
+            "ALTER TABLE models ALTER COLUMN checkpoint SET STORAGE EXTERNAL",
+            "CREATE INDEX models_latest_accepted ON models (accepted_at DESC) WHERE state = 'accepted'",
+        ]),
     ]
 
     /// Applies every migration newer than the database's version; returns the versions applied.

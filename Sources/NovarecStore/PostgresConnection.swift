@@ -62,7 +62,9 @@ public final class PostgresConnection: Sendable {
         try withConnection { connection throws(PostgresError) in try CopyProtocol.copyOut(connection, sql) }
     }
 
-    private func withConnection<T, E: Error>(_ body: (OpaquePointer) throws(E) -> T) throws(E) -> T {
+    /// Runs `body` with the raw connection under the mutex (keep it short: it blocks every other
+    /// user of this connection).
+    func withConnection<T, E: Error>(_ body: (OpaquePointer) throws(E) -> T) throws(E) -> T {
         try handle.withLock { (handle: inout Handle) throws(E) -> T in try body(handle.pointer) }
     }
 

@@ -20,6 +20,11 @@ public struct SASRecCheckpoint: Sendable {
     }
 
     public func write(to url: URL) throws {
+        try AtomicFile.write(try encoded(), to: url)
+    }
+
+    /// The safetensors bytes (what `write` stores; what replicas exchange through the database).
+    public func encoded() throws -> Data {
         let configuration = String(decoding: try JSONEncoder().encode(model.configuration), as: UTF8.self)
         let items = String(decoding: try JSONEncoder().encode(itemIDs), as: UTF8.self)
         var fullMetadata = metadata
@@ -29,23 +34,28 @@ public struct SASRecCheckpoint: Sendable {
         let tensors = model.parameters.entries.map { entry in
             SafeTensors.Tensor(name: entry.name, shape: entry.shape, values: Array(model.parameters[entry.name]))
         }
-        try AtomicFile.write(try SafeTensors.encode(tensors, metadata: fullMetadata), to: url)
+        return try SafeTensors.encode(tensors, metadata: fullMetadata)
     }
 
     public static func read(from url: URL) throws -> SASRecCheckpoint {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw SASRecError.invalidCheckpoint("cannot read \(url.path)")
         }
+        return try decode(data, source: url.path)
+    }
+
+    /// A checkpoint from safetensors bytes; `source` names them in errors.
+    public static func decode(_ data: Data, source: String) throws -> SASRecCheckpoint {
         let (tensors, metadata): ([SafeTensors.Tensor], [String: String])
         do {
             (tensors, metadata) = try SafeTensors.decode(data)
         } catch {
-            throw SASRecError.invalidCheckpoint("\(url.path): \(error.description)")
+            throw SASRecError.invalidCheckpoint("\(source): \(error.description)")
         }
         guard let configurationText = metadata[configurationKey], let itemsText = metadata[itemsKey],
               let configuration = try? JSONDecoder().decode(SASRecConfiguration.self, from: Data(configurationText.utf8)),
               let itemIDs = try? JSONDecoder().decode([String].self, from: Data(itemsText.utf8)) else {
-            throw SASRecError.invalidCheckpoint("\(url.path): metadata lacks a valid configuration or item list")
+            throw SASRecError.invalidCheckpoint("\(source): metadata lacks a valid configuration or item list")
         }
         var parameters = ParameterSet()
         for tensor in tensors {
@@ -54,7 +64,7 @@ public struct SASRecCheckpoint: Sendable {
         }
         let model = try SASRec(configuration: configuration, parameters: parameters)
         guard itemIDs.count == configuration.itemCount else {
-            throw SASRecError.invalidCheckpoint("\(url.path): \(itemIDs.count) item ids for \(configuration.itemCount) items")
+            throw SASRecError.invalidCheckpoint("\(source): \(itemIDs.count) item ids for \(configuration.itemCount) items")
         }
         return SASRecCheckpoint(model: model, itemIDs: itemIDs, metadata: metadata)
     }

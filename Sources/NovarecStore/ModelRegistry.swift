@@ -1,0 +1,122 @@
+import Foundation
+
+/// The history of trained models, shared by every replica on one PostgreSQL: which run is
+/// training, which passed the validation gate, which one is served. Accepting a model and
+/// rolling one back notify `channel` with the new serving version in the same transaction, so
+/// replicas hear of it exactly when it is committed.
+public struct ModelRegistry: Sendable {
+    /// The `LISTEN` channel; each payload is the version replicas should now serve.
+    public static let channel = "novarec_models"
+
+    public let connection: PostgresConnection
+
+    public init(connection: PostgresConnection) {
+        self.connection = connection
+    }
+
+    /// Records that `trainer` started training `version` on the events up to `watermark`, while
+    /// `parent` was served.
+    public func begin(version: String, parent: String?, trigger: String, trainer: String, watermark: Int64) throws {
+        try connection.query("""
+            INSERT INTO models (version, parent, state, trigger, trainer, data_watermark)
+            VALUES ($1, $2, 'training', $3, $4, $5)
+            """, [version, parent, trigger, trainer, String(watermark)])
+    }
+
+    /// Ends the run `version` with `state` in one transaction. An accepted run also stores its
+    /// checkpoint and SHA-256 (other outcomes store neither), becomes the served model and
+    /// notifies `channel` on commit. Throws `ModelRegistryError.notTraining` when the run is no
+    /// longer training (another leader marked it interrupted): a late finish changes nothing.
+    /// Metrics must be finite (JSON has no NaN).
+    public func finish(version: String, state: ModelState, reason: String = "", trainedEvents: Int64 = 0,
+                       candidateMetrics: [String: Double]? = nil, servingMetrics: [String: Double]? = nil,
+                       trainingSeconds: Double? = nil, evaluationSeconds: Double? = nil,
+                       checkpoint: Data? = nil, sha256: String? = nil) throws {
+        guard state != .training, state != .rolledBack else { throw ModelRegistryError.notAnOutcome(state) }
+        let accepted = state == .accepted
+        guard !accepted || (checkpoint != nil && sha256 != nil) else { throw ModelRegistryError.checkpointMissing(version: version) }
+        let parameters: [String?] = [
+            version, state.rawValue, reason, String(trainedEvents), try Self.json(candidateMetrics), try Self.json(servingMetrics),
+            trainingSeconds.map { String($0) }, evaluationSeconds.map { String($0) },
+            accepted ? checkpoint.map(ByteaHex.literal) : nil, accepted ? sha256 : nil,
+        ]
+        try connection.transaction { transaction in
+            let updated = try transaction.query("""
+                UPDATE models SET state = $2, reason = $3, trained_events = $4, candidate_metrics = $5::jsonb,
+                    serving_metrics = $6::jsonb, training_seconds = $7, evaluation_seconds = $8, checkpoint = $9::bytea,
+                    sha256 = $10, finished_at = clock_timestamp(),
+                    accepted_at = CASE WHEN $2 = 'accepted' THEN clock_timestamp() END
+                WHERE version = $1 AND state = 'training'
+                """, parameters).affectedRows
+            guard updated == 1 else { throw ModelRegistryError.notTraining(version: version) }
+            if accepted { try Self.notify(transaction, version) }
+        }
+    }
+
+    /// The served model: the accepted one accepted last; nil before the first acceptance.
+    public func current() throws -> ModelRecord? {
+        try records("WHERE state = 'accepted' ORDER BY accepted_at DESC LIMIT 1").first
+    }
+
+    /// The checkpoint of `version` and the SHA-256 stored with it (for the caller to verify);
+    /// nil when there is none (unknown version, or a run that was not accepted).
+    public func checkpoint(version: String) throws -> (data: Data, sha256: String)? {
+        let row = try connection.query(
+            "SELECT encode(checkpoint, 'hex'), sha256 FROM models WHERE version = $1 AND checkpoint IS NOT NULL", [version]
+        ).rows.first
+        guard let row else { return nil }
+        guard let hex = row[0], let data = ByteaHex.decode(hex) else { throw PostgresError("unreadable checkpoint of \(version)") }
+        return (data, row[1] ?? "")
+    }
+
+    /// Takes the served model out of service (state `rolled_back`, `reason` recorded) and returns
+    /// the accepted model before it, which becomes the served one; notifies `channel` with its
+    /// version on commit. The table is locked for the transaction, so concurrent rollbacks from
+    /// several replicas take one model each, in turn. Throws
+    /// `ModelRegistryError.noPreviousModel`, changing nothing, unless two models are accepted.
+    public func rollback(reason: String) throws -> ModelRecord {
+        try connection.transaction { transaction in
+            try transaction.query("LOCK TABLE models IN EXCLUSIVE MODE")
+            let accepted = try transaction.query(
+                "SELECT version FROM models WHERE state = 'accepted' ORDER BY accepted_at DESC LIMIT 2"
+            ).rows.compactMap { $0[0] }
+            guard accepted.count == 2 else { throw ModelRegistryError.noPreviousModel(current: accepted.first) }
+            try transaction.query("UPDATE models SET state = 'rolled_back', reason = $2 WHERE version = $1", [accepted[0], reason])
+            try Self.notify(transaction, accepted[1])
+            let rows = try transaction.query("SELECT \(ModelRecord.columns) FROM models WHERE version = $1", [accepted[1]]).rows
+            return try ModelRecord(row: rows[0])
+        }
+    }
+
+    /// The latest `limit` runs, newest first.
+    public func recent(limit: Int) throws -> [ModelRecord] {
+        try records("ORDER BY started_at DESC, version DESC LIMIT $1", [String(limit)])
+    }
+
+    /// Marks every run still `training` as `failed` with reason `interrupted` and returns their
+    /// versions. Only the training leader (the holder of the leader advisory lock) trains, so a
+    /// new leader calls this before its first run: any run still training then belongs to a
+    /// process that died or lost its session, and its late `finish` will be refused.
+    @discardableResult
+    public func markInterrupted() throws -> [String] {
+        try connection.query("""
+            UPDATE models SET state = 'failed', reason = 'interrupted', finished_at = clock_timestamp()
+            WHERE state = 'training' RETURNING version
+            """).rows.compactMap { $0[0] }
+    }
+
+    private func records(_ clause: String, _ parameters: [String?] = []) throws -> [ModelRecord] {
+        try connection.query("SELECT \(ModelRecord.columns) FROM models \(clause)", parameters).rows.map { row throws(PostgresError) in
+            try ModelRecord(row: row)
+        }
+    }
+
+    private static func notify(_ transaction: Transaction, _ version: String) throws(PostgresError) {
+        try transaction.query("SELECT pg_notify($1, $2)", [channel, version])
+    }
+
+    private static func json(_ metrics: [String: Double]?) throws -> String? {
+        guard let metrics else { return nil }
+        return String(decoding: try JSONEncoder().encode(metrics), as: UTF8.self)
+    }
+}
