@@ -1,39 +1,39 @@
 import NovarecHTTP
-import NovarecML
 
-/// The optional body of `POST /v1/admin/train`: `{epochs?, max_minutes?, patience?}`.
+/// The optional body of `POST /v1/admin/train`: `{epochs?, max_minutes?, patience?, full?}`
+/// (null means the policy's value; `full: true` skips the warm start).
 enum AdminTrainRequest {
     struct Body: Decodable {
         let epochs: Int?
         let maxMinutes: Double?
         let patience: Int?
+        let full: Bool?
 
         enum CodingKeys: String, CodingKey {
-            case epochs, maxMinutes = "max_minutes", patience
+            case epochs, maxMinutes = "max_minutes", patience, full
         }
     }
 
-    static func options(_ request: HTTPRequest) throws -> SASRecTrainingOptions {
-        var options = SASRecTrainingOptions()
-        options.epochs = 50
-        options.maxSeconds = 15 * 60
-        guard !request.body.isEmpty else { return options }
+    static func parse(_ request: HTTPRequest) throws -> TrainingRequest {
+        var training = TrainingRequest(trigger: "admin")
+        guard !request.body.isEmpty else { return training }
         let body: Body
         do { body = try request.decodeJSON(Body.self) } catch {
-            throw RequestValidation.invalid("body", "must be a JSON object {epochs?, max_minutes?, patience?}")
+            throw RequestValidation.invalid("body", "must be a JSON object {epochs?, max_minutes?, patience?, full?}")
         }
         if let epochs = body.epochs {
-            guard (1...500).contains(epochs) else { throw RequestValidation.invalid("epochs", "must be between 1 and 500") }
-            options.epochs = epochs
+            guard (0...500).contains(epochs) else { throw RequestValidation.invalid("epochs", "must be between 0 and 500") }
+            training.options.epochs = epochs
         }
         if let minutes = body.maxMinutes {
             guard minutes > 0, minutes <= 24 * 60 else { throw RequestValidation.invalid("max_minutes", "must be between 0 and 1440") }
-            options.maxSeconds = minutes * 60
+            training.options.maxSeconds = minutes * 60
         }
         if let patience = body.patience {
             guard (1...100).contains(patience) else { throw RequestValidation.invalid("patience", "must be between 1 and 100") }
-            options.patience = patience
+            training.options.patience = patience
         }
-        return options
+        training.full = body.full ?? false
+        return training
     }
 }

@@ -13,20 +13,17 @@ public final class RecommendationService: Sendable {
     public let histories: UserHistories
     public let popularity: LivePopularity
     public let catalogue: Catalogue
-    private let keys: APIKeys
-    public let training: TrainingJob
+    let keys: APIKeys
     let candidates: CandidateCache
     /// Beyond-accuracy figures of the lists actually served.
     public let served = ServedListMetrics()
 
     /// - Parameters:
-    ///   - checkpointURL: where models trained by `POST /v1/admin/train` are written.
     ///   - candidateCacheUsers: users whose model candidates are kept between their events (0: none).
     public init(model: ServingModel, store: EventStore, catalogue: Catalogue = Catalogue(), histories: UserHistories = UserHistories(),
-                keys: APIKeys = APIKeys([]), checkpointURL: URL? = nil, candidateCacheUsers: Int = 50_000) {
+                keys: APIKeys = APIKeys([]), candidateCacheUsers: Int = 50_000) {
         self.current = Mutex(model)
         self.keys = keys
-        self.training = TrainingJob(checkpointURL: checkpointURL)
         self.candidates = CandidateCache(capacity: candidateCacheUsers)
         self.itemStore = ItemStore(connection: store.connection)
         self.catalogue = catalogue
@@ -66,9 +63,11 @@ public final class RecommendationService: Sendable {
         for (user, items) in byUser { histories.append(user: user, items: items) }
     }
 
-    /// The service's routes on top of `router` (which may already hold other routes); `/metrics`
+    /// The service's routes on top of `router` (which may already hold other routes), with the
+    /// model lifecycle's when a coordinator is given; `/metrics`
     /// adds the HTTP server's counters when `httpMetrics` is given.
-    public func routes(_ router: inout Router, httpMetrics: ServerMetrics? = nil) {
+    public func routes(_ router: inout Router, httpMetrics: ServerMetrics? = nil, coordinator: ModelCoordinator? = nil) {
+        coordinator?.routes(&router, service: self)
         let recommendations = RecommendationEndpoint(), events = EventsEndpoint(), items = ItemsEndpoint()
         router.get("/v1/recommendations") { [self] request in try recommendations.respondToGet(request, service: self) }
         router.post("/v1/recommendations") { [self] request in try recommendations.respondToPost(request, service: self) }
@@ -88,25 +87,10 @@ public final class RecommendationService: Sendable {
             return try events.respond(request, store: store, service: self)
         }
         router.get("/readyz") { [self] _ in try readiness() }
-        router.post("/v1/admin/train") { [self] request in
-            try keys.authorize(request)
-            guard training.start(service: self, store: store, options: try AdminTrainRequest.options(request)) else {
-                throw ProblemDetails(status: HTTPStatus(409), title: "Training already running", detail: "one run at a time; see GET /v1/admin/train")
-            }
-            return try .json(training.current, status: .accepted)
-        }
-        router.get("/v1/admin/train") { [self] request in
-            try keys.authorize(request)
-            return try .json(training.current)
-        }
         router.get("/metrics") { [self] _ in
-            var response = HTTPResponse.text(prometheusText() + (httpMetrics?.prometheusText() ?? ""))
+            var response = HTTPResponse.text(prometheusText() + (coordinator?.prometheusText() ?? "") + (httpMetrics?.prometheusText() ?? ""))
             response.headers.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
             return response
-        }
-        router.get("/v1/model") { [self] _ in
-            let model = model
-            return try .json(["version": model.version, "items": String(model.items.count), "kind": model.model?.name ?? "popularity"])
         }
     }
 

@@ -7,8 +7,7 @@ import NovarecStore
 /// popularity alone), popularity from the stored events, and users' histories from the store.
 public enum ServiceBootstrap {
     public static func make(
-        store: EventStore, checkpoint: SASRecCheckpoint?, keys: APIKeys = APIKeys([]), checkpointURL: URL? = nil,
-        candidateCacheUsers: Int = 50_000
+        store: EventStore, checkpoint: SASRecCheckpoint?, keys: APIKeys = APIKeys([]), candidateCacheUsers: Int = 50_000
     ) throws -> RecommendationService {
         let interactions = try store.interactions()
         let catalogue = checkpoint.map { Vocabulary(orderedIDs: $0.itemIDs) } ?? Vocabulary(distinctIDs: interactions.map(\.item))
@@ -23,7 +22,7 @@ public enum ServiceBootstrap {
             ?? ServingModel(version: "popularity", model: nil, items: catalogue, userCounts: userCounts, users: users)
         let catalogueRecords = try ItemStore(connection: store.connection).all()
         let service = RecommendationService(model: model, store: store, catalogue: Catalogue(catalogueRecords), keys: keys,
-                                            checkpointURL: checkpointURL, candidateCacheUsers: candidateCacheUsers)
+                                            candidateCacheUsers: candidateCacheUsers)
         try service.loadHistories()
         return service
     }

@@ -1,3 +1,4 @@
+import Foundation
 import NovarecCore
 import NovarecML
 import NovarecRank
@@ -42,6 +43,24 @@ public struct ServingModel: Sendable {
         let embeddings = Array(checkpoint.model.parameters["item_embedding.weight"])
         self.init(version: version, model: checkpoint.model, items: Vocabulary(orderedIDs: checkpoint.itemIDs),
                   userCounts: userCounts, users: users, embeddings: embeddings)
+    }
+
+    /// A SASRec checkpoint with the popularity it was trained with (`popularityMetadata`), so
+    /// every replica serving it computes the same novelty figures; nil when the checkpoint lacks it.
+    public init?(checkpoint: SASRecCheckpoint, version: String) {
+        guard let countsText = checkpoint.metadata[Self.userCountsKey], let users = checkpoint.metadata[Self.usersKey].flatMap(Int.init),
+              let counts = try? JSONDecoder().decode([Int].self, from: Data(countsText.utf8)), counts.count == checkpoint.itemIDs.count else {
+            return nil
+        }
+        self.init(checkpoint: checkpoint, version: version, userCounts: counts, users: users)
+    }
+
+    static let userCountsKey = "novarec.user_counts", usersKey = "novarec.users"
+
+    /// Checkpoint metadata recording the training popularity (distinct users per item, and users).
+    public static func popularityMetadata(userCounts: [Int], users: Int) -> [String: String] {
+        let counts = (try? JSONEncoder().encode(userCounts)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+        return [userCountsKey: counts, usersKey: String(users)]
     }
 }
 

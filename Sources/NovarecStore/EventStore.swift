@@ -74,6 +74,18 @@ public struct EventStore: Sendable {
         Int(try connection.query("SELECT count(*) FROM events").scalar ?? "0") ?? 0
     }
 
+    /// The highest event id stored (0 when there is none): where a training run's data ends.
+    /// Ids are handed out at insert and committed in any order, so an event committed late may
+    /// carry an id below a watermark read earlier; treat it as a position, not a guarantee.
+    public func watermark() throws -> Int64 {
+        Int64(try connection.query("SELECT coalesce(max(id), 0) FROM events").scalar ?? "0") ?? 0
+    }
+
+    /// How many events were stored after `watermark` (ids above it).
+    public func count(since watermark: Int64) throws -> Int {
+        Int(try connection.query("SELECT count(*) FROM events WHERE id > $1", [String(watermark)]).scalar ?? "0") ?? 0
+    }
+
     /// Every stored interaction as `(user, item, Unix time)` in time order per user, read with
     /// `COPY ... TO STDOUT` (the fast path for training).
     public func interactions() throws -> [(user: String, item: String, time: Double)] {

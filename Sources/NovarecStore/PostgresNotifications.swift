@@ -10,18 +10,20 @@ import Foundation
 extension PostgresConnection {
     /// Subscribes this session to `channel` (lower-case letters and underscores only).
     public func listen(_ channel: String) throws(PostgresError) {
-        let valid = !channel.isEmpty && channel.utf8.allSatisfy { $0 == UInt8(ascii: "_") || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) }
+        let valid = !channel.isEmpty
+            && channel.utf8.allSatisfy { $0 == UInt8(ascii: "_") || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) }
         guard valid else { throw PostgresError("invalid notification channel name \"\(channel)\"") }
         try query("LISTEN \"\(channel)\"")
     }
 
     /// Waits up to `timeout` seconds for notifications on the channels this session listens to
     /// and returns their payloads in arrival order: at once when some are already waiting,
-    /// empty when none came in time. The wait (`poll(2)` on the socket) does not hold the
-    /// connection's lock. Throws when the connection is broken, so the caller can reconnect.
+    /// empty when none came in time (a timeout beyond a day waits a day). The wait (`poll(2)` on
+    /// the socket) does not hold the connection's lock. Throws when the connection is broken, so
+    /// the caller can reconnect.
     public func notifications(timeout: Double) throws(PostgresError) -> [String] {
         let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: .nanoseconds(Int64(max(0, timeout) * 1e9)))
+        let deadline = clock.now.advanced(by: .seconds(min(max(timeout, 0), 86_400)))
         var payloads = try receivedNotifications()
         while payloads.isEmpty {
             let remaining = clock.now.duration(to: deadline)
@@ -36,7 +38,8 @@ extension PostgresConnection {
     private func receivedNotifications() throws(PostgresError) -> [String] {
         try withConnection { connection throws(PostgresError) in
             guard PQconsumeInput(connection) == 1, PQstatus(connection) == CONNECTION_OK else {
-                throw PostgresError("listening connection lost: " + String(cString: PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines))
+                let message = String(cString: PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines)
+                throw PostgresError("listening connection lost: \(message)")
             }
             var payloads: [String] = []
             while let notification = PQnotifies(connection) {

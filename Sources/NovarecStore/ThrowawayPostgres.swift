@@ -25,11 +25,17 @@ public enum ThrowawayPostgres {
 
     /// A connection to a new, migrated database.
     public static func freshConnection() throws -> PostgresConnection {
+        try PostgresConnection(freshDatabase())
+    }
+
+    /// The connection string of a new, migrated database, for tests that open several sessions
+    /// on one database (replicas, listeners, lock holders).
+    public static func freshDatabase() throws -> String {
         let cluster = try cluster.get()
         let name = "test_\(UUID().uuidString.prefix(8).lowercased())"
         try cluster.createDatabase(name)
-        let connection = try PostgresConnection(cluster.connectionString(database: name))
-        try Migrations.apply(to: connection)
-        return connection
+        let connectionString = cluster.connectionString(database: name)
+        try Migrations.apply(to: PostgresConnection(connectionString))
+        return connectionString
     }
 }

@@ -40,6 +40,30 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Users whose model candidates are kept between two of their events (0 disables the cache).")
     var candidateCacheUsers = 50_000
 
+    @Option(help: "Train when this many events arrived since the last run's data (0: never; this replica must hold the trainer role).")
+    var retrainEvents = 10_000
+
+    @Option(help: "Train when this many seconds passed since the last run (0: never).")
+    var retrainInterval = 0.0
+
+    @Option(help: "Seconds between checks of triggers, the trainer role and the model registry (also the longest a replica takes to take over training).")
+    var pollInterval = 5.0
+
+    @Option(help: "Warm start from the serving model unless more than this share of the catalogue is new (0–1).")
+    var warmStartMaxNewItems = 0.2
+
+    @Option(help: "Validation gate: the candidate's NDCG@10 may be at most this fraction below the serving model's.")
+    var gateNdcgMargin = ValidationGate().ndcgMargin
+
+    @Option(help: "Validation gate: largest relative drop of Novelty@10 allowed.")
+    var gateNoveltyMargin = ValidationGate().noveltyMargin
+
+    @Option(help: "Validation gate: largest relative drop of Coverage@10 allowed.")
+    var gateCoverageMargin = ValidationGate().coverageMargin
+
+    @Option(help: "This replica's name in the model registry (default: HOST:PORT).")
+    var replicaName: String?
+
     @Option(help: "Largest request line plus header fields, in bytes (431 beyond).")
     var maxHeaderBytes = ServerLimits().maxHeaderBytes
 
@@ -76,6 +100,12 @@ struct ServeCommand: ParsableCommand {
                       ("--max-body-bytes", maxBodyBytes), ("--max-connections", maxConnections)]
         for (name, value) in counts where value <= 0 { throw ValidationError("\(name) must be positive") }
         guard candidateCacheUsers >= 0 else { throw ValidationError("--candidate-cache-users must be 0 or more") }
+        guard retrainEvents >= 0 else { throw ValidationError("--retrain-events must be 0 or more") }
+        guard retrainInterval >= 0 else { throw ValidationError("--retrain-interval must be 0 or more seconds") }
+        guard pollInterval > 0 else { throw ValidationError("--poll-interval must be a positive number of seconds") }
+        let fractions = [("--warm-start-max-new-items", warmStartMaxNewItems), ("--gate-ndcg-margin", gateNdcgMargin),
+                         ("--gate-novelty-margin", gateNoveltyMargin), ("--gate-coverage-margin", gateCoverageMargin)]
+        for (name, value) in fractions where !(0...1).contains(value) { throw ValidationError("\(name) must be between 0 and 1") }
         let times = [("--header-timeout", headerTimeout), ("--idle-timeout", idleTimeout), ("--body-timeout", bodyTimeout),
                      ("--write-timeout", writeTimeout), ("--shutdown-grace", shutdownGrace)]
         for (name, value) in times where !(value > 0) { throw ValidationError("\(name) must be a positive number of seconds") }
@@ -96,11 +126,16 @@ struct ServeCommand: ParsableCommand {
         try? FileManager.default.createDirectory(atPath: database.dataDir, withIntermediateDirectories: true)
         let trainedModel = URL(fileURLWithPath: database.path("model.safetensors"))
         let service = try ServiceBootstrap.make(store: EventStore(connection: db.connection),
-                                                checkpoint: try loadCheckpoint(logger: logger), keys: keys, checkpointURL: trainedModel,
-                                                candidateCacheUsers: candidateCacheUsers)
+                                                checkpoint: try loadCheckpoint(logger: logger), keys: keys, candidateCacheUsers: candidateCacheUsers)
+        let connectionString = db.connectionString, modelLogger = logger
+        let coordinator = ModelCoordinator(service: service, policy: trainingPolicy(), replica: replicaName ?? "\(host):\(port)",
+                                           checkpointURL: trainedModel, connect: { try PostgresConnection(connectionString) },
+                                           log: { modelLogger.notice("\($0)") })
+        do { try coordinator.start() } catch { throw CommandFailure(description: "model registry: \(error)") }
+        defer { coordinator.stop() }
         var router = try makeRouter()
         let metrics = ServerMetrics()
-        service.routes(&router, httpMetrics: metrics)
+        service.routes(&router, httpMetrics: metrics, coordinator: coordinator)
         let server = HTTPServer(configuration: serverConfiguration(), router: router, logger: logger, metrics: metrics)
         let address: BoundAddress
         do {
@@ -111,6 +146,18 @@ struct ServeCommand: ParsableCommand {
         logger.notice("listening on http://\(address) (OpenBLAS kernel: \(OpenBLASRuntime.coreName))")
         server.runUntilTerminated()
         logger.notice("stopped")
+    }
+
+    private func trainingPolicy() -> TrainingPolicy {
+        var policy = TrainingPolicy()
+        policy.newEvents = retrainEvents
+        policy.interval = retrainInterval
+        policy.pollInterval = pollInterval
+        policy.maxNewItemShare = warmStartMaxNewItems
+        policy.gate.ndcgMargin = gateNdcgMargin
+        policy.gate.noveltyMargin = gateNoveltyMargin
+        policy.gate.coverageMargin = gateCoverageMargin
+        return policy
     }
 
     private func serverConfiguration() -> HTTPServer.Configuration {

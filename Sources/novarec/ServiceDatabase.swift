@@ -8,6 +8,8 @@ import NovarecStore
 /// so an import next to a running `serve` shares its cluster. Migrations run on open.
 struct ServiceDatabase {
     let connection: PostgresConnection
+    /// What opened `connection`, for more sessions on the same database.
+    let connectionString: String
     private let embedded: EmbeddedPostgres?
 
     static func open(dataDirectory: String, url: String?, ownsCluster: Bool, logger: Logger) throws -> ServiceDatabase {
@@ -15,16 +17,17 @@ struct ServiceDatabase {
             if let url {
                 let connection = try PostgresConnection(url)
                 try Migrations.apply(to: connection)
-                return ServiceDatabase(connection: connection, embedded: nil)
+                return ServiceDatabase(connection: connection, connectionString: url, embedded: nil)
             }
             let directory = URL(fileURLWithPath: dataDirectory, isDirectory: true).standardizedFileURL.appendingPathComponent("postgres")
             let cluster = try EmbeddedPostgres(directory: directory)
             let started = try cluster.start()
             try cluster.createDatabase("novarec")
             logger.notice("embedded PostgreSQL \(started ? "started" : "already running") in \(directory.path)")
-            let connection = try PostgresConnection(cluster.connectionString(database: "novarec"))
+            let connectionString = cluster.connectionString(database: "novarec")
+            let connection = try PostgresConnection(connectionString)
             try Migrations.apply(to: connection)
-            return ServiceDatabase(connection: connection, embedded: started || ownsCluster ? cluster : nil)
+            return ServiceDatabase(connection: connection, connectionString: connectionString, embedded: started || ownsCluster ? cluster : nil)
         } catch {
             throw CommandFailure(description: "database: \(error)")
         }

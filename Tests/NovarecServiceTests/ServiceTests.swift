@@ -213,36 +213,4 @@ struct ServiceTests {
         #expect(try fixture.request("POST", "/v1/items", json: repeated).status == 200)
         #expect(try fixture.request("GET", "/v1/items/sku5").body["title"] as? String == "second")
     }
-
-    @Test func adminTrainTrainsFromStoredEventsAndSwapsTheModel() throws {
-        let fixture = try Fixture(withModel: false)
-        var configuration = SyntheticShopGenerator.Configuration()
-        configuration.users = 200
-        configuration.items = 40
-        let shop = SyntheticShopGenerator(configuration: configuration).generate()
-        let events = shop.sequences.enumerated().flatMap { user, sequence in
-            sequence.enumerated().map { position, item in
-                BehaviourEvent(eventID: UUID(), userID: shop.users.id(at: Int32(user)), itemID: "sku\(item)", kind: .view,
-                               timestamp: Date(timeIntervalSince1970: 1_700_000_000 + Double(position)))
-            }
-        }
-        _ = try fixture.store.insert(events)
-        try fixture.service.loadHistories()
-        #expect(try fixture.request("POST", "/v1/admin/train", json: #"{"epochs":0}"#).status == 400)
-        let started = try fixture.request("POST", "/v1/admin/train", json: #"{"epochs":2}"#)
-        #expect(started.status == 202)
-        #expect(started.body["state"] as? String == "running")
-        #expect(try fixture.request("POST", "/v1/admin/train", json: #"{"epochs":2}"#).status == 409, "one run at a time")
-        var state = ""
-        for _ in 0..<600 where state != "succeeded" && state != "failed" {
-            Thread.sleep(forTimeInterval: 0.1)
-            state = try fixture.request("GET", "/v1/admin/train").body["state"] as? String ?? ""
-        }
-        #expect(state == "succeeded")
-        let model = try fixture.request("GET", "/v1/model").body
-        #expect(model["kind"] as? String == "sasrec")
-        #expect((model["version"] as? String)?.hasPrefix("trained-") == true)
-        let user = shop.users.id(at: 0)
-        #expect(try fixture.request("GET", "/v1/recommendations?user_id=\(user)").body["fallback"] as? Bool == false)
-    }
 }

@@ -68,6 +68,20 @@ struct EventStoreTests {
         #expect(try store.connection.query("SELECT count(*) FROM events WHERE type = 'rating' AND value = 4").scalar == "1000")
     }
 
+    @Test func watermarkAndCountSinceFollowTheEventIDs() throws {
+        let store = EventStore(connection: try ThrowawayPostgres.freshConnection())
+        #expect(try store.watermark() == 0)
+        #expect(try store.count(since: 0) == 0)
+        _ = try store.insert([event("u1", "a", at: 1), event("u1", "b", at: 2), event("u2", "a", at: 3)])
+        let mark = try store.watermark()
+        #expect(mark > 0)
+        #expect(try store.count(since: 0) == 3)
+        #expect(try store.count(since: mark) == 0)
+        _ = try store.insert([event("u3", "c", at: 4), event("u3", "d", at: 5)])
+        #expect(try store.count(since: mark) == 2)
+        #expect(try store.watermark() > mark)
+    }
+
     @Test func connectionErrorsAreClear() {
         #expect(throws: PostgresError.self) { try PostgresConnection("host=/nonexistent port=1 dbname=x connect_timeout=2") }
     }

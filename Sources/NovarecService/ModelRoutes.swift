@@ -1,0 +1,61 @@
+import Foundation
+import NovarecHTTP
+import NovarecStore
+
+/// The model lifecycle over HTTP: `POST|GET /v1/admin/train`, `POST /v1/admin/rollback` (bearer
+/// key when keys are configured) and `GET /v1/model`.
+extension ModelCoordinator {
+    struct ModelAnswer: Encodable {
+        let version: String
+        let kind: String
+        let items: Int
+        /// The registry's record of the served model (nil while popularity is served).
+        let serving: ModelRecord?
+        /// The newest run, whatever became of it: a rejected candidate shows why here.
+        let latestRun: ModelRecord?
+
+        enum CodingKeys: String, CodingKey {
+            case version, kind, items, serving, latestRun = "latest_run"
+        }
+    }
+
+    struct RollbackBody: Decodable {
+        let reason: String?
+    }
+
+    public func routes(_ router: inout Router, service: RecommendationService) {
+        router.post("/v1/admin/train") { [self] request in
+            try service.keys.authorize(request)
+            let training = try AdminTrainRequest.parse(request)
+            guard self.request(training) else {
+                let detail = status.role == "trainer" ? "one run at a time; see GET /v1/admin/train"
+                    : "this replica does not train (another replica holds the trainer role); send the request there or wait for its next run"
+                throw ProblemDetails(status: HTTPStatus(409), title: "Training not started", detail: detail)
+            }
+            return try .json(status, status: .accepted)
+        }
+        router.get("/v1/admin/train") { [self] request in
+            try service.keys.authorize(request)
+            var answer = status
+            answer.recentRuns = try recentRuns()
+            return try .json(answer)
+        }
+        router.post("/v1/admin/rollback") { [self] request in
+            try service.keys.authorize(request)
+            let body = request.body.isEmpty ? RollbackBody(reason: nil) : try? request.decodeJSON(RollbackBody.self)
+            guard let body else { throw RequestValidation.invalid("body", "must be a JSON object {reason?}") }
+            do {
+                return try .json(try rollback(reason: body.reason ?? "rolled back by an operator"))
+            } catch let error as ModelRegistryError {
+                throw ProblemDetails(status: HTTPStatus(409), title: "Nothing to roll back to", detail: "\(error)")
+            }
+        }
+        router.get("/v1/model") { [self] _ in
+            let model = service.model
+            let runs = try recentRuns(limit: 10)
+            let serving = runs.first { $0.version == model.version }
+            return try .json(ModelAnswer(version: model.version, kind: model.model?.name ?? "popularity", items: model.items.count,
+                                         serving: serving, latestRun: runs.first))
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import NovarecML
+
+/// When and how the background trainer runs, and what a candidate must achieve to be served.
+public struct TrainingPolicy: Sendable {
+    /// Start a run once this many events arrived after the last run's data (0: never).
+    public var newEvents = 10_000
+    /// Start a run when this many seconds passed since the last one (0: never).
+    public var interval = 0.0
+    /// Seconds between checks of triggers, leadership and the registry (the safety net behind
+    /// LISTEN/NOTIFY), and so the longest a follower takes to take over training.
+    public var pollInterval = 5.0
+    /// Warm start (continue from the serving model's weights) unless more than this share of the
+    /// new catalogue is unknown to the serving model; a full retrain otherwise.
+    public var maxNewItemShare = 0.2
+    public var gate = ValidationGate()
+    /// Training options for scheduled runs (admin requests may override epochs and time).
+    public var options: SASRecTrainingOptions = {
+        var options = SASRecTrainingOptions()
+        options.epochs = 50
+        options.maxSeconds = 15 * 60
+        return options
+    }()
+
+    public init() {}
+}

@@ -1,0 +1,166 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Logging
+import NovarecCore
+import NovarecHTTP
+import NovarecStore
+import Testing
+@testable import NovarecService
+
+/// The model lifecycle against a real PostgreSQL: triggers, the validation gate, rollback, and
+/// several replicas on one database (each a service with its own connections and coordinator).
+struct ModelCoordinatorTests {
+    /// One replica: a service on the shared database, its coordinator and a listening server.
+    final class Replica: Sendable {
+        let service: RecommendationService
+        let coordinator: ModelCoordinator
+        let server: HTTPServer
+        let port: Int
+
+        init(database: String, name: String, policy: TrainingPolicy) throws {
+            let store = EventStore(connection: try PostgresConnection(database))
+            service = try ServiceBootstrap.make(store: store, checkpoint: nil)
+            coordinator = ModelCoordinator(service: service, policy: policy, replica: name, checkpointURL: nil,
+                                           connect: { try PostgresConnection(database) }, log: { _ in })
+            try coordinator.start()
+            var router = Router()
+            service.routes(&router, coordinator: coordinator)
+            server = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0), router: router,
+                                logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+            port = try server.start().port
+        }
+
+        deinit {
+            coordinator.stop()
+            server.shutdown()
+        }
+
+        func request(_ method: String, _ path: String, json: String? = nil) throws -> (status: Int, body: [String: Any]) {
+            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+            request.httpMethod = method
+            request.httpBody = json.map { Data($0.utf8) }
+            return try HTTPClient.send(request)
+        }
+
+        /// Waits until `condition` holds (polling every 0.1 s), at most `seconds`.
+        func wait(_ seconds: Double = 60, until condition: () throws -> Bool) rethrows -> Bool {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                if try condition() { return true }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+            return try condition()
+        }
+
+        var role: String { coordinator.status.role }
+        var servedVersion: String { service.model.version }
+    }
+
+    static func policy(newEvents: Int = 0) -> TrainingPolicy {
+        var policy = TrainingPolicy()
+        policy.newEvents = newEvents
+        policy.pollInterval = 0.3
+        policy.options.epochs = 40
+        return policy
+    }
+
+    /// A generated shop's interactions stored as events (ids sku0…).
+    static func storeShop(_ database: String, users: Int = 200, seed: UInt64 = 42) throws -> Dataset {
+        var configuration = SyntheticShopGenerator.Configuration()
+        configuration.users = users
+        configuration.items = 40
+        configuration.seed = seed
+        let shop = SyntheticShopGenerator(configuration: configuration).generate()
+        let events = shop.sequences.enumerated().flatMap { user, sequence in
+            sequence.enumerated().map { position, item in
+                BehaviourEvent(eventID: UUID(), userID: "s\(seed)-" + shop.users.id(at: Int32(user)), itemID: "sku\(item)", kind: .view,
+                               timestamp: Date(timeIntervalSince1970: 1_700_000_000 + Double(position)))
+            }
+        }
+        _ = try EventStore(connection: PostgresConnection(database)).bulkInsert(events)
+        return shop
+    }
+
+    /// Starts a run on `replica` and waits for its outcome in the registry.
+    static func train(_ replica: Replica, _ body: String) throws -> [String: Any] {
+        let before = (try replica.request("GET", "/v1/model").body["latest_run"] as? [String: Any])?["version"] as? String
+        #expect(replica.wait(10) { replica.role == "trainer" })
+        #expect(try replica.request("POST", "/v1/admin/train", json: body).status == 202)
+        var latest: [String: Any] = [:]
+        _ = try replica.wait(120) {
+            latest = try replica.request("GET", "/v1/model").body["latest_run"] as? [String: Any] ?? [:]
+            return latest["version"] as? String != before && ["accepted", "rejected", "failed"].contains(latest["state"] as? String ?? "")
+        }
+        return latest
+    }
+
+    @Test func anAdminRunIsJudgedRecordedAndServed() throws {
+        let database = try ThrowawayPostgres.freshDatabase()
+        _ = try Self.storeShop(database)
+        let replica = try Replica(database: database, name: "a", policy: Self.policy())
+        let run = try Self.train(replica, #"{"epochs":40}"#)
+        #expect(run["state"] as? String == "accepted", "\(run["reason"] ?? "") \(run["candidate_metrics"] ?? "") \(run["serving_metrics"] ?? "")")
+        #expect((run["candidate_metrics"] as? [String: Double])?["ndcg10"] ?? 0 > 0)
+        #expect((run["serving_metrics"] as? [String: Double])?["coverage10"] != nil, "judged against popularity")
+        #expect((run["sha256"] as? String)?.count == 64)
+        let model = try replica.request("GET", "/v1/model").body
+        #expect(model["kind"] as? String == "sasrec")
+        #expect(model["version"] as? String == run["version"] as? String)
+        #expect((model["serving"] as? [String: Any])?["state"] as? String == "accepted")
+    }
+
+    @Test func aWorseCandidateIsRejectedAndRollbackReturnsToThePreviousModel() throws {
+        let database = try ThrowawayPostgres.freshDatabase()
+        _ = try Self.storeShop(database)
+        let replica = try Replica(database: database, name: "a", policy: Self.policy())
+        let first = try Self.train(replica, #"{"epochs":40}"#)
+        #expect(first["state"] as? String == "accepted")
+        let worse = try Self.train(replica, #"{"epochs":0,"full":true}"#)
+        #expect(worse["state"] as? String == "rejected", "an untrained model never replaces a trained one")
+        #expect((worse["reason"] as? String)?.contains("NDCG@10") == true)
+        #expect(replica.servedVersion == first["version"] as? String)
+        #expect(try replica.request("POST", "/v1/admin/rollback").status == 409, "nothing before the first model")
+
+        let second = try Self.train(replica, #"{"epochs":40}"#)
+        #expect(second["state"] as? String == "accepted", "\(second)")
+        #expect((second["reason"] as? String)?.contains("warm start") == true)
+        #expect(replica.servedVersion == second["version"] as? String)
+        let rolledBack = try replica.request("POST", "/v1/admin/rollback", json: #"{"reason":"test"}"#)
+        #expect(rolledBack.status == 200)
+        #expect(rolledBack.body["version"] as? String == first["version"] as? String)
+        #expect(replica.servedVersion == first["version"] as? String)
+    }
+
+    @Test func newEventsTriggerARun() throws {
+        let database = try ThrowawayPostgres.freshDatabase()
+        let replica = try Replica(database: database, name: "a", policy: Self.policy(newEvents: 500))
+        #expect(replica.wait(10) { replica.role == "trainer" })
+        let shop = try Self.storeShop(database)
+        #expect(shop.interactionCount >= 500)
+        #expect(replica.wait(120) { replica.service.model.model != nil }, "a run started by itself and was accepted")
+        #expect(try ModelRegistry(connection: PostgresConnection(database)).current()?.trigger == "events")
+    }
+
+    @Test func replicasConvergeAndAFollowerTakesOverTraining() throws {
+        let database = try ThrowawayPostgres.freshDatabase()
+        _ = try Self.storeShop(database)
+        var replicas = [try Replica(database: database, name: "a", policy: Self.policy()),
+                        try Replica(database: database, name: "b", policy: Self.policy())]
+        #expect(replicas[0].wait(10) { replicas.map(\.role).sorted() == ["follower", "trainer"] }, "exactly one trains")
+        let trainerIndex = replicas.firstIndex { $0.role == "trainer" }!
+        let trainer = replicas[trainerIndex], follower = replicas[1 - trainerIndex]
+        #expect(try follower.request("POST", "/v1/admin/train", json: "{}").status == 409, "a follower does not train")
+        let run = try Self.train(trainer, #"{"epochs":40}"#)
+        #expect(run["state"] as? String == "accepted")
+        #expect(follower.wait(10) { follower.servedVersion == run["version"] as? String }, "the follower loads the accepted model")
+
+        trainer.coordinator.stop()
+        replicas.remove(at: trainerIndex)
+        #expect(follower.wait(10) { follower.role == "trainer" }, "the follower takes over once the trainer is gone")
+        _ = try Self.storeShop(database, users: 60, seed: 7)
+        let next = try Self.train(follower, #"{"epochs":40}"#)
+        #expect(["accepted", "rejected"].contains(next["state"] as? String ?? ""), "\(next)")
+    }
+}

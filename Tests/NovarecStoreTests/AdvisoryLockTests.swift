@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+@testable import NovarecStore
+
+/// Session advisory locks between two sessions on one real database.
+struct AdvisoryLockTests {
+    @Test func theLockIsExclusiveAndReleasedWhenItsConnectionCloses() throws {
+        let database = try ThrowawayPostgres.freshDatabase()
+        let other = try PostgresConnection(database)
+        var holder: PostgresConnection? = try PostgresConnection(database)
+        #expect(try holder?.tryAdvisoryLock(42) == true)
+        #expect(try other.tryAdvisoryLock(42) == false)
+        holder = nil
+        #expect(try eventually { try other.tryAdvisoryLock(42) }, "the server releases it once the session has ended")
+        #expect(try other.advisoryUnlock(42))
+        #expect(try other.advisoryUnlock(42) == false)
+    }
+
+    @Test func unlockingHandsTheLockOver() throws {
+        let database = try ThrowawayPostgres.freshDatabase()
+        let first = try PostgresConnection(database), second = try PostgresConnection(database)
+        #expect(try first.tryAdvisoryLock(7))
+        #expect(try second.tryAdvisoryLock(7) == false)
+        #expect(try first.advisoryUnlock(7))
+        #expect(try second.tryAdvisoryLock(7))
+    }
+
+    /// Retries `condition` for up to five seconds.
+    private func eventually(_ condition: () throws -> Bool) throws -> Bool {
+        for _ in 0..<250 {
+            if try condition() { return true }
+            usleep(20_000)
+        }
+        return false
+    }
+}

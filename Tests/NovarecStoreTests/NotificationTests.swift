@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+@testable import NovarecStore
+
+/// LISTEN/NOTIFY between two sessions on one real database.
+struct NotificationTests {
+    private func accept(_ version: String, in registry: ModelRegistry) throws {
+        try registry.begin(version: version, parent: nil, trigger: "events", trainer: "replica-b", watermark: 0)
+        try registry.finish(version: version, state: .accepted, checkpoint: Data([1, 2, 3]), sha256: "sha")
+    }
+
+    @Test func acceptancesAndRollbacksReachAnotherSession() throws {
+        let database = try ThrowawayPostgres.freshDatabase()
+        let listener = try PostgresConnection(database)
+        try listener.listen(ModelRegistry.channel)
+        let registry = ModelRegistry(connection: try PostgresConnection(database))
+        try accept("v1", in: registry)
+        #expect(try listener.notifications(timeout: 5) == ["v1"])
+        try registry.begin(version: "v2", parent: "v1", trigger: "events", trainer: "replica-b", watermark: 0)
+        try registry.finish(version: "v2", state: .rejected, reason: "worse")
+        #expect(try listener.notifications(timeout: 0.3) == [], "a rejected run is not announced")
+        try accept("v3", in: registry)
+        #expect(try listener.notifications(timeout: 5) == ["v3"])
+        _ = try registry.rollback(reason: "bad")
+        #expect(try listener.notifications(timeout: 5) == ["v1"])
+    }
+
+    @Test func aTimeoutReturnsNothingPromptly() throws {
+        let listener = try ThrowawayPostgres.freshConnection()
+        try listener.listen(ModelRegistry.channel)
+        let clock = ContinuousClock()
+        let start = clock.now
+        #expect(try listener.notifications(timeout: 0.2) == [])
+        let elapsed = clock.now - start
+        #expect(elapsed >= .milliseconds(190) && elapsed < .seconds(2), "\(elapsed)")
+    }
+
+    @Test func aBrokenListeningConnectionThrows() throws {
+        let database = try ThrowawayPostgres.freshDatabase()
+        let listener = try PostgresConnection(database)
+        try listener.listen(ModelRegistry.channel)
+        let pid = try #require(try listener.query("SELECT pg_backend_pid()").scalar)
+        try PostgresConnection(database).query("SELECT pg_terminate_backend($1::int)", [pid])
+        #expect(throws: PostgresError.self) { try listener.notifications(timeout: 5) }
+    }
+
+    @Test func channelNamesAreValidated() throws {
+        let connection = try ThrowawayPostgres.freshConnection()
+        #expect(throws: PostgresError.self) { try connection.listen("models\"; DROP TABLE models; --") }
+        #expect(throws: PostgresError.self) { try connection.listen("") }
+    }
+}
