@@ -8,7 +8,7 @@ enum EnvironmentArguments {
     /// equal to the options `novarec serve --help` shows).
     static let serveOptions = [
         "host", "port", "data-dir", "database-url", "api-keys-file", "checkpoint", "candidate-cache-users",
-        "retrain-events", "retrain-interval", "poll-interval", "warm-start-max-new-items", "gate-ndcg-margin",
+        "retrain-events", "retrain-interval", "train-max-minutes", "poll-interval", "warm-start-max-new-items", "gate-ndcg-margin",
         "gate-novelty-margin", "gate-coverage-margin", "replica-name",
         "max-header-bytes", "max-header-count", "max-body-bytes", "max-connections", "header-timeout", "idle-timeout",
         "body-timeout", "write-timeout", "shutdown-grace", "log-level",

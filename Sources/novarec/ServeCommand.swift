@@ -46,6 +46,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Train when this many seconds passed since the last run (0: never).")
     var retrainInterval = 0.0
 
+    @Option(help: "Longest wall time of one training run, in minutes (the best epoch so far is kept).")
+    var trainMaxMinutes = 15.0
+
     @Option(help: "Seconds between checks of triggers, the trainer role and the model registry (also the longest a replica takes to take over training).")
     var pollInterval = 5.0
 
@@ -102,6 +105,7 @@ struct ServeCommand: ParsableCommand {
         guard candidateCacheUsers >= 0 else { throw ValidationError("--candidate-cache-users must be 0 or more") }
         guard retrainEvents >= 0 else { throw ValidationError("--retrain-events must be 0 or more") }
         guard retrainInterval >= 0 else { throw ValidationError("--retrain-interval must be 0 or more seconds") }
+        guard trainMaxMinutes > 0 else { throw ValidationError("--train-max-minutes must be positive") }
         guard pollInterval > 0 else { throw ValidationError("--poll-interval must be a positive number of seconds") }
         let fractions = [("--warm-start-max-new-items", warmStartMaxNewItems), ("--gate-ndcg-margin", gateNdcgMargin),
                          ("--gate-novelty-margin", gateNoveltyMargin), ("--gate-coverage-margin", gateCoverageMargin)]
@@ -153,6 +157,7 @@ struct ServeCommand: ParsableCommand {
         policy.newEvents = retrainEvents
         policy.interval = retrainInterval
         policy.pollInterval = pollInterval
+        policy.options.maxSeconds = trainMaxMinutes * 60
         policy.maxNewItemShare = warmStartMaxNewItems
         policy.gate.ndcgMargin = gateNdcgMargin
         policy.gate.noveltyMargin = gateNoveltyMargin
