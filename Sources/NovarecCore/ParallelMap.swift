@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// Data-parallel helpers over `DispatchQueue.concurrentPerform`, which spreads iterations over
 /// all cores and returns when every iteration has finished.
@@ -9,11 +10,26 @@ public enum Parallel {
         count: Int, chunks: Int, _ body: @Sendable (Range<Int>) -> T
     ) -> [T] {
         let chunkCount = max(1, min(count, chunks))
+        let range = { @Sendable (chunk: Int) in (chunk * count / chunkCount)..<((chunk + 1) * count / chunkCount) }
+        if Thread.current.threadDictionary[serialKey] as? Bool == true { return (0..<chunkCount).map { body(range($0)) } }
         let slots = Slots<T>(count: chunkCount)
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-            slots.set(chunk, body((chunk * count / chunkCount)..<((chunk + 1) * count / chunkCount)))
+            slots.set(chunk, body(range(chunk)))
         }
         return slots.values
+    }
+
+    private static let serialKey = "novarec.parallel.serial"
+
+    /// Runs `body` with every `mapChunks` it reaches on this thread done on this thread, one
+    /// chunk after the other: for background work (training inside the server) that must stay
+    /// on one low-priority thread instead of taking every core from request handling.
+    public static func serially<T>(_ body: () throws -> T) rethrows -> T {
+        let dictionary = Thread.current.threadDictionary
+        let previous = dictionary[serialKey]
+        dictionary[serialKey] = true
+        defer { dictionary[serialKey] = previous }
+        return try body()
     }
 }
 

@@ -145,8 +145,9 @@ public final class ModelCoordinator: Sendable {
 
     // MARK: Training
 
-    /// Holds (or waits for) the trainer lock and runs training when a trigger fires. The thread
-    /// runs at a lower scheduling priority than request handling.
+    /// Holds (or waits for) the trainer lock and runs training when a trigger fires. Training
+    /// stays on this one thread (`Parallel.serially`, OpenBLAS single-threaded in the server),
+    /// which runs at a lower scheduling priority than request handling.
     private func lead() {
         // On Linux a nice value belongs to a thread: 0 names the calling one.
         setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
@@ -164,7 +165,9 @@ public final class ModelCoordinator: Sendable {
                     try becomeTrainer(ModelRegistry(connection: work!))
                 }
                 try lock!.query("SELECT 1")
-                if let request = try nextRequest(EventStore(connection: work!)) { run(request, connection: work!) }
+                if let request = try nextRequest(EventStore(connection: work!)) {
+                    Parallel.serially { run(request, connection: work!) }
+                }
             } catch {
                 log("trainer: \(error); giving up the trainer role")
                 (lock, work) = (nil, nil)

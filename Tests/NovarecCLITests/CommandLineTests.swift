@@ -147,6 +147,30 @@ struct CommandLineTests {
         #expect(refused.stderr.contains("invalid checkpoint"))
     }
 
+    /// `kill -9` at moments spread over a training run (its checkpoint write included) never
+    /// leaves a half-written model: the file there before is always still a valid checkpoint.
+    @Test func killingATrainerNeverLeavesAHalfWrittenCheckpoint() throws {
+        let directory = try Self.temporaryDirectory()
+        #expect(try Self.run(["generate", "--out", directory.path + "/data", "--users", "150", "--items", "60"]).status == 0)
+        let checkpoint = directory.path + "/model.safetensors"
+        let arguments = ["train", "--dataset", directory.path + "/data/events.tsv", "--out", checkpoint,
+                         "--dim", "16", "--inner", "32", "--epochs", "2", "--batch", "32"]
+        #expect(try Self.run(arguments).status == 0)
+        for delay in stride(from: 0.05, through: 1.6, by: 0.13) {
+            let process = Process()
+            process.executableURL = Self.binary
+            process.arguments = arguments
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            Thread.sleep(forTimeInterval: delay)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let check = try Self.run(["eval", "--dataset", directory.path + "/data/events.tsv", "--models", "sasrec", "--checkpoint", checkpoint])
+            #expect(check.status == 0, "after kill -9 at \(delay) s: \(check.stderr)")
+        }
+    }
+
     @Test func invalidModelShapeIsAUsageError() throws {
         let outcome = try Self.run(["train", "--dataset", "x", "--out", "y", "--dim", "10", "--heads", "3"])
         #expect(outcome.status == 64)
