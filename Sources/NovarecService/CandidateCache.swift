@@ -8,8 +8,10 @@ import Synchronization
 ///
 /// An entry is valid only for the (model version, history revision) it was computed from, so a
 /// new event or a model swap is seen by the very next request. Bounded by two generations of
-/// `capacity / 2` users each: a lookup in the old generation promotes the entry, and when the
+/// `capacity / 2` entries each: a lookup in the old generation promotes the entry, and when the
 /// new generation fills up the old one is dropped whole (least recently used, approximately).
+/// Before a model swap the coordinator fills the cache for the incoming model
+/// (`RecommendationService.warmCandidates`), so the swap does not turn every cached user cold.
 final class CandidateCache: Sendable {
     struct Key: Hashable {
         let user: String
@@ -17,38 +19,56 @@ final class CandidateCache: Sendable {
         let revision: Int
     }
 
+    /// Entries are filed by user and model version (a user may have lists for the model being
+    /// swapped in, warmed ahead of the swap, and for the one still served); the history
+    /// revision must match on lookup.
+    private struct Slot: Hashable {
+        let user: String
+        let modelVersion: String
+    }
+
     private struct Generations {
-        var current: [String: (Key, [NoveltyReranker.Candidate])] = [:]
-        var previous: [String: (Key, [NoveltyReranker.Candidate])] = [:]
+        var current: [Slot: (revision: Int, candidates: [NoveltyReranker.Candidate])] = [:]
+        var previous: [Slot: (revision: Int, candidates: [NoveltyReranker.Candidate])] = [:]
     }
 
     private let generations = Mutex(Generations())
     private let generationSize: Int
 
-    /// - Parameter capacity: users kept at most; 0 disables the cache.
+    /// - Parameter capacity: entries kept at most; 0 disables the cache.
     init(capacity: Int) { generationSize = capacity / 2 }
 
     func candidates(for key: Key) -> [NoveltyReranker.Candidate]? {
         guard generationSize > 0 else { return nil }
+        let slot = Slot(user: key.user, modelVersion: key.modelVersion)
         return generations.withLock { generations in
-            if let (stored, candidates) = generations.current[key.user] { return stored == key ? candidates : nil }
-            guard let (stored, candidates) = generations.previous.removeValue(forKey: key.user), stored == key else { return nil }
-            Self.insert(key, candidates, into: &generations, generationSize: generationSize)
-            return candidates
+            if let entry = generations.current[slot] { return entry.revision == key.revision ? entry.candidates : nil }
+            guard let entry = generations.previous.removeValue(forKey: slot), entry.revision == key.revision else { return nil }
+            Self.insert(slot, entry, into: &generations, generationSize: generationSize)
+            return entry.candidates
         }
     }
 
     func store(_ candidates: [NoveltyReranker.Candidate], for key: Key) {
         guard generationSize > 0 else { return }
-        generations.withLock { Self.insert(key, candidates, into: &$0, generationSize: generationSize) }
+        let slot = Slot(user: key.user, modelVersion: key.modelVersion)
+        generations.withLock { Self.insert(slot, (key.revision, candidates), into: &$0, generationSize: generationSize) }
     }
 
-    private static func insert(_ key: Key, _ candidates: [NoveltyReranker.Candidate], into generations: inout Generations, generationSize: Int) {
-        if generations.current[key.user] == nil, generations.current.count >= generationSize {
+    /// The users with a cached list for `modelVersion`, most recently used first (roughly).
+    func users(of modelVersion: String) -> [String] {
+        generations.withLock { generations in
+            (Array(generations.current.keys) + Array(generations.previous.keys)).filter { $0.modelVersion == modelVersion }.map(\.user)
+        }
+    }
+
+    private static func insert(_ slot: Slot, _ entry: (revision: Int, candidates: [NoveltyReranker.Candidate]),
+                               into generations: inout Generations, generationSize: Int) {
+        if generations.current[slot] == nil, generations.current.count >= generationSize {
             generations.previous = generations.current
             generations.current = [:]
         }
-        generations.current[key.user] = (key, candidates)
-        generations.previous[key.user] = nil
+        generations.current[slot] = entry
+        generations.previous[slot] = nil
     }
 }

@@ -77,8 +77,7 @@ public final class ModelCoordinator: Sendable {
         let queued = state.withLock { state in
             guard state.status.role == "trainer", state.status.state != "running", state.pending == nil else { return false }
             state.pending = request
-            state.status.state = "queued"
-            state.status.trigger = request.trigger
+            state.status = TrainingStatus(role: "trainer", state: "queued", trigger: request.trigger)
             return true
         }
         if queued { wake.signal() }
@@ -107,6 +106,7 @@ public final class ModelCoordinator: Sendable {
 
     /// Waits for notifications (or the poll interval) and serves the registry's current model.
     private func follow() {
+        setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
         var connections: (listener: PostgresConnection, registry: ModelRegistry)?
         while !stopped {
             do {
@@ -139,6 +139,7 @@ public final class ModelCoordinator: Sendable {
             log("model \(record.version): checkpoint lacks its popularity metadata; not served")
             return
         }
+        service.warmCandidates(for: model)
         service.swap(to: model)
         log("serving model \(record.version)")
     }
@@ -264,7 +265,10 @@ public final class ModelCoordinator: Sendable {
         try registry.finish(version: version, state: .accepted, reason: reason, trainedEvents: Int64(interactions.count),
                             candidateMetrics: candidate, servingMetrics: serving, trainingSeconds: trainingSeconds,
                             evaluationSeconds: evaluationSeconds, checkpoint: data, sha256: SHA256.hex(data))
-        if let serving = ServingModel(checkpoint: checkpoint, version: version) { service.swap(to: serving) }
+        if let serving = ServingModel(checkpoint: checkpoint, version: version) {
+            service.warmCandidates(for: serving)
+            service.swap(to: serving)
+        }
         log("accepted \(version): \(reason)")
         return "accepted"
     }

@@ -145,13 +145,17 @@ struct RecommendationEndpoint: Sendable {
         var scores = useModel ? [Float](repeating: 0, count: model.items.count) : service.popularity.scores(for: model.items, key: model.version)
         scores.withUnsafeMutableBufferPointer { buffer in
             if useModel, let recommender = model.model { recommender.score(history: history[...], into: buffer) }
-            for item in history { buffer[Int(item)] = -.infinity }
             if let category { service.catalogue.restrict(buffer, items: model.items, to: [category]) }
         }
-        let ranked = scores.withUnsafeBufferPointer { TopKSelector.select($0, k: Self.cachedPoolSize + excluded.count) }
-            .map { NoveltyReranker.Candidate(item: $0, relevance: scores[Int($0)]) }
+        let ranked = scores.withUnsafeMutableBufferPointer { Self.rank($0, history: history, count: Self.cachedPoolSize + excluded.count) }
         if let cacheKey { service.candidates.store(Array(ranked.prefix(Self.cachedPoolSize)), for: cacheKey) }
         return Array(ranked.lazy.filter { !excluded.contains($0.item) }.prefix(Self.candidatePoolSize))
+    }
+
+    /// The best `count` items of one user's scores, the history's items removed.
+    static func rank(_ scores: UnsafeMutableBufferPointer<Float>, history: [Int32], count: Int) -> [NoveltyReranker.Candidate] {
+        for item in history { scores[Int(item)] = -.infinity }
+        return TopKSelector.select(UnsafeBufferPointer(scores), k: count).map { NoveltyReranker.Candidate(item: $0, relevance: scores[Int($0)]) }
     }
 
     static func reason(_ item: NoveltyReranker.RankedItem, fallback: Bool) -> String {

@@ -56,6 +56,29 @@ public final class RecommendationService: Sendable {
         }
     }
 
+    /// Fills the candidate cache for `model` (about to be swapped in) for every user cached for
+    /// the model served now, scoring them in batches of 64, so the swap does not make all of them
+    /// cold at once. Runs on the caller's thread: the coordinator's, at low priority.
+    public func warmCandidates(for model: ServingModel) {
+        guard let recommender = model.model else { return }
+        let users = candidates.users(of: self.model.version).compactMap { user in histories.entry(of: user).map { (user, $0) } }
+        let width = model.items.count
+        var scores = [Float](repeating: 0, count: 64 * width)
+        for start in stride(from: 0, to: users.count, by: 64) {
+            let group = users[start..<min(start + 64, users.count)].map { user, entry in
+                (user, entry.revision, entry.items.compactMap { model.items.index(of: $0) })
+            }.filter { !$0.2.isEmpty }
+            scores.withUnsafeMutableBufferPointer { buffer in
+                recommender.score(histories: group.map { $0.2[...] }, into: buffer)
+                for (row, (user, revision, history)) in group.enumerated() {
+                    let ranked = RecommendationEndpoint.rank(UnsafeMutableBufferPointer(rebasing: buffer[(row * width)..<((row + 1) * width)]),
+                                                             history: history, count: RecommendationEndpoint.cachedPoolSize)
+                    candidates.store(ranked, for: .init(user: user, modelVersion: model.version, revision: revision))
+                }
+            }
+        }
+    }
+
     /// Rebuilds every user's history from the event store (at start-up).
     public func loadHistories() throws {
         var byUser: [String: [String]] = [:]

@@ -75,4 +75,21 @@ struct CandidateCacheTests {
         #expect(afterEvent[0] == afterEvent[1])
         #expect(!afterEvent[0].contains(afterUpdate[0][0]), "a new event is seen by the next request")
     }
+
+    @Test func warmingBeforeASwapCachesTheIncomingModelForCachedUsers() throws {
+        let fixture = try ServiceTests.Fixture()
+        #expect(try fixture.request("POST", "/v1/events", json: ServiceTests.eventsJSON([("dora", "sku6", 1), ("dora", "sku12", 2)])).status == 202)
+        let before = try fixture.request("GET", "/v1/recommendations?user_id=dora&k=5").body["items"] as? [[String: Any]]
+        let served = fixture.service.model
+        let incoming = ServingModel(version: "test-2", model: served.model, items: served.items, userCounts: served.userCounts, users: 60)
+        let revision = try #require(fixture.service.histories.entry(of: "dora")).revision
+        #expect(fixture.service.candidates.candidates(for: .init(user: "dora", modelVersion: "test-2", revision: revision)) == nil)
+        fixture.service.warmCandidates(for: incoming)
+        #expect(fixture.service.candidates.candidates(for: .init(user: "dora", modelVersion: "test-2", revision: revision))?.count ?? 0 > 0)
+        #expect(fixture.service.candidates.candidates(for: .init(user: "dora", modelVersion: "test-1", revision: revision)) != nil,
+                "the served model's entry stays until the swap")
+        fixture.service.swap(to: incoming)
+        let after = try fixture.request("GET", "/v1/recommendations?user_id=dora&k=5").body["items"] as? [[String: Any]]
+        #expect(after?.compactMap { $0["item_id"] as? String } == before?.compactMap { $0["item_id"] as? String })
+    }
 }
