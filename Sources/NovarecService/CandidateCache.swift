@@ -41,18 +41,20 @@ final class CandidateCache: Sendable {
     func candidates(for key: Key) -> [NoveltyReranker.Candidate]? {
         guard generationSize > 0 else { return nil }
         let slot = Slot(user: key.user, modelVersion: key.modelVersion)
-        return generations.withLock { generations in
-            if let entry = generations.current[slot] { return entry.revision == key.revision ? entry.candidates : nil }
-            guard let entry = generations.previous.removeValue(forKey: slot), entry.revision == key.revision else { return nil }
-            Self.insert(slot, entry, into: &generations, generationSize: generationSize)
-            return entry.candidates
+        let (candidates, dropped) = generations.withLock { generations -> ([NoveltyReranker.Candidate]?, [Slot: (revision: Int, candidates: [NoveltyReranker.Candidate])]) in
+            if let entry = generations.current[slot] { return (entry.revision == key.revision ? entry.candidates : nil, [:]) }
+            guard let entry = generations.previous.removeValue(forKey: slot), entry.revision == key.revision else { return (nil, [:]) }
+            return (entry.candidates, Self.insert(slot, entry, into: &generations, generationSize: generationSize))
         }
+        _ = dropped.count  // released after the lock
+        return candidates
     }
 
     func store(_ candidates: [NoveltyReranker.Candidate], for key: Key) {
         guard generationSize > 0 else { return }
         let slot = Slot(user: key.user, modelVersion: key.modelVersion)
-        generations.withLock { Self.insert(slot, (key.revision, candidates), into: &$0, generationSize: generationSize) }
+        let dropped = generations.withLock { Self.insert(slot, (key.revision, candidates), into: &$0, generationSize: generationSize) }
+        _ = dropped.count  // released here, after the lock: freeing a whole generation takes a while
     }
 
     /// The users with a cached list for `modelVersion`, most recently used first (roughly).
@@ -62,13 +64,18 @@ final class CandidateCache: Sendable {
         }
     }
 
+    /// Files `entry`; returns the generation dropped to make room (empty when none was), for the
+    /// caller to release outside the lock.
     private static func insert(_ slot: Slot, _ entry: (revision: Int, candidates: [NoveltyReranker.Candidate]),
-                               into generations: inout Generations, generationSize: Int) {
+                               into generations: inout Generations, generationSize: Int) -> [Slot: (revision: Int, candidates: [NoveltyReranker.Candidate])] {
+        var dropped: [Slot: (revision: Int, candidates: [NoveltyReranker.Candidate])] = [:]
         if generations.current[slot] == nil, generations.current.count >= generationSize {
+            dropped = generations.previous
             generations.previous = generations.current
             generations.current = [:]
         }
         generations.current[slot] = entry
         generations.previous[slot] = nil
+        return dropped
     }
 }
