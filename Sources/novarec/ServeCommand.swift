@@ -64,7 +64,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Validation gate: largest relative drop of Coverage@10 allowed.")
     var gateCoverageMargin = ValidationGate().coverageMargin
 
-    @Option(help: "This replica's name in the model registry (default: HOST:PORT).")
+    @Option(help: "This replica's name in the model registry (default: hostname:PORT, or hostname:pidN with --port 0).")
     var replicaName: String?
 
     @Option(help: "Largest request line plus header fields, in bytes (431 beyond).")
@@ -132,7 +132,8 @@ struct ServeCommand: ParsableCommand {
         let service = try ServiceBootstrap.make(store: EventStore(connection: db.connection),
                                                 checkpoint: try loadCheckpoint(logger: logger), keys: keys, candidateCacheUsers: candidateCacheUsers)
         let connectionString = db.connectionString, modelLogger = logger
-        let coordinator = ModelCoordinator(service: service, policy: trainingPolicy(), replica: replicaName ?? "\(host):\(port)",
+        let replica = replicaName ?? "\(ProcessInfo.processInfo.hostName):\(port == 0 ? "pid\(getpid())" : String(port))"
+        let coordinator = ModelCoordinator(service: service, policy: trainingPolicy(), replica: replica,
                                            checkpointURL: trainedModel, connect: { try PostgresConnection(connectionString) },
                                            log: { modelLogger.notice("\($0)") })
         do { try coordinator.start() } catch { throw CommandFailure(description: "model registry: \(error)") }
