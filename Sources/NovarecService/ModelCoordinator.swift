@@ -72,6 +72,17 @@ public final class ModelCoordinator: Sendable {
         wake.signal()
     }
 
+    /// The channel on which replicas that do not train forward training requests (payloads are
+    /// JSON objects, which tells them apart from model versions when both channels are read).
+    static let requestChannel = "novarec_train_requests"
+
+    /// Sends `request` to whichever replica trains (through the database); it runs there unless
+    /// a run is already queued or running.
+    public func forward(_ request: TrainingRequest) throws {
+        let payload = String(decoding: try JSONEncoder().encode(request), as: UTF8.self)
+        try connect().query("SELECT pg_notify($1, $2)", [Self.requestChannel, payload])
+    }
+
     /// Queues a run; false when one is already running or queued, or this replica does not train.
     public func request(_ request: TrainingRequest) -> Bool {
         let queued = state.withLock { state in
@@ -113,9 +124,13 @@ public final class ModelCoordinator: Sendable {
                 if connections == nil {
                     let listener = try connect()
                     try listener.listen(ModelRegistry.channel)
+                    try listener.listen(Self.requestChannel)
                     connections = (listener, ModelRegistry(connection: try connect()))
                 }
-                _ = try connections!.listener.notifications(timeout: policy.pollInterval)
+                let payloads = try connections!.listener.notifications(timeout: policy.pollInterval)
+                for payload in payloads where payload.hasPrefix("{") {
+                    if let forwarded = try? JSONDecoder().decode(TrainingRequest.self, from: Data(payload.utf8)) { _ = request(forwarded) }
+                }
                 try sync(connections!.registry)
             } catch {
                 log("model sync: \(error); retrying in \(policy.pollInterval) s")

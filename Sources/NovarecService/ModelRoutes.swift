@@ -27,10 +27,14 @@ extension ModelCoordinator {
         router.post("/v1/admin/train") { [self] request in
             try service.keys.authorize(request)
             let training = try AdminTrainRequest.parse(request)
+            guard status.role == "trainer" else {
+                try forward(training)
+                var answer = status
+                answer.state = "forwarded"
+                return try .json(answer, status: .accepted)
+            }
             guard self.request(training) else {
-                let detail = status.role == "trainer" ? "one run at a time; see GET /v1/admin/train"
-                    : "this replica does not train (another replica holds the trainer role); send the request there or wait for its next run"
-                throw ProblemDetails(status: HTTPStatus(409), title: "Training not started", detail: detail)
+                throw ProblemDetails(status: HTTPStatus(409), title: "Training not started", detail: "one run at a time; see GET /v1/admin/train")
             }
             return try .json(status, status: .accepted)
         }

@@ -23,8 +23,9 @@ public struct TrainingStatus: Sendable, Encodable {
     }
 }
 
-/// A training request from `POST /v1/admin/train` or a trigger.
-public struct TrainingRequest: Sendable {
+/// A training request from `POST /v1/admin/train` or a trigger; Codable so a replica that does
+/// not train can forward it to the one that does.
+public struct TrainingRequest: Sendable, Codable {
     public var trigger: String
     public var options: SASRecTrainingOptionsOverride = .init()
     /// Train from a fresh initialisation even when a warm start is possible.
@@ -38,7 +39,7 @@ public struct TrainingRequest: Sendable {
 }
 
 /// Per-request changes to the policy's training options.
-public struct SASRecTrainingOptionsOverride: Sendable {
+public struct SASRecTrainingOptionsOverride: Sendable, Codable {
     public var epochs: Int?
     public var maxSeconds: Double?
     public var patience: Int?

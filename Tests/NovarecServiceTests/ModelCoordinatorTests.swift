@@ -151,9 +151,14 @@ struct ModelCoordinatorTests {
         #expect(replicas[0].wait(10) { replicas.map(\.role).sorted() == ["follower", "trainer"] }, "exactly one trains")
         let trainerIndex = replicas.firstIndex { $0.role == "trainer" }!
         let trainer = replicas[trainerIndex], follower = replicas[1 - trainerIndex]
-        #expect(try follower.request("POST", "/v1/admin/train", json: "{}").status == 409, "a follower does not train")
-        let run = try Self.train(trainer, #"{"epochs":40}"#)
-        #expect(run["state"] as? String == "accepted")
+        let forwarded = try follower.request("POST", "/v1/admin/train", json: #"{"epochs":40}"#)
+        #expect(forwarded.status == 202, "a follower forwards the request to the trainer")
+        #expect(forwarded.body["state"] as? String == "forwarded")
+        var run: [String: Any] = [:]
+        #expect(try trainer.wait(120) {
+            run = try trainer.request("GET", "/v1/model").body["latest_run"] as? [String: Any] ?? [:]
+            return run["state"] as? String == "accepted" && run["trigger"] as? String == "admin"
+        }, "the trainer ran the forwarded request")
         #expect(follower.wait(10) { follower.servedVersion == run["version"] as? String }, "the follower loads the accepted model")
 
         trainer.coordinator.stop()
