@@ -154,7 +154,7 @@ public final class ModelCoordinator: Sendable {
             log("model \(record.version): checkpoint lacks its popularity metadata; not served")
             return
         }
-        service.warmCandidates(for: model)
+        service.warmCandidates(for: model, until: Date().addingTimeInterval(policy.warmUpSeconds))
         service.swap(to: model)
         log("serving model \(record.version)")
     }
@@ -281,7 +281,7 @@ public final class ModelCoordinator: Sendable {
                             candidateMetrics: candidate, servingMetrics: serving, trainingSeconds: trainingSeconds,
                             evaluationSeconds: evaluationSeconds, checkpoint: data, sha256: SHA256.hex(data))
         if let serving = ServingModel(checkpoint: checkpoint, version: version) {
-            service.warmCandidates(for: serving)
+            service.warmCandidates(for: serving, until: Date().addingTimeInterval(policy.warmUpSeconds))
             service.swap(to: serving)
         }
         log("accepted \(version): \(reason)")

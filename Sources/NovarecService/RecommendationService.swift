@@ -57,15 +57,20 @@ public final class RecommendationService: Sendable {
     }
 
     /// Fills the candidate cache for `model` (about to be swapped in) for every user cached for
-    /// the model served now, scoring them in batches of 64, so the swap does not make all of them
-    /// cold at once. Runs on the caller's thread: the coordinator's, at low priority.
-    public func warmCandidates(for model: ServingModel) {
+    /// the model served now, scoring them in batches of 16 with a millisecond's pause between
+    /// batches, so the swap does not make all of them cold at once and the warming does not crowd
+    /// out requests; it stops at `deadline` (the users left then are scored on their next
+    /// request), so a replica still swaps in time. Runs on the caller's thread: the
+    /// coordinator's, at low priority.
+    public func warmCandidates(for model: ServingModel, until deadline: Date = .distantFuture) {
         guard let recommender = model.model else { return }
         let users = candidates.users(of: self.model.version).compactMap { user in histories.entry(of: user).map { (user, $0) } }
         let width = model.items.count
-        var scores = [Float](repeating: 0, count: 64 * width)
-        for start in stride(from: 0, to: users.count, by: 64) {
-            let group = users[start..<min(start + 64, users.count)].map { user, entry in
+        let batch = 16
+        var scores = [Float](repeating: 0, count: batch * width)
+        for start in stride(from: 0, to: users.count, by: batch) where Date() < deadline {
+            if start > 0 { Thread.sleep(forTimeInterval: 0.001) }
+            let group = users[start..<min(start + batch, users.count)].map { user, entry in
                 (user, entry.revision, entry.items.compactMap { model.items.index(of: $0) })
             }.filter { !$0.2.isEmpty }
             scores.withUnsafeMutableBufferPointer { buffer in
