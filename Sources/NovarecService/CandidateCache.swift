@@ -41,20 +41,19 @@ final class CandidateCache: Sendable {
     func candidates(for key: Key) -> [NoveltyReranker.Candidate]? {
         guard generationSize > 0 else { return nil }
         let slot = Slot(user: key.user, modelVersion: key.modelVersion)
-        let (candidates, dropped) = generations.withLock { generations -> ([NoveltyReranker.Candidate]?, [Slot: (revision: Int, candidates: [NoveltyReranker.Candidate])]) in
+        let (candidates, _) = generations.withLock { generations -> ([NoveltyReranker.Candidate]?, [Slot: (revision: Int, candidates: [NoveltyReranker.Candidate])]) in
             if let entry = generations.current[slot] { return (entry.revision == key.revision ? entry.candidates : nil, [:]) }
             guard let entry = generations.previous.removeValue(forKey: slot), entry.revision == key.revision else { return (nil, [:]) }
             return (entry.candidates, Self.insert(slot, entry, into: &generations, generationSize: generationSize))
         }
-        _ = dropped.count  // released after the lock
         return candidates
     }
 
     func store(_ candidates: [NoveltyReranker.Candidate], for key: Key) {
         guard generationSize > 0 else { return }
         let slot = Slot(user: key.user, modelVersion: key.modelVersion)
-        let dropped = generations.withLock { Self.insert(slot, (key.revision, candidates), into: &$0, generationSize: generationSize) }
-        _ = dropped.count  // released here, after the lock: freeing a whole generation takes a while
+        // A dropped generation is returned and released here, after the lock: freeing it takes a while.
+        _ = generations.withLock { Self.insert(slot, (key.revision, candidates), into: &$0, generationSize: generationSize) }
     }
 
     /// The users with a cached list for `modelVersion`, most recently used first (roughly).

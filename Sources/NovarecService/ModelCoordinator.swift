@@ -39,6 +39,8 @@ public final class ModelCoordinator: Sendable {
     private let connect: @Sendable () throws -> PostgresConnection
     private let log: @Sendable (String) -> Void
     private let state = Mutex(State())
+    /// The registry on the connection request handlers share: opened once, reopened after an error.
+    private let requestRegistry = Mutex<ModelRegistry?>(nil)
     private let wake = DispatchSemaphore(value: 0)
 
     /// - Parameters:
@@ -59,9 +61,10 @@ public final class ModelCoordinator: Sendable {
     /// Serves the registry's current model at once (before the server starts answering), then
     /// starts the follower and trainer threads.
     public func start() throws {
-        let registry = ModelRegistry(connection: try connect())
-        try sync(registry)
-        let watermark = try registry.current()?.dataWatermark ?? 0
+        let watermark = try withRequestRegistry { registry in
+            try sync(registry)
+            return try registry.current()?.dataWatermark ?? 0
+        }
         state.withLock { $0.lastWatermark = watermark }
         Thread.detachNewThread { [self] in follow() }
         Thread.detachNewThread { [self] in lead() }
@@ -80,7 +83,7 @@ public final class ModelCoordinator: Sendable {
     /// a run is already queued or running.
     public func forward(_ request: TrainingRequest) throws {
         let payload = String(decoding: try JSONEncoder().encode(request), as: UTF8.self)
-        try connect().query("SELECT pg_notify($1, $2)", [Self.requestChannel, payload])
+        try withRequestRegistry { try $0.connection.query("SELECT pg_notify($1, $2)", [Self.requestChannel, payload]) }
     }
 
     /// Queues a run; false when one is already running or queued, or this replica does not train.
@@ -100,15 +103,34 @@ public final class ModelCoordinator: Sendable {
     /// Takes the served model out of service for the previous accepted one, here at once and on
     /// every other replica through the notification.
     public func rollback(reason: String) throws -> ModelRecord {
-        let registry = ModelRegistry(connection: try connect())
-        let record = try registry.rollback(reason: reason)
-        try sync(registry)
-        return record
+        try withRequestRegistry { registry in
+            let record = try registry.rollback(reason: reason)
+            try sync(registry)
+            return record
+        }
     }
 
     /// The registry's runs, newest first.
     public func recentRuns(limit: Int = 10) throws -> [ModelRecord] {
-        try ModelRegistry(connection: try connect()).recent(limit: limit)
+        try withRequestRegistry { try $0.recent(limit: limit) }
+    }
+
+    /// Runs `body` on the shared request connection; a database error drops the connection so
+    /// the next call opens a fresh one.
+    @discardableResult
+    private func withRequestRegistry<T>(_ body: (ModelRegistry) throws -> T) throws -> T {
+        let registry = try requestRegistry.withLock { registry in
+            if let registry { return registry }
+            let opened = ModelRegistry(connection: try connect())
+            registry = opened
+            return opened
+        }
+        do {
+            return try body(registry)
+        } catch let error as PostgresError {
+            requestRegistry.withLock { $0 = nil }
+            throw error
+        }
     }
 
     private var stopped: Bool { state.withLock { $0.stopped } }
