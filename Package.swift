@@ -36,8 +36,10 @@ let package = Package(
         .testTarget(name: "NovarecHTTPTests", dependencies: ["NovarecHTTP"]),
         .testTarget(name: "NovarecStoreTests", dependencies: ["NovarecStore"]),
         .testTarget(name: "NovarecRankTests", dependencies: ["NovarecRank", "NovarecCore"]),
-        .testTarget(name: "NovarecServiceTests", dependencies: ["NovarecService", "NovarecStore", "NovarecHTTP", "NovarecML", "NovarecCore"]),
-        .testTarget(name: "NovarecCLITests", dependencies: ["novarec"]),
+        .target(name: "NovarecTestSupport", path: "Tests/NovarecTestSupport"),
+        .testTarget(name: "NovarecServiceTests",
+                    dependencies: ["NovarecService", "NovarecStore", "NovarecHTTP", "NovarecML", "NovarecCore", "NovarecTestSupport"]),
+        .testTarget(name: "NovarecCLITests", dependencies: ["novarec", "NovarecStore", "NovarecTestSupport"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CBLAS", "CLibPQ"]),
     ],
     swiftLanguageModes: [.v6]

@@ -56,7 +56,7 @@ final class CandidateCache: Sendable {
         _ = generations.withLock { Self.insert(slot, (key.revision, candidates), into: &$0, generationSize: generationSize) }
     }
 
-    /// The users with a cached list for `modelVersion`, most recently used first (roughly).
+    /// The users with a cached list for `modelVersion`, the newer generation's first.
     func users(of modelVersion: String) -> [String] {
         generations.withLock { generations in
             (Array(generations.current.keys) + Array(generations.previous.keys)).filter { $0.modelVersion == modelVersion }.map(\.user)

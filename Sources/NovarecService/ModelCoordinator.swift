@@ -100,14 +100,10 @@ public final class ModelCoordinator: Sendable {
 
     public var status: TrainingStatus { state.withLock { $0.status } }
 
-    /// Takes the served model out of service for the previous accepted one, here at once and on
-    /// every other replica through the notification.
+    /// Takes the current model out of service for the previous accepted one, which every replica
+    /// (this one included) then serves on the notification.
     public func rollback(reason: String) throws -> ModelRecord {
-        try withRequestRegistry { registry in
-            let record = try registry.rollback(reason: reason)
-            try sync(registry)
-            return record
-        }
+        try withRequestRegistry { try $0.rollback(reason: reason) }
     }
 
     /// The registry's runs, newest first.
@@ -138,8 +134,8 @@ public final class ModelCoordinator: Sendable {
     // MARK: Following
 
     /// Waits for notifications (or the poll interval) and serves the registry's current model.
+    /// Runs at normal priority: it mostly waits, and its cache warming paces itself.
     private func follow() {
-        setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
         var connections: (listener: PostgresConnection, registry: ModelRegistry)?
         while !stopped {
             do {
@@ -302,10 +298,6 @@ public final class ModelCoordinator: Sendable {
         try registry.finish(version: version, state: .accepted, reason: reason, trainedEvents: Int64(interactions.count),
                             candidateMetrics: candidate, servingMetrics: serving, trainingSeconds: trainingSeconds,
                             evaluationSeconds: evaluationSeconds, checkpoint: data, sha256: SHA256.hex(data))
-        if let serving = ServingModel(checkpoint: checkpoint, version: version) {
-            service.warmCandidates(for: serving, until: Date().addingTimeInterval(policy.warmUpSeconds))
-            service.swap(to: serving)
-        }
         log("accepted \(version): \(reason)")
         return "accepted"
     }

@@ -1,6 +1,7 @@
 import Foundation
 import NovarecCore
 import NovarecHTTP
+import NovarecML
 import NovarecStore
 import Synchronization
 
@@ -57,29 +58,37 @@ public final class RecommendationService: Sendable {
     }
 
     /// Fills the candidate cache for `model` (about to be swapped in) for every user cached for
-    /// the model served now, scoring them in batches of 16 with a millisecond's pause between
-    /// batches, so the swap does not make all of them cold at once and the warming does not crowd
-    /// out requests; it stops at `deadline` (the users left then are scored on their next
-    /// request), so a replica still swaps in time. Runs on the caller's thread: the
-    /// coordinator's, at low priority.
-    public func warmCandidates(for model: ServingModel, until deadline: Date = .distantFuture) {
+    /// the model served now (the newer cache generation first), so the swap does not make them all cold at
+    /// once. It scores batches of 16 users and rests after each for as long as the batch took
+    /// times `(1 / coreShare − 1)`, so it uses about `coreShare` of one core however loaded the
+    /// machine is (at normal priority: a lower one starves under load), and stops at `deadline`
+    /// (the users left then are scored on their next request), so a replica still swaps in time.
+    /// Runs on the caller's thread, without fanning out to others.
+    public func warmCandidates(for model: ServingModel, until deadline: Date = .distantFuture, coreShare: Double = 0.5) {
         guard let recommender = model.model else { return }
-        let users = candidates.users(of: self.model.version).compactMap { user in histories.entry(of: user).map { (user, $0) } }
-        let width = model.items.count
+        let users = candidates.users(of: self.model.version)
+        let rest = max(1 / min(max(coreShare, 0.01), 1) - 1, 0)
         let batch = 16
-        var scores = [Float](repeating: 0, count: batch * width)
-        for start in stride(from: 0, to: users.count, by: batch) where Date() < deadline {
-            if start > 0 { Thread.sleep(forTimeInterval: 0.001) }
-            let group = users[start..<min(start + batch, users.count)].map { user, entry in
-                (user, entry.revision, entry.items.compactMap { model.items.index(of: $0) })
-            }.filter { !$0.2.isEmpty }
-            scores.withUnsafeMutableBufferPointer { buffer in
-                recommender.score(histories: group.map { $0.2[...] }, into: buffer)
-                for (row, (user, revision, history)) in group.enumerated() {
-                    let ranked = RecommendationEndpoint.rank(UnsafeMutableBufferPointer(rebasing: buffer[(row * width)..<((row + 1) * width)]),
-                                                             history: history, count: RecommendationEndpoint.cachedPoolSize)
-                    candidates.store(ranked, for: .init(user: user, modelVersion: model.version, revision: revision))
-                }
+        var scores = [Float](repeating: 0, count: batch * model.items.count)
+        Parallel.serially {
+            for start in stride(from: 0, to: users.count, by: batch) where Date() < deadline {
+                let began = Date()
+                warm(users[start..<min(start + batch, users.count)], for: model, recommender: recommender, scores: &scores)
+                Thread.sleep(forTimeInterval: Date().timeIntervalSince(began) * rest)
+            }
+        }
+    }
+
+    private func warm(_ users: ArraySlice<String>, for model: ServingModel, recommender: any Recommender, scores: inout [Float]) {
+        let width = model.items.count
+        let group = users.compactMap { user in histories.entry(of: user).map { (user, $0.revision, $0.items.compactMap { model.items.index(of: $0) }) } }
+            .filter { !$0.2.isEmpty }
+        scores.withUnsafeMutableBufferPointer { buffer in
+            recommender.score(histories: group.map { $0.2[...] }, into: buffer)
+            for (row, (user, revision, history)) in group.enumerated() {
+                let ranked = RecommendationEndpoint.rank(UnsafeMutableBufferPointer(rebasing: buffer[(row * width)..<((row + 1) * width)]),
+                                                         history: history, count: RecommendationEndpoint.cachedPoolSize)
+                candidates.store(ranked, for: .init(user: user, modelVersion: model.version, revision: revision))
             }
         }
     }

@@ -72,7 +72,7 @@ public struct EmbeddedPostgres: Sendable {
     }
 
     /// Runs a program to completion with `posix_spawn` and `waitpid` (no run loop involved),
-    /// its output captured in a temporary file for the error message.
+    /// its output captured in a temporary file for the error message, no other descriptor inherited.
     private func execute(_ executable: URL, _ arguments: [String]) throws(PostgresError) {
         let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("novarec-pg-\(UUID().uuidString).out").path
         defer { unlink(outputPath) }
@@ -82,6 +82,7 @@ public struct EmbeddedPostgres: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        Self.closeOtherDescriptors(&actions)
         let argv = ([executable.path] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
@@ -95,6 +96,16 @@ public struct EmbeddedPostgres: Sendable {
             let tail = output.split(separator: "\n").suffix(3).joined(separator: " | ")
             throw PostgresError("\(executable.lastPathComponent) \(arguments.first ?? "") failed (status \(status)): \(tail)")
         }
+    }
+
+    /// PostgreSQL outlives this process, so it must not inherit the descriptors a parent watches
+    /// this process by (a supervisor's pipe would never see end-of-file while PostgreSQL runs).
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+) is a GNU extension the Glibc
+    /// module does not import, so it is looked up at run time; without it nothing is closed.
+    private static func closeOtherDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return }
+        _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
     }
 
     /// `NOVAREC_PG_BINDIR`, else the newest `/usr/lib/postgresql/*/bin` with `initdb`.

@@ -6,6 +6,7 @@ import Logging
 import NovarecCore
 import NovarecHTTP
 import NovarecStore
+import NovarecTestSupport
 import Testing
 @testable import NovarecService
 
@@ -93,6 +94,9 @@ struct ModelCoordinatorTests {
             latest = try replica.request("GET", "/v1/model").body["latest_run"] as? [String: Any] ?? [:]
             return latest["version"] as? String != before && ["accepted", "rejected", "failed"].contains(latest["state"] as? String ?? "")
         }
+        if latest["state"] as? String == "accepted" {
+            #expect(replica.wait(30) { replica.servedVersion == latest["version"] as? String }, "the trainer serves what it accepted")
+        }
         return latest
     }
 
@@ -130,7 +134,7 @@ struct ModelCoordinatorTests {
         let rolledBack = try replica.request("POST", "/v1/admin/rollback", json: #"{"reason":"test"}"#)
         #expect(rolledBack.status == 200)
         #expect(rolledBack.body["version"] as? String == first["version"] as? String)
-        #expect(replica.servedVersion == first["version"] as? String)
+        #expect(replica.wait(30) { replica.servedVersion == first["version"] as? String })
     }
 
     @Test func newEventsTriggerARun() throws {

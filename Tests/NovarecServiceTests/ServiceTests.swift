@@ -7,6 +7,7 @@ import NovarecCore
 import NovarecHTTP
 import NovarecML
 import NovarecStore
+import NovarecTestSupport
 import Testing
 @testable import NovarecService
 

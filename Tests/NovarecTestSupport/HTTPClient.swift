@@ -3,9 +3,10 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// A blocking HTTP call with URLSession, returning the status and the JSON object body.
-enum HTTPClient {
-    static func send(_ request: URLRequest) throws -> (status: Int, body: [String: Any]) {
+/// A blocking HTTP call with URLSession, returning the status and the JSON object body; shared by
+/// the tests that talk to a live server (in-process or a `novarec serve` process).
+public enum HTTPClient {
+    public static func send(_ request: URLRequest) throws -> (status: Int, body: [String: Any]) {
         final class Box: @unchecked Sendable {
             var result: (Int, Data)?
             var error: (any Error)?

@@ -1,0 +1,98 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import NovarecStore
+import NovarecTestSupport
+import Testing
+
+/// `novarec serve` processes on one PostgreSQL, as a deployment runs them: exactly one trains,
+/// the others serve what it accepts, and `kill -9` of the trainer (even mid-run) hands training
+/// over without touching the served model.
+struct ReplicaProcessTests {
+    /// A running `novarec serve` and the port it reported; terminated when released.
+    final class Server {
+        let process = Process()
+        let port: Int
+
+        init(_ arguments: [String], log: URL) throws {
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+            process.executableURL = CommandLineTests.binary
+            process.arguments = ["serve", "--port", "0", "--log-level", "notice", "--poll-interval", "0.5", "--retrain-events", "0"] + arguments
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = try FileHandle(forWritingTo: log)
+            try process.run()
+            var found: Int?
+            for _ in 0..<600 where found == nil && process.isRunning {
+                Thread.sleep(forTimeInterval: 0.1)
+                let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+                found = text.firstMatch(of: /listening on http:\/\/127\.0\.0\.1:(\d+)/).flatMap { Int($0.1) }
+            }
+            port = try #require(found, "server did not start: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+        }
+
+        deinit {
+            guard process.isRunning else { return }
+            process.terminate()
+            process.waitUntilExit()
+        }
+
+        func kill9() {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+
+        func json(_ path: String, method: String = "GET", body: String? = nil) -> [String: Any] {
+            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+            request.httpMethod = method
+            request.httpBody = body.map { Data($0.utf8) }
+            return (try? HTTPClient.send(request))?.body ?? [:]
+        }
+
+        var role: String? { json("/v1/admin/train")["role"] as? String }
+        var version: String? { json("/v1/model")["version"] as? String }
+        var latestRun: [String: Any] { json("/v1/model")["latest_run"] as? [String: Any] ?? [:] }
+    }
+
+    private func eventually(_ seconds: Double, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        return condition()
+    }
+
+    @Test func oneProcessTrainsTheOthersFollowAndTrainingSurvivesKill9() throws {
+        let directory = try CommandLineTests.temporaryDirectory()
+        #expect(try CommandLineTests.run(["generate", "--out", directory.path + "/shop", "--users", "200", "--items", "40"]).status == 0)
+        #expect(try CommandLineTests.run(["import", "--dataset", directory.path + "/shop", "--data-dir", directory.path + "/a"]).status == 0)
+        let cluster = try EmbeddedPostgres(directory: directory.appendingPathComponent("a/postgres"))
+        defer { try? cluster.stop() }
+        let first = try Server(["--data-dir", directory.path + "/a"], log: directory.appendingPathComponent("a.log"))
+        #expect(eventually(10) { first.role == "trainer" })
+        let url = cluster.connectionString(database: "novarec")
+        let second = try Server(["--data-dir", directory.path + "/b", "--database-url", url], log: directory.appendingPathComponent("b.log"))
+        #expect(second.role == "follower", "exactly one process trains")
+
+        let forwarded = second.json("/v1/admin/train", method: "POST", body: #"{"epochs":40}"#)
+        #expect(forwarded["state"] as? String == "forwarded")
+        #expect(eventually(120) { first.latestRun["state"] as? String == "accepted" }, "the trainer ran the forwarded request")
+        let accepted = try #require(first.latestRun["version"] as? String)
+        #expect(eventually(30) { first.version == accepted && second.version == accepted }, "both serve the accepted model")
+
+        #expect(first.json("/v1/admin/train", method: "POST", body: #"{"epochs":500,"patience":100,"full":true}"#)["state"] as? String == "queued")
+        #expect(eventually(30) { first.role == "trainer" && first.json("/v1/admin/train")["state"] as? String == "running" })
+        let interrupted = try #require(first.latestRun["version"] as? String)
+        first.kill9()
+        #expect(eventually(10) { second.role == "trainer" }, "the survivor takes over training")
+        #expect(second.version == accepted, "the served model is untouched by the killed run")
+        let runs = second.json("/v1/admin/train")["recent_runs"] as? [[String: Any]] ?? []
+        let killed = runs.first { $0["version"] as? String == interrupted }
+        #expect(killed?["state"] as? String == "failed" && killed?["reason"] as? String == "interrupted", "\(killed ?? [:])")
+
+        let third = try Server(["--data-dir", directory.path + "/c", "--database-url", url], log: directory.appendingPathComponent("c.log"))
+        #expect(third.version == accepted, "a new replica starts on the registry's current model")
+        #expect(third.role == "follower")
+    }
+}
