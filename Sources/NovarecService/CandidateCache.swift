@@ -7,11 +7,11 @@ import Synchronization
 /// ask again and again between two of their own events: paging, reloads, several widgets.
 ///
 /// An entry is valid only for the (model version, history revision) it was computed from, so a
-/// new event or a model swap is seen by the very next request. Bounded by two generations of
-/// `capacity / 2` entries each: a lookup in the old generation promotes the entry, and when the
-/// new generation fills up the old one is dropped whole (least recently used, approximately).
-/// Before a model swap the coordinator fills the cache for the incoming model
-/// (`RecommendationService.warmCandidates`), so the swap does not turn every cached user cold.
+/// new event is seen by the very next request, and a model swap as soon as the user's list is
+/// re-scored (during a handover, `ServedModels`, the previous model answers until then).
+/// Bounded by two generations of `capacity / 2` entries each: a lookup in the old generation
+/// promotes the entry, and when the new generation fills up the old one is dropped whole (least
+/// recently used, approximately).
 final class CandidateCache: Sendable {
     struct Key: Hashable {
         let user: String
@@ -19,9 +19,8 @@ final class CandidateCache: Sendable {
         let revision: Int
     }
 
-    /// Entries are filed by user and model version (a user may have lists for the model being
-    /// swapped in, warmed ahead of the swap, and for the one still served); the history
-    /// revision must match on lookup.
+    /// Entries are filed by user and model version (during a handover a user may have lists for
+    /// both models); the history revision must match on lookup.
     private struct Slot: Hashable {
         let user: String
         let modelVersion: String

@@ -13,7 +13,8 @@ import Synchronization
 /// of the `models` table, and an accepted model's checkpoint travels through the database.
 /// Every replica (the trainer included) listens for acceptances and rollbacks (LISTEN/NOTIFY,
 /// with a poll every `pollInterval` as a safety net), loads the new model, checks its SHA-256
-/// and swaps it in; requests keep running on the model they started with.
+/// and swaps it in; requests keep running on the model they started with, and the previous
+/// model answers its cached users until they are re-scored in the background (`ServedModels`).
 ///
 /// Crash safety: the served model changes only after an accepted run committed its checkpoint
 /// and decision in one transaction, and a local checkpoint file is replaced atomically; a run
@@ -172,9 +173,14 @@ public final class ModelCoordinator: Sendable {
             log("model \(record.version): checkpoint lacks its popularity metadata; not served")
             return
         }
-        service.warmCandidates(for: model, until: Date().addingTimeInterval(policy.warmUpSeconds))
-        service.swap(to: model)
+        service.swap(to: model, handover: policy.handoverSeconds)
         log("serving model \(record.version)")
+        Thread.detachNewThread { [service, log] in
+            let started = Date()
+            let (rescored, cached) = service.rescoreHandover()
+            guard cached > 0 else { return }
+            log("handover to \(record.version) over: \(rescored) of \(cached) cached users re-scored in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+        }
     }
 
     // MARK: Training

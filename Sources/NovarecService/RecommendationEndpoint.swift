@@ -74,14 +74,14 @@ struct RecommendationEndpoint: Sendable {
     }
 
     private func answer(_ query: Query, service: RecommendationService) throws -> HTTPResponse {
-        let model = service.model
         let stored = query.history == nil ? query.user.flatMap { service.histories.entry(of: $0) } : nil
+        let cacheable = query.category == nil ? stored.map { (user: query.user ?? "", revision: $0.revision) } : nil
+        let (model, cached) = cacheable.map { service.cachedCandidates(user: $0.user, revision: $0.revision) } ?? (service.model, nil)
         let history = (query.history ?? stored?.items ?? []).compactMap { model.items.index(of: $0) }
         let useModel = model.model != nil && !history.isEmpty
         let excluded = Set(query.exclude.compactMap { model.items.index(of: $0) }).union(service.catalogue.unavailable(in: model.items))
-        let key = useModel && query.category == nil
-            ? stored.map { CandidateCache.Key(user: query.user ?? "", modelVersion: model.version, revision: $0.revision) } : nil
-        let pool = key.flatMap { service.candidates.candidates(for: $0) }.flatMap { Self.pool(from: $0, excluding: excluded) }
+        let key = useModel ? cacheable.map { CandidateCache.Key(user: $0.user, modelVersion: model.version, revision: $0.revision) } : nil
+        let pool = cached.flatMap { Self.pool(from: $0, excluding: excluded) }
             ?? freshPool(model: model, history: history, useModel: useModel, category: query.category, excluded: excluded,
                          cacheKey: key, service: service)
         let ranking = model.reranker.rerank(pool, k: query.k, novelty: query.novelty, diversity: query.diversity)

@@ -2,13 +2,14 @@ import Foundation
 import NovarecCore
 import NovarecHTTP
 import NovarecML
+import NovarecRank
 import NovarecStore
 import Synchronization
 
 /// The recommendation service: the serving model (swapped atomically), users' live histories and
 /// the durable event store, exposed as HTTP routes.
 public final class RecommendationService: Sendable {
-    private let current: Mutex<ServingModel>
+    private let models: ServedModels
     private let store: EventStore
     private let itemStore: ItemStore
     public let histories: UserHistories
@@ -23,7 +24,7 @@ public final class RecommendationService: Sendable {
     ///   - candidateCacheUsers: users whose model candidates are kept between their events (0: none).
     public init(model: ServingModel, store: EventStore, catalogue: Catalogue = Catalogue(), histories: UserHistories = UserHistories(),
                 keys: APIKeys = APIKeys([]), candidateCacheUsers: Int = 50_000) {
-        self.current = Mutex(model)
+        self.models = ServedModels(model)
         self.keys = keys
         self.candidates = CandidateCache(capacity: candidateCacheUsers)
         self.itemStore = ItemStore(connection: store.connection)
@@ -36,10 +37,23 @@ public final class RecommendationService: Sendable {
     }
 
     /// The model requests start on now.
-    public var model: ServingModel { current.withLock { $0 } }
+    public var model: ServingModel { models.current }
 
-    /// Replaces the serving model; requests already running finish on the old one.
-    public func swap(to model: ServingModel) { current.withLock { $0 = model } }
+    /// Replaces the serving model; requests already running finish on the old one, which keeps
+    /// answering its cached users for at most `handover` seconds (see `ServedModels`) unless
+    /// `rescoreHandover` re-scores them sooner.
+    public func swap(to model: ServingModel, handover: TimeInterval = 0) { models.swap(to: model, handover: handover) }
+
+    /// The model that answers `user` (at history `revision`) and its cached candidates: the
+    /// current model's when cached; during a handover, the previous model's for a user not yet
+    /// re-scored; otherwise the current model, with nothing cached.
+    func cachedCandidates(user: String, revision: Int) -> (model: ServingModel, candidates: [NoveltyReranker.Candidate]?) {
+        let model = models.current
+        if let cached = candidates.candidates(for: .init(user: user, modelVersion: model.version, revision: revision)) { return (model, cached) }
+        guard let previous = models.handingOver,
+              let cached = candidates.candidates(for: .init(user: user, modelVersion: previous.version, revision: revision)) else { return (model, nil) }
+        return (previous, cached)
+    }
 
     /// Takes newly stored events (in time order) into the live state: users' histories,
     /// popularity, and, while no trained model is loaded, the popularity fallback's catalogue
@@ -47,7 +61,7 @@ public final class RecommendationService: Sendable {
     func accept(_ events: [BehaviourEvent]) {
         for event in events { histories.append(user: event.userID, items: [event.itemID]) }
         popularity.record(items: events.map(\.itemID))
-        current.withLock { model in
+        models.update { model in
             guard model.model == nil, events.contains(where: { model.items.index(of: $0.itemID) == nil }) else { return }
             let ids = model.items.ids + Array(Set(events.map(\.itemID).filter { model.items.index(of: $0) == nil })).sorted()
             let items = Vocabulary(orderedIDs: ids)
@@ -57,26 +71,39 @@ public final class RecommendationService: Sendable {
         }
     }
 
-    /// Fills the candidate cache for `model` (about to be swapped in) for every user cached for
-    /// the model served now (the newer cache generation first), so the swap does not make them all cold at
-    /// once. It scores batches of 16 users and rests after each for as long as the batch took
-    /// times `(1 / coreShare − 1)`, so it uses about `coreShare` of one core however loaded the
-    /// machine is (at normal priority: a lower one starves under load), and stops at `deadline`
-    /// (the users left then are scored on their next request), so a replica still swaps in time.
-    /// Runs on the caller's thread, without fanning out to others.
-    public func warmCandidates(for model: ServingModel, until deadline: Date = .distantFuture, coreShare: Double = 0.5) {
-        guard let recommender = model.model else { return }
-        let users = candidates.users(of: self.model.version)
+    /// Re-scores, for the current model, the cached users of the model handed over by the last
+    /// swap (the newer cache generation first), then ends the handover; stops early when the
+    /// handover time runs out (the users left are scored on their next request) or another swap
+    /// comes (which opens its own handover). It scores
+    /// batches of 32 users and rests after each for its CPU time times `(1 / coreShare − 1)`,
+    /// so it takes about `coreShare` of one core however loaded the machine is, at normal
+    /// priority (a lower one starves under load). Runs on the caller's thread, without fanning
+    /// out to others. Returns how many of how many cached users it re-scored.
+    @discardableResult
+    public func rescoreHandover(coreShare: Double = 0.25) -> (rescored: Int, cached: Int) {
+        let model = models.current
+        guard let previous = models.handingOver, let recommender = model.model else { return (0, 0) }
+        defer { models.endHandover(from: previous.version) }
+        let users = candidates.users(of: previous.version), deadline = models.handoverEnds
         let rest = max(1 / min(max(coreShare, 0.01), 1) - 1, 0)
-        let batch = 16
+        let batch = 32
         var scores = [Float](repeating: 0, count: batch * model.items.count)
+        var rescored = 0
         Parallel.serially {
-            for start in stride(from: 0, to: users.count, by: batch) where Date() < deadline {
-                let began = Date()
-                warm(users[start..<min(start + batch, users.count)], for: model, recommender: recommender, scores: &scores)
-                Thread.sleep(forTimeInterval: Date().timeIntervalSince(began) * rest)
+            while rescored < users.count, Date() < deadline, models.current.version == model.version {
+                let began = Self.threadCPUSeconds(), end = min(rescored + batch, users.count)
+                warm(users[rescored..<end], for: model, recommender: recommender, scores: &scores)
+                rescored = end
+                Thread.sleep(forTimeInterval: (Self.threadCPUSeconds() - began) * rest)
             }
         }
+        return (rescored, users.count)
+    }
+
+    private static func threadCPUSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     private func warm(_ users: ArraySlice<String>, for model: ServingModel, recommender: any Recommender, scores: inout [Float]) {

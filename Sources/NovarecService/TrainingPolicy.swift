@@ -13,9 +13,9 @@ public struct TrainingPolicy: Sendable {
     /// new catalogue is unknown to the serving model; a full retrain otherwise.
     public var maxNewItemShare = 0.2
     public var gate = ValidationGate()
-    /// Longest time a replica spends warming its candidate cache for a new model before
-    /// swapping it in (users not warmed by then are scored on their next request).
-    public var warmUpSeconds = 10.0
+    /// Longest time the previous model keeps answering the users whose cached candidates are
+    /// its own after a swap, while they are re-scored in the background (see `ServedModels`).
+    public var handoverSeconds = 60.0
     /// Training options for scheduled runs (admin requests may override epochs and time).
     public var options: SASRecTrainingOptions = {
         var options = SASRecTrainingOptions()

@@ -64,8 +64,8 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Validation gate: largest relative drop of Coverage@10 allowed.")
     var gateCoverageMargin = ValidationGate().coverageMargin
 
-    @Option(help: "Seconds a replica may spend warming its candidate cache for a new model before swapping it in.")
-    var warmUpSeconds = TrainingPolicy().warmUpSeconds
+    @Option(help: "Seconds the previous model may keep answering cached users after a swap while they are re-scored in the background.")
+    var handoverSeconds = TrainingPolicy().handoverSeconds
 
     @Option(help: "This replica's name in the model registry (default: hostname:PORT, or hostname:pidN with --port 0).")
     var replicaName: String?
@@ -108,7 +108,7 @@ struct ServeCommand: ParsableCommand {
         guard candidateCacheUsers >= 0 else { throw ValidationError("--candidate-cache-users must be 0 or more") }
         guard retrainEvents >= 0 else { throw ValidationError("--retrain-events must be 0 or more") }
         guard retrainInterval >= 0 else { throw ValidationError("--retrain-interval must be 0 or more seconds") }
-        guard warmUpSeconds >= 0 else { throw ValidationError("--warm-up-seconds must be 0 or more") }
+        guard handoverSeconds >= 0 else { throw ValidationError("--handover-seconds must be 0 or more") }
         guard trainMaxMinutes > 0 else { throw ValidationError("--train-max-minutes must be positive") }
         guard pollInterval > 0 else { throw ValidationError("--poll-interval must be a positive number of seconds") }
         let fractions = [("--warm-start-max-new-items", warmStartMaxNewItems), ("--gate-ndcg-margin", gateNdcgMargin),
@@ -164,7 +164,7 @@ struct ServeCommand: ParsableCommand {
         policy.pollInterval = pollInterval
         policy.options.maxSeconds = trainMaxMinutes * 60
         policy.maxNewItemShare = warmStartMaxNewItems
-        policy.warmUpSeconds = warmUpSeconds
+        policy.handoverSeconds = handoverSeconds
         policy.gate.ndcgMargin = gateNdcgMargin
         policy.gate.noveltyMargin = gateNoveltyMargin
         policy.gate.coverageMargin = gateCoverageMargin

@@ -76,20 +76,43 @@ struct CandidateCacheTests {
         #expect(!afterEvent[0].contains(afterUpdate[0][0]), "a new event is seen by the next request")
     }
 
-    @Test func warmingBeforeASwapCachesTheIncomingModelForCachedUsers() throws {
+    /// A copy of the served model under another version, so answers can tell which model gave them.
+    static func swapInCopy(_ service: RecommendationService, version: String, handover: TimeInterval) {
+        let served = service.model
+        service.swap(to: ServingModel(version: version, model: served.model, items: served.items, userCounts: served.userCounts, users: 60),
+                     handover: handover)
+    }
+
+    @Test func duringAHandoverThePreviousModelAnswersCachedUsersUntilTheyAreRescored() throws {
         let fixture = try ServiceTests.Fixture()
-        #expect(try fixture.request("POST", "/v1/events", json: ServiceTests.eventsJSON([("dora", "sku6", 1), ("dora", "sku12", 2)])).status == 202)
+        for user in ["dora", "emil"] {
+            #expect(try fixture.request("POST", "/v1/events", json: ServiceTests.eventsJSON([(user, "sku6", 1), (user, "sku12", 2)])).status == 202)
+        }
+        let version = { (user: String) in try fixture.request("GET", "/v1/recommendations?user_id=\(user)&k=5").body["model_version"] as? String }
         let before = try fixture.request("GET", "/v1/recommendations?user_id=dora&k=5").body["items"] as? [[String: Any]]
-        let served = fixture.service.model
-        let incoming = ServingModel(version: "test-2", model: served.model, items: served.items, userCounts: served.userCounts, users: 60)
-        let revision = try #require(fixture.service.histories.entry(of: "dora")).revision
-        #expect(fixture.service.candidates.candidates(for: .init(user: "dora", modelVersion: "test-2", revision: revision)) == nil)
-        fixture.service.warmCandidates(for: incoming)
-        #expect(fixture.service.candidates.candidates(for: .init(user: "dora", modelVersion: "test-2", revision: revision))?.count ?? 0 > 0)
-        #expect(fixture.service.candidates.candidates(for: .init(user: "dora", modelVersion: "test-1", revision: revision)) != nil,
-                "the served model's entry stays until the swap")
-        fixture.service.swap(to: incoming)
+        #expect(try version("dora") == "test-1")
+        Self.swapInCopy(fixture.service, version: "test-2", handover: 60)
+        #expect(try version("dora") == "test-1", "a cached user is answered by the previous model during the handover")
+        #expect(try version("frida") == "test-2", "a user with nothing cached is scored by the new model")
+        #expect(try fixture.request("POST", "/v1/events", json: ServiceTests.eventsJSON([("emil", "sku3", 3)])).status == 202)
+        #expect(try version("emil") == "test-2", "a new event makes the next answer the new model's")
+
+        let (rescored, cached) = fixture.service.rescoreHandover(coreShare: 1)
+        #expect(rescored == cached && cached >= 1)
+        #expect(try version("dora") == "test-2", "a re-scored user is answered by the new model")
         let after = try fixture.request("GET", "/v1/recommendations?user_id=dora&k=5").body["items"] as? [[String: Any]]
         #expect(after?.compactMap { $0["item_id"] as? String } == before?.compactMap { $0["item_id"] as? String })
+    }
+
+    @Test func aHandoverEndsAtItsDeadline() throws {
+        let fixture = try ServiceTests.Fixture()
+        #expect(try fixture.request("POST", "/v1/events", json: ServiceTests.eventsJSON([("dora", "sku6", 1), ("dora", "sku12", 2)])).status == 202)
+        #expect(try fixture.request("GET", "/v1/recommendations?user_id=dora&k=5").status == 200)
+        Self.swapInCopy(fixture.service, version: "test-2", handover: 0.2)
+        #expect(try fixture.request("GET", "/v1/recommendations?user_id=dora&k=5").body["model_version"] as? String == "test-1")
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(try fixture.request("GET", "/v1/recommendations?user_id=dora&k=5").body["model_version"] as? String == "test-2")
+        let late = fixture.service.rescoreHandover()
+        #expect(late.rescored == 0 && late.cached == 0, "nothing left to hand over")
     }
 }
