@@ -81,10 +81,15 @@ public final class ModelCoordinator: Sendable {
     static let requestChannel = "novarec_train_requests"
 
     /// Sends `request` to whichever replica trains (through the database); it runs there unless
-    /// a run is already queued or running.
-    public func forward(_ request: TrainingRequest) throws {
+    /// a run is already queued or running. False when no replica holds the trainer role now (a
+    /// notification nobody reads would be lost).
+    public func forward(_ request: TrainingRequest) throws -> Bool {
         let payload = String(decoding: try JSONEncoder().encode(request), as: UTF8.self)
-        try withRequestRegistry { try $0.connection.query("SELECT pg_notify($1, $2)", [Self.requestChannel, payload]) }
+        return try withRequestRegistry { registry in
+            guard try registry.connection.isAdvisoryLockHeld(Self.trainerLockKey) else { return false }
+            try registry.connection.query("SELECT pg_notify($1, $2)", [Self.requestChannel, payload])
+            return true
+        }
     }
 
     /// Queues a run; false when one is already running or queued, or this replica does not train.
@@ -148,7 +153,9 @@ public final class ModelCoordinator: Sendable {
                 }
                 let payloads = try connections!.listener.notifications(timeout: policy.pollInterval)
                 for payload in payloads where payload.hasPrefix("{") {
-                    if let forwarded = try? JSONDecoder().decode(TrainingRequest.self, from: Data(payload.utf8)) { _ = request(forwarded) }
+                    guard let forwarded = try? JSONDecoder().decode(TrainingRequest.self, from: Data(payload.utf8)),
+                          status.role == "trainer", !request(forwarded) else { continue }
+                    log("forwarded training request ignored: a run is already queued or running")
                 }
                 try sync(connections!.registry)
             } catch {

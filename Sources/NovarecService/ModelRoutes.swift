@@ -28,7 +28,10 @@ extension ModelCoordinator {
             try service.keys.authorize(request)
             let training = try AdminTrainRequest.parse(request)
             guard status.role == "trainer" else {
-                try forward(training)
+                guard try forward(training) else {
+                    throw ProblemDetails(status: HTTPStatus(503), title: "No trainer",
+                                         detail: "no replica holds the trainer role right now; one takes it within --poll-interval, retry then")
+                }
                 var answer = status
                 answer.state = "forwarded"
                 return try .json(answer, status: .accepted)

@@ -147,6 +147,21 @@ struct ModelCoordinatorTests {
         #expect(try ModelRegistry(connection: PostgresConnection(database)).current()?.trigger == "events")
     }
 
+    @Test func aRequestToAFollowerWithNoTrainerAnywhereIsRefused() throws {
+        let database = try ThrowawayPostgres.freshDatabase()
+        let otherTrainer = try PostgresConnection(database)
+        #expect(try otherTrainer.tryAdvisoryLock(ModelCoordinator.trainerLockKey))
+        var policy = Self.policy()
+        policy.pollInterval = 600
+        let follower = try Replica(database: database, name: "f", policy: policy)
+        #expect(follower.wait(5) { follower.role == "follower" })
+        #expect(try follower.request("POST", "/v1/admin/train").status == 202, "forwarded while a trainer holds the role")
+        #expect(try otherTrainer.advisoryUnlock(ModelCoordinator.trainerLockKey))
+        let refused = try follower.request("POST", "/v1/admin/train")
+        #expect(refused.status == 503, "nobody would read the forwarded request")
+        #expect(refused.body["title"] as? String == "No trainer")
+    }
+
     @Test func replicasConvergeAndAFollowerTakesOverTraining() throws {
         let database = try ThrowawayPostgres.freshDatabase()
         _ = try Self.storeShop(database)

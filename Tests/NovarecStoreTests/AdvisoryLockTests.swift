@@ -25,6 +25,23 @@ struct AdvisoryLockTests {
         #expect(try second.tryAdvisoryLock(7))
     }
 
+    @Test func anySessionSeesWhetherALockIsHeld() throws {
+        let database = try ThrowawayPostgres.freshDatabase()
+        let holder = try PostgresConnection(database), observer = try PostgresConnection(database)
+        let key: Int64 = 0x6E_6F76_6172_6563
+        let elsewhere = try PostgresConnection(ThrowawayPostgres.freshDatabase())
+        #expect(try elsewhere.tryAdvisoryLock(key))
+        #expect(try observer.isAdvisoryLockHeld(key) == false, "a lock in another database is another lock")
+        #expect(try holder.tryAdvisoryLock(key))
+        #expect(try observer.isAdvisoryLockHeld(key))
+        #expect(try observer.isAdvisoryLockHeld(key + 1) == false, "another key, even one sharing the high half")
+        #expect(try observer.isAdvisoryLockHeld(-key) == false)
+        #expect(try holder.advisoryUnlock(key))
+        #expect(try observer.isAdvisoryLockHeld(key) == false)
+        #expect(try holder.tryAdvisoryLock(-7))
+        #expect(try observer.isAdvisoryLockHeld(-7), "negative keys too")
+    }
+
     /// Retries `condition` for up to five seconds.
     private func eventually(_ condition: () throws -> Bool) throws -> Bool {
         for _ in 0..<250 {
