@@ -55,15 +55,15 @@ public final class RecommendationService: Sendable {
         return (previous, cached)
     }
 
-    /// Takes newly stored events (in time order) into the live state: users' histories,
-    /// popularity, and, while no trained model is loaded, the popularity fallback's catalogue
-    /// (so items first seen in events can be recommended at once).
-    func accept(_ events: [BehaviourEvent]) {
-        for event in events { histories.append(user: event.userID, items: [event.itemID]) }
-        popularity.record(items: events.map(\.itemID))
+    /// Takes newly stored events (in time order; stored here or by another replica) into the
+    /// live state: users' histories, popularity, and, while no trained model is loaded, the
+    /// popularity fallback's catalogue (so items first seen in events can be recommended at once).
+    func accept(_ events: [(user: String, item: String)]) {
+        for event in events { histories.append(user: event.user, items: [event.item]) }
+        popularity.record(items: events.map(\.item))
         models.update { model in
-            guard model.model == nil, events.contains(where: { model.items.index(of: $0.itemID) == nil }) else { return }
-            let ids = model.items.ids + Array(Set(events.map(\.itemID).filter { model.items.index(of: $0) == nil })).sorted()
+            guard model.model == nil, events.contains(where: { model.items.index(of: $0.item) == nil }) else { return }
+            let ids = model.items.ids + Array(Set(events.map(\.item).filter { model.items.index(of: $0) == nil })).sorted()
             let items = Vocabulary(orderedIDs: ids)
             let version = "popularity-\(ids.count)"
             let counts = popularity.scores(for: items, key: version).map { Int($0) }

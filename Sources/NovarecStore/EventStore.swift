@@ -4,9 +4,12 @@ import Foundation
 /// once the call returns; a repeated `event_id` is counted as a duplicate and not stored again.
 public struct EventStore: Sendable {
     public let connection: PostgresConnection
+    /// Sent with every `insert` that stores something (nil: nothing is announced).
+    public let announcement: EventAnnouncement?
 
-    public init(connection: PostgresConnection) {
+    public init(connection: PostgresConnection, announcement: EventAnnouncement? = nil) {
         self.connection = connection
+        self.announcement = announcement
     }
 
     /// The outcome of storing one batch.
@@ -21,7 +24,8 @@ public struct EventStore: Sendable {
         }
     }
 
-    /// Stores `events` atomically (all or nothing) with one statement; returns after commit.
+    /// Stores `events` atomically (all or nothing) with one statement, announces the stored ones
+    /// in the same transaction when the store has an announcement; returns after commit.
     public func insert(_ events: [BehaviourEvent]) throws -> InsertResult {
         guard !events.isEmpty else { return InsertResult(stored: 0, duplicates: 0) }
         let parameters: [String?] = [
@@ -32,17 +36,27 @@ public struct EventStore: Sendable {
             PostgresArray.literal(events.map { $0.value.map { String($0) } }),
             PostgresArray.literal(events.map { String(format: "%.6f", $0.timestamp.timeIntervalSince1970) }),
         ]
-        let rows = try connection.transaction { transaction in
-            try transaction.query("""
+        let ids = try connection.transaction { transaction in
+            let rows = try transaction.query("""
                 INSERT INTO events (event_id, user_id, item_id, type, value, ts)
                 SELECT e, u, i, t, v, to_timestamp(s)
                 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::real[], $6::float8[]) AS x(e, u, i, t, v, s)
                 ON CONFLICT (event_id) DO NOTHING
                 RETURNING event_id
                 """, parameters).rows
+            let ids = Set(rows.compactMap { $0.first.flatMap { $0 }.flatMap { UUID(uuidString: $0) } })
+            try announce(events.filter { ids.contains($0.eventID) }, in: transaction)
+            return ids
         }
-        let ids = Set(rows.compactMap { $0.first.flatMap { $0 }.flatMap { UUID(uuidString: $0) } })
-        return InsertResult(stored: rows.count, duplicates: events.count - rows.count, storedIDs: ids)
+        return InsertResult(stored: ids.count, duplicates: events.count - ids.count, storedIDs: ids)
+    }
+
+    private func announce(_ stored: [BehaviourEvent], in transaction: Transaction) throws(PostgresError) {
+        guard let announcement, !stored.isEmpty else { return }
+        let payloads = announcement.payloads(stored)
+        guard !payloads.isEmpty else { return }
+        try transaction.query("SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p",
+                              [announcement.channel, PostgresArray.literal(payloads)])
     }
 
     /// Bulk-loads `events` in one transaction: `COPY` into a temporary table, then one insert

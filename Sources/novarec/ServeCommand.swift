@@ -133,9 +133,15 @@ struct ServeCommand: ParsableCommand {
         defer { db.close(logger: logger) }
         try? FileManager.default.createDirectory(atPath: database.dataDir, withIntermediateDirectories: true)
         let trainedModel = URL(fileURLWithPath: database.path("model.safetensors"))
-        let service = try ServiceBootstrap.make(store: EventStore(connection: db.connection),
-                                                checkpoint: try loadCheckpoint(logger: logger), keys: keys, candidateCacheUsers: candidateCacheUsers)
+        let origin = UUID().uuidString
+        let store = EventStore(connection: db.connection, announcement: ReplicaEventFeed.announcement(origin: origin))
+        let service = try ServiceBootstrap.make(store: store, checkpoint: try loadCheckpoint(logger: logger), keys: keys,
+                                                candidateCacheUsers: candidateCacheUsers)
         let connectionString = db.connectionString, modelLogger = logger
+        let feed = ReplicaEventFeed(service: service, origin: origin, connect: { try PostgresConnection(connectionString) },
+                                    log: { modelLogger.notice("\($0)") })
+        do { try feed.start() } catch { throw CommandFailure(description: "event feed: \(error)") }
+        defer { feed.stop() }
         let replica = replicaName ?? "\(ProcessInfo.processInfo.hostName):\(port == 0 ? "pid\(getpid())" : String(port))"
         let coordinator = ModelCoordinator(service: service, policy: trainingPolicy(), replica: replica,
                                            checkpointURL: trainedModel, connect: { try PostgresConnection(connectionString) },

@@ -20,7 +20,11 @@ struct ServiceTests {
         let port: Int
         let store: EventStore
 
-        init(withModel: Bool = true, keys: [String] = [], candidateCacheUsers: Int = 20_000, embeddings: [Float]? = nil) throws {
+        /// - Parameters:
+        ///   - database: a database shared with other fixtures (nil: a fresh one of its own);
+        ///   - origin: the replica origin its stored events are announced under (nil: none).
+        init(withModel: Bool = true, keys: [String] = [], candidateCacheUsers: Int = 20_000, embeddings: [Float]? = nil,
+             database: String? = nil, origin: String? = nil) throws {
             let items = Vocabulary(orderedIDs: (0..<40).map { "sku\($0)" })
             let training: [ArraySlice<Int32>] = (0..<60).map { user in
                 let parity = Int32(user % 2)
@@ -29,7 +33,8 @@ struct ServiceTests {
             let statistics = PopularityStatistics(itemCount: 40, trainingSequences: training)
             let model = ItemKNN(cooccurrence: ItemCooccurrence(itemCount: 40, trainingSequences: training), statistics: statistics,
                                 configuration: .init(shrink: 0, neighbourhood: 5, decay: 1))
-            store = EventStore(connection: try ThrowawayPostgres.freshConnection())
+            store = EventStore(connection: try PostgresConnection(database ?? ThrowawayPostgres.freshDatabase()),
+                               announcement: origin.map { ReplicaEventFeed.announcement(origin: $0) })
             service = RecommendationService(
                 model: ServingModel(version: "test-1", model: withModel ? model : nil, items: items, userCounts: statistics.userCounts, users: 60,
                                     embeddings: embeddings),

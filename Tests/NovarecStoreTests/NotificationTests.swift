@@ -25,6 +25,22 @@ struct NotificationTests {
         #expect(try listener.notifications(timeout: 5) == ["v1"])
     }
 
+    @Test func anInsertAnnouncesWhatItStoredAndNotDuplicates() throws {
+        let database = try ThrowawayPostgres.freshDatabase()
+        let listener = try PostgresConnection(database)
+        try listener.listen("stored_events")
+        let announcement = EventAnnouncement(channel: "stored_events") { stored in stored.map { "\($0.userID):\($0.itemID)" } }
+        let store = EventStore(connection: try PostgresConnection(database), announcement: announcement)
+        let events = ["a", "b"].map { BehaviourEvent(eventID: UUID(), userID: "u", itemID: $0, kind: .view, timestamp: Date()) }
+        #expect(try store.insert(events).stored == 2)
+        #expect(try listener.notifications(timeout: 5) == ["u:a", "u:b"])
+        let extra = BehaviourEvent(eventID: UUID(), userID: "v", itemID: "c", kind: .view, timestamp: Date())
+        #expect(try store.insert(events + [extra]).duplicates == 2)
+        #expect(try listener.notifications(timeout: 5) == ["v:c"], "duplicates are not announced again")
+        #expect(try EventStore(connection: PostgresConnection(database)).insert([BehaviourEvent(eventID: UUID(), userID: "w", itemID: "d", kind: .view, timestamp: Date())]).stored == 1)
+        #expect(try listener.notifications(timeout: 0.3) == [], "a store without an announcement sends nothing")
+    }
+
     @Test func aTimeoutReturnsNothingPromptly() throws {
         let listener = try ThrowawayPostgres.freshConnection()
         try listener.listen(ModelRegistry.channel)
