@@ -8,10 +8,11 @@ import Synchronization
 ///
 /// An entry is valid only for the (model version, history revision) it was computed from, so a
 /// new event is seen by the very next request, and a model swap as soon as the user's list is
-/// re-scored (during a handover, `ServedModels`, the previous model answers until then).
-/// Bounded by two generations of `capacity / 2` entries each: a lookup in the old generation
-/// promotes the entry, and when the new generation fills up the old one is dropped whole (least
-/// recently used, approximately).
+/// re-scored (during a handover, `ServedModels`, the previous model answers until then). One
+/// entry per user: a list for a new model replaces the user's list for the old one, so a
+/// handover does not double the entries. Bounded by two generations of `capacity / 2` users
+/// each: a lookup in the old generation promotes the entry, and when the new generation fills
+/// up the old one is dropped whole (least recently used, approximately).
 final class CandidateCache: Sendable {
     struct Key: Hashable {
         let user: String
@@ -19,61 +20,63 @@ final class CandidateCache: Sendable {
         let revision: Int
     }
 
-    /// Entries are filed by user and model version (during a handover a user may have lists for
-    /// both models); the history revision must match on lookup.
-    private struct Slot: Hashable {
-        let user: String
+    private struct Entry {
         let modelVersion: String
+        let revision: Int
+        let candidates: [NoveltyReranker.Candidate]
     }
 
     private struct Generations {
-        var current: [Slot: (revision: Int, candidates: [NoveltyReranker.Candidate])] = [:]
-        var previous: [Slot: (revision: Int, candidates: [NoveltyReranker.Candidate])] = [:]
+        var current: [String: Entry] = [:]
+        var previous: [String: Entry] = [:]
     }
 
     private let generations = Mutex(Generations())
     private let generationSize: Int
 
-    /// - Parameter capacity: entries kept at most; 0 disables the cache.
+    /// - Parameter capacity: users kept at most; 0 disables the cache.
     init(capacity: Int) { generationSize = capacity / 2 }
 
     func candidates(for key: Key) -> [NoveltyReranker.Candidate]? {
         guard generationSize > 0 else { return nil }
-        let slot = Slot(user: key.user, modelVersion: key.modelVersion)
-        let (candidates, _) = generations.withLock { generations -> ([NoveltyReranker.Candidate]?, [Slot: (revision: Int, candidates: [NoveltyReranker.Candidate])]) in
-            if let entry = generations.current[slot] { return (entry.revision == key.revision ? entry.candidates : nil, [:]) }
-            guard let entry = generations.previous.removeValue(forKey: slot), entry.revision == key.revision else { return (nil, [:]) }
-            return (entry.candidates, Self.insert(slot, entry, into: &generations, generationSize: generationSize))
+        let (candidates, _) = generations.withLock { generations -> ([NoveltyReranker.Candidate]?, [String: Entry]) in
+            if let entry = generations.current[key.user] { return (Self.matches(entry, key) ? entry.candidates : nil, [:]) }
+            guard let entry = generations.previous.removeValue(forKey: key.user) else { return (nil, [:]) }
+            return (Self.matches(entry, key) ? entry.candidates : nil, Self.insert(key.user, entry, into: &generations, generationSize: generationSize))
         }
         return candidates
     }
 
     func store(_ candidates: [NoveltyReranker.Candidate], for key: Key) {
         guard generationSize > 0 else { return }
-        let slot = Slot(user: key.user, modelVersion: key.modelVersion)
+        let entry = Entry(modelVersion: key.modelVersion, revision: key.revision, candidates: candidates)
         // A dropped generation is returned and released here, after the lock: freeing it takes a while.
-        _ = generations.withLock { Self.insert(slot, (key.revision, candidates), into: &$0, generationSize: generationSize) }
+        _ = generations.withLock { Self.insert(key.user, entry, into: &$0, generationSize: generationSize) }
     }
 
     /// The users with a cached list for `modelVersion`, the newer generation's first.
     func users(of modelVersion: String) -> [String] {
         generations.withLock { generations in
-            (Array(generations.current.keys) + Array(generations.previous.keys)).filter { $0.modelVersion == modelVersion }.map(\.user)
+            (generations.current.filter { $0.value.modelVersion == modelVersion }.map(\.key)
+                + generations.previous.filter { $0.value.modelVersion == modelVersion }.map(\.key))
         }
+    }
+
+    private static func matches(_ entry: Entry, _ key: Key) -> Bool {
+        entry.modelVersion == key.modelVersion && entry.revision == key.revision
     }
 
     /// Files `entry`; returns the generation dropped to make room (empty when none was), for the
     /// caller to release outside the lock.
-    private static func insert(_ slot: Slot, _ entry: (revision: Int, candidates: [NoveltyReranker.Candidate]),
-                               into generations: inout Generations, generationSize: Int) -> [Slot: (revision: Int, candidates: [NoveltyReranker.Candidate])] {
-        var dropped: [Slot: (revision: Int, candidates: [NoveltyReranker.Candidate])] = [:]
-        if generations.current[slot] == nil, generations.current.count >= generationSize {
+    private static func insert(_ user: String, _ entry: Entry, into generations: inout Generations, generationSize: Int) -> [String: Entry] {
+        var dropped: [String: Entry] = [:]
+        if generations.current[user] == nil, generations.current.count >= generationSize {
             dropped = generations.previous
             generations.previous = generations.current
             generations.current = [:]
         }
-        generations.current[slot] = entry
-        generations.previous[slot] = nil
+        generations.current[user] = entry
+        generations.previous[user] = nil
         return dropped
     }
 }

@@ -75,18 +75,18 @@ public final class RecommendationService: Sendable {
     /// swap (the newer cache generation first), then ends the handover; stops early when the
     /// handover time runs out (the users left are scored on their next request) or another swap
     /// comes (which opens its own handover). It scores
-    /// batches of 32 users and rests after each for its CPU time times `(1 / coreShare − 1)`,
-    /// so it takes about `coreShare` of one core however loaded the machine is, at normal
+    /// batches of 8 users and rests after each for its CPU time times `(1 / coreShare − 1)`,
+    /// so it takes about `coreShare` of one core (a fifth by default) however loaded the machine is, at normal
     /// priority (a lower one starves under load). Runs on the caller's thread, without fanning
     /// out to others. Returns how many of how many cached users it re-scored.
     @discardableResult
-    public func rescoreHandover(coreShare: Double = 0.25) -> (rescored: Int, cached: Int) {
+    public func rescoreHandover(coreShare: Double = 0.2) -> (rescored: Int, cached: Int) {
         let model = models.current
         guard let previous = models.handingOver, let recommender = model.model else { return (0, 0) }
         defer { models.endHandover(from: previous.version) }
         let users = candidates.users(of: previous.version), deadline = models.handoverEnds
         let rest = max(1 / min(max(coreShare, 0.01), 1) - 1, 0)
-        let batch = 32
+        let batch = 8
         var scores = [Float](repeating: 0, count: batch * model.items.count)
         var rescored = 0
         Parallel.serially {

@@ -15,7 +15,7 @@ public struct TrainingPolicy: Sendable {
     public var gate = ValidationGate()
     /// Longest time the previous model keeps answering the users whose cached candidates are
     /// its own after a swap, while they are re-scored in the background (see `ServedModels`).
-    public var handoverSeconds = 60.0
+    public var handoverSeconds = 120.0
     /// Training options for scheduled runs (admin requests may override epochs and time).
     public var options: SASRecTrainingOptions = {
         var options = SASRecTrainingOptions()

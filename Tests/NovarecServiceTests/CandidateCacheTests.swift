@@ -19,6 +19,17 @@ struct CandidateCacheTests {
         #expect(CandidateCache(capacity: 0).candidates(for: key) == nil)
     }
 
+    @Test func aListForANewModelReplacesTheUsersListForTheOldOne() {
+        let cache = CandidateCache(capacity: 4)
+        for user in ["a", "b"] { cache.store(candidates(0..<3), for: .init(user: user, modelVersion: "old", revision: 1)) }
+        cache.store(candidates(3..<6), for: .init(user: "a", modelVersion: "new", revision: 1))
+        #expect(cache.users(of: "old") == ["b"])
+        #expect(cache.users(of: "new") == ["a"])
+        #expect(cache.candidates(for: .init(user: "a", modelVersion: "old", revision: 1)) == nil)
+        for user in ["b", "c", "d"] { cache.store(candidates(3..<6), for: .init(user: user, modelVersion: "new", revision: 1)) }
+        #expect(cache.users(of: "new").count == 4, "four users fit in a capacity of four across a swap")
+    }
+
     @Test func staysWithinItsCapacityAndKeepsRecentlyUsedUsers() {
         let cache = CandidateCache(capacity: 4)
         let keys = (0..<6).map { CandidateCache.Key(user: "u\($0)", modelVersion: "v", revision: 0) }
