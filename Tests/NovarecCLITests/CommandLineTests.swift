@@ -142,7 +142,8 @@ struct CommandLineTests {
         #expect(FileManager.default.fileExists(atPath: directory.path + "/results/sasrec.top20.tsv"))
 
         try Data("garbage".utf8).write(to: URL(fileURLWithPath: checkpoint))
-        let refused = try Self.run(["eval", "--dataset", directory.path + "/data/events.tsv", "--models", "sasrec", "--checkpoint", checkpoint])
+        let refused = try Self.run(["eval", "--dataset", directory.path + "/data/events.tsv", "--models", "sasrec", "--checkpoint", checkpoint,
+                                    "--out", directory.path + "/refused"])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("invalid checkpoint"))
     }
@@ -166,7 +167,8 @@ struct CommandLineTests {
             Thread.sleep(forTimeInterval: delay)
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
-            let check = try Self.run(["eval", "--dataset", directory.path + "/data/events.tsv", "--models", "sasrec", "--checkpoint", checkpoint])
+            let check = try Self.run(["eval", "--dataset", directory.path + "/data/events.tsv", "--models", "sasrec", "--checkpoint", checkpoint,
+                                      "--out", directory.path + "/eval"])
             #expect(check.status == 0, "after kill -9 at \(delay) s: \(check.stderr)")
         }
     }
