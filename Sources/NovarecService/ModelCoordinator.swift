@@ -37,6 +37,7 @@ public final class ModelCoordinator: Sendable {
     private let policy: TrainingPolicy
     let replica: String
     private let checkpointURL: URL?
+    private let checkpointDirectory: URL?
     private let connect: @Sendable () throws -> PostgresConnection
     private let log: @Sendable (String) -> Void
     private let state = Mutex(State())
@@ -47,14 +48,17 @@ public final class ModelCoordinator: Sendable {
     /// - Parameters:
     ///   - replica: this replica's name in the registry (e.g. host:port).
     ///   - checkpointURL: where accepted models are also written locally (nil: database only).
+    ///   - checkpointDirectory: a directory every replica mounts, where accepted checkpoints go
+    ///     instead of the registry row (nil: the row holds them).
     ///   - connect: opens a new connection to the shared database (the coordinator holds three:
     ///     the trainer lock, the listener, and one for its work).
-    public init(service: RecommendationService, policy: TrainingPolicy, replica: String, checkpointURL: URL?,
+    public init(service: RecommendationService, policy: TrainingPolicy, replica: String, checkpointURL: URL?, checkpointDirectory: URL? = nil,
                 connect: @escaping @Sendable () throws -> PostgresConnection, log: @escaping @Sendable (String) -> Void) {
         self.service = service
         self.policy = policy
         self.replica = replica
         self.checkpointURL = checkpointURL
+        self.checkpointDirectory = checkpointDirectory
         self.connect = connect
         self.log = log
     }
@@ -310,9 +314,18 @@ public final class ModelCoordinator: Sendable {
         if let checkpointURL { try AtomicFile.write(data, to: checkpointURL) }
         try registry.finish(version: version, state: .accepted, reason: reason, trainedEvents: Int64(interactions.count),
                             candidateMetrics: candidate, servingMetrics: serving, trainingSeconds: trainingSeconds,
-                            evaluationSeconds: evaluationSeconds, checkpoint: data, sha256: SHA256.hex(data))
+                            evaluationSeconds: evaluationSeconds, checkpoint: try place(data, version: version), sha256: SHA256.hex(data))
         log("accepted \(version): \(reason)")
         return "accepted"
+    }
+
+    /// Where an accepted checkpoint goes: a file in the shared directory (written atomically,
+    /// before the registry points at it), or the registry row.
+    private func place(_ checkpoint: Data, version: String) throws -> StoredCheckpoint {
+        guard let checkpointDirectory else { return .bytes(checkpoint) }
+        let file = checkpointDirectory.appendingPathComponent("\(version).safetensors")
+        try AtomicFile.write(checkpoint, to: file)
+        return .file(path: file.path)
     }
 
     /// The serving Transformer's weights moved to the new catalogue, unless the request asks for

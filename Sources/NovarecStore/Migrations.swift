@@ -51,6 +51,8 @@ public enum Migrations {
             "ALTER TABLE models ALTER COLUMN checkpoint SET STORAGE EXTERNAL",
             "CREATE INDEX models_latest_accepted ON models (accepted_at DESC) WHERE state = 'accepted'",
         ]),
+        // Checkpoints kept in a shared directory instead of the row (`StoredCheckpoint.file`).
+        (3, ["ALTER TABLE models ADD COLUMN checkpoint_path text"]),
     ]
 
     /// Applies every migration newer than the database's version; returns the versions applied.

@@ -1,8 +1,8 @@
 import Foundation
 
 /// One training run in the model registry, as the service reports it: where its data ended,
-/// what the validation gate measured, and whether it is (or was) served. The checkpoint bytes
-/// stay in the database (`ModelRegistry.checkpoint(version:)`).
+/// what the validation gate measured, and whether it is (or was) served. The checkpoint itself
+/// is read with `ModelRegistry.checkpoint(version:)` (from the row, or from `checkpointPath`).
 ///
 /// Times are RFC 3339 strings in UTC with milliseconds (`2025-01-31T12:00:00.123Z`), formatted
 /// by PostgreSQL, so the JSON is the same whatever date strategy an encoder uses. Absent
@@ -28,6 +28,8 @@ public struct ModelRecord: Sendable, Equatable, Codable {
     public let servingMetrics: [String: Double]?
     /// Hex SHA-256 of the checkpoint (accepted models only).
     public let sha256: String?
+    /// The checkpoint's file in the shared checkpoint directory; nil when the row holds it.
+    public let checkpointPath: String?
     public let startedAt: String
     public let finishedAt: String?
     public let trainingSeconds: Double?
@@ -35,7 +37,7 @@ public struct ModelRecord: Sendable, Equatable, Codable {
     public let acceptedAt: String?
 
     enum CodingKeys: String, CodingKey {
-        case version, parent, kind, state, reason, trigger, trainer, sha256
+        case version, parent, kind, state, reason, trigger, trainer, sha256, checkpointPath = "checkpoint_path"
         case dataWatermark = "data_watermark", trainedEvents = "trained_events"
         case candidateMetrics = "candidate_metrics", servingMetrics = "serving_metrics"
         case startedAt = "started_at", finishedAt = "finished_at", acceptedAt = "accepted_at"
@@ -48,7 +50,7 @@ extension ModelRecord {
     static let columns = """
         version, parent, kind, state, reason, trigger, trainer, data_watermark, trained_events,
         candidate_metrics::text, serving_metrics::text, sha256, \(rfc3339("started_at")), \(rfc3339("finished_at")),
-        training_seconds, evaluation_seconds, \(rfc3339("accepted_at"))
+        training_seconds, evaluation_seconds, \(rfc3339("accepted_at")), checkpoint_path
         """
 
     private static func rfc3339(_ column: String) -> String {
@@ -56,7 +58,7 @@ extension ModelRecord {
     }
 
     init(row: [String?]) throws(PostgresError) {
-        guard row.count == 17, let version = row[0], let state = row[3].flatMap(ModelState.init(rawValue:)),
+        guard row.count == 18, let version = row[0], let state = row[3].flatMap(ModelState.init(rawValue:)),
               let watermark = row[7].flatMap({ Int64($0) }), let trained = row[8].flatMap({ Int64($0) }), let startedAt = row[12]
         else { throw PostgresError("unreadable models row: \(row)") }
         self.version = version
@@ -76,6 +78,7 @@ extension ModelRecord {
         trainingSeconds = row[14].flatMap { Double($0) }
         evaluationSeconds = row[15].flatMap { Double($0) }
         acceptedAt = row[16]
+        checkpointPath = row[17]
     }
 
     private static func metrics(_ json: String?) throws(PostgresError) -> [String: Double]? {

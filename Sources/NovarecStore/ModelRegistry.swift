@@ -24,27 +24,30 @@ public struct ModelRegistry: Sendable {
     }
 
     /// Ends the run `version` with `state` in one transaction. An accepted run also stores its
-    /// checkpoint and SHA-256 (other outcomes store neither), becomes the served model and
+    /// checkpoint (bytes, or the path of a file already written) and SHA-256 (other outcomes
+    /// store neither), becomes the served model and
     /// notifies `channel` on commit. Throws `ModelRegistryError.notTraining` when the run is no
     /// longer training (another leader marked it interrupted): a late finish changes nothing.
     /// Metrics must be finite (JSON has no NaN).
     public func finish(version: String, state: ModelState, reason: String = "", trainedEvents: Int64 = 0,
                        candidateMetrics: [String: Double]? = nil, servingMetrics: [String: Double]? = nil,
                        trainingSeconds: Double? = nil, evaluationSeconds: Double? = nil,
-                       checkpoint: Data? = nil, sha256: String? = nil) throws {
+                       checkpoint: StoredCheckpoint? = nil, sha256: String? = nil) throws {
         guard state != .training, state != .rolledBack else { throw ModelRegistryError.notAnOutcome(state) }
         let accepted = state == .accepted
         guard !accepted || (checkpoint != nil && sha256 != nil) else { throw ModelRegistryError.checkpointMissing(version: version) }
         let parameters: [String?] = [
             version, state.rawValue, reason, String(trainedEvents), try Self.json(candidateMetrics), try Self.json(servingMetrics),
             trainingSeconds.map { String($0) }, evaluationSeconds.map { String($0) },
-            accepted ? checkpoint.map(ByteaHex.literal) : nil, accepted ? sha256 : nil,
+            accepted ? checkpoint.flatMap { if case .bytes(let data) = $0 { ByteaHex.literal(data) } else { nil } } : nil,
+            accepted ? sha256 : nil,
+            accepted ? checkpoint.flatMap { if case .file(let path) = $0 { path } else { nil } } : nil,
         ]
         try connection.transaction { transaction in
             let updated = try transaction.query("""
                 UPDATE models SET state = $2, reason = $3, trained_events = $4, candidate_metrics = $5::jsonb,
                     serving_metrics = $6::jsonb, training_seconds = $7, evaluation_seconds = $8, checkpoint = $9::bytea,
-                    sha256 = $10, finished_at = clock_timestamp(),
+                    sha256 = $10, checkpoint_path = $11, finished_at = clock_timestamp(),
                     accepted_at = CASE WHEN $2 = 'accepted' THEN clock_timestamp() END
                 WHERE version = $1 AND state = 'training'
                 """, parameters).affectedRows
@@ -58,14 +61,23 @@ public struct ModelRegistry: Sendable {
         try records("WHERE state = 'accepted' ORDER BY accepted_at DESC LIMIT 1").first
     }
 
-    /// The checkpoint of `version` and the SHA-256 stored with it (for the caller to verify);
-    /// nil when there is none (unknown version, or a run that was not accepted).
+    /// The checkpoint of `version` (read from the row, or from its file) and the SHA-256 stored
+    /// with it (for the caller to verify); nil when there is none (unknown version, or a run
+    /// that was not accepted).
     public func checkpoint(version: String) throws -> (data: Data, sha256: String)? {
-        let row = try connection.query(
-            "SELECT encode(checkpoint, 'hex'), sha256 FROM models WHERE version = $1 AND checkpoint IS NOT NULL", [version]
-        ).rows.first
+        let row = try connection.query("""
+            SELECT encode(checkpoint, 'hex'), sha256, checkpoint_path FROM models
+            WHERE version = $1 AND (checkpoint IS NOT NULL OR checkpoint_path IS NOT NULL)
+            """, [version]).rows.first
         guard let row else { return nil }
-        guard let hex = row[0], let data = ByteaHex.decode(hex) else { throw PostgresError("unreadable checkpoint of \(version)") }
+        if let path = row[2] {
+            do { return (try Data(contentsOf: URL(fileURLWithPath: path)), row[1] ?? "") } catch {
+                throw ModelRegistryError.checkpointUnreadable(version: version, detail: "\(path): \(error.localizedDescription)")
+            }
+        }
+        guard let hex = row[0], let data = ByteaHex.decode(hex) else {
+            throw ModelRegistryError.checkpointUnreadable(version: version, detail: "the stored bytes do not decode")
+        }
         return (data, row[1] ?? "")
     }
 

@@ -10,6 +10,8 @@ public enum ModelRegistryError: Error, Sendable, Equatable, CustomStringConverti
     case notAnOutcome(ModelState)
     /// An accepted run must come with its checkpoint and its SHA-256.
     case checkpointMissing(version: String)
+    /// A stored checkpoint whose file is gone or unreadable, or whose bytes do not decode.
+    case checkpointUnreadable(version: String, detail: String)
 
     public var description: String {
         switch self {
@@ -18,6 +20,7 @@ public enum ModelRegistryError: Error, Sendable, Equatable, CustomStringConverti
         case .notTraining(let version): "model \(version) is not in training"
         case .notAnOutcome(let state): "\(state.rawValue) does not end a training run"
         case .checkpointMissing(let version): "accepted model \(version) needs a checkpoint and its sha256"
+        case .checkpointUnreadable(let version, let detail): "checkpoint of \(version) cannot be read: \(detail)"
         }
     }
 }

@@ -70,6 +70,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "This replica's name in the model registry (default: hostname:PORT, or hostname:pidN with --port 0).")
     var replicaName: String?
 
+    @Option(help: "Directory every replica mounts where accepted checkpoints are written (default: they travel in the database).")
+    var checkpointDir: String?
+
     @Option(help: "Largest request line plus header fields, in bytes (431 beyond).")
     var maxHeaderBytes = ServerLimits().maxHeaderBytes
 
@@ -143,8 +146,8 @@ struct ServeCommand: ParsableCommand {
         do { try feed.start() } catch { throw CommandFailure(description: "event feed: \(error)") }
         defer { feed.stop() }
         let replica = replicaName ?? "\(ProcessInfo.processInfo.hostName):\(port == 0 ? "pid\(getpid())" : String(port))"
-        let coordinator = ModelCoordinator(service: service, policy: trainingPolicy(), replica: replica,
-                                           checkpointURL: trainedModel, connect: { try PostgresConnection(connectionString) },
+        let coordinator = ModelCoordinator(service: service, policy: trainingPolicy(), replica: replica, checkpointURL: trainedModel,
+                                           checkpointDirectory: try sharedCheckpointDirectory(), connect: { try PostgresConnection(connectionString) },
                                            log: { modelLogger.notice("\($0)") })
         do { try coordinator.start() } catch { throw CommandFailure(description: "model registry: \(error)") }
         defer { coordinator.stop() }
@@ -161,6 +164,17 @@ struct ServeCommand: ParsableCommand {
         logger.notice("listening on http://\(address) (OpenBLAS kernel: \(OpenBLASRuntime.coreName))")
         server.runUntilTerminated()
         logger.notice("stopped")
+    }
+
+    /// `--checkpoint-dir`, created when missing; it must be writable (any replica may become the trainer).
+    private func sharedCheckpointDirectory() throws -> URL? {
+        guard let checkpointDir else { return nil }
+        let url = URL(fileURLWithPath: checkpointDir, isDirectory: true)
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        guard FileManager.default.isWritableFile(atPath: url.path) else {
+            throw CommandFailure(description: "--checkpoint-dir \(checkpointDir) is not a writable directory")
+        }
+        return url
     }
 
     private func trainingPolicy() -> TrainingPolicy {

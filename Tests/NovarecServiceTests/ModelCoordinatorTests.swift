@@ -20,10 +20,10 @@ struct ModelCoordinatorTests {
         let server: HTTPServer
         let port: Int
 
-        init(database: String, name: String, policy: TrainingPolicy) throws {
+        init(database: String, name: String, policy: TrainingPolicy, checkpointDirectory: URL? = nil) throws {
             let store = EventStore(connection: try PostgresConnection(database))
             service = try ServiceBootstrap.make(store: store, checkpoint: nil)
-            coordinator = ModelCoordinator(service: service, policy: policy, replica: name, checkpointURL: nil,
+            coordinator = ModelCoordinator(service: service, policy: policy, replica: name, checkpointURL: nil, checkpointDirectory: checkpointDirectory,
                                            connect: { try PostgresConnection(database) }, log: { _ in })
             try coordinator.start()
             var router = Router()
@@ -145,6 +145,22 @@ struct ModelCoordinatorTests {
         #expect(shop.interactionCount >= 500)
         #expect(replica.wait(120) { replica.service.model.model != nil }, "a run started by itself and was accepted")
         #expect(try ModelRegistry(connection: PostgresConnection(database)).current()?.trigger == "events")
+    }
+
+    @Test func checkpointsCanTravelThroughASharedDirectory() throws {
+        let database = try ThrowawayPostgres.freshDatabase()
+        _ = try Self.storeShop(database)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("novarec-shared-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let trainer = try Replica(database: database, name: "a", policy: Self.policy(), checkpointDirectory: directory)
+        #expect(trainer.wait(10) { trainer.role == "trainer" })
+        let follower = try Replica(database: database, name: "b", policy: Self.policy(), checkpointDirectory: directory)
+        let run = try Self.train(trainer, #"{"epochs":40}"#)
+        let version = try #require(run["version"] as? String)
+        #expect(run["checkpoint_path"] as? String == directory.appendingPathComponent("\(version).safetensors").path)
+        #expect(follower.wait(10) { follower.servedVersion == version }, "the follower loads it from the shared file")
+        #expect(try ModelRegistry(connection: PostgresConnection(database)).recent(limit: 1).first?.checkpointPath != nil)
     }
 
     @Test func aRequestToAFollowerWithNoTrainerAnywhereIsRefused() throws {

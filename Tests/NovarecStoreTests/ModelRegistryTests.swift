@@ -10,7 +10,7 @@ struct ModelRegistryTests {
         ModelRegistry(connection: try ThrowawayPostgres.freshConnection())
     }
 
-    private func accept(_ version: String, in registry: ModelRegistry, checkpoint: Data = Data("weights".utf8)) throws {
+    private func accept(_ version: String, in registry: ModelRegistry, checkpoint: StoredCheckpoint = .bytes(Data("weights".utf8))) throws {
         try registry.begin(version: version, parent: try registry.current()?.version, trigger: "events", trainer: "replica-a", watermark: 10)
         try registry.finish(version: version, state: .accepted, reason: "gate passed", trainedEvents: 10, candidateMetrics: metrics,
                             trainingSeconds: 1.5, evaluationSeconds: 0.25, checkpoint: checkpoint, sha256: "sha-\(version)")
@@ -24,7 +24,7 @@ struct ModelRegistryTests {
         let registry = try registry()
         #expect(try registry.current() == nil)
         let weights = Data((0..<1_000_000).map { _ in UInt8.random(in: .min ... .max) })
-        try accept("v1", in: registry, checkpoint: weights)
+        try accept("v1", in: registry, checkpoint: .bytes(weights))
         let current = try #require(try registry.current())
         #expect(current.version == "v1" && current.state == .accepted && current.parent == nil && current.kind == "sasrec")
         #expect(current.trigger == "events" && current.trainer == "replica-a" && current.reason == "gate passed")
@@ -37,6 +37,19 @@ struct ModelRegistryTests {
         #expect(stored.sha256 == "sha-v1")
         try accept("v2", in: registry)
         #expect(try registry.current()?.parent == "v1")
+        #expect(current.checkpointPath == nil)
+    }
+
+    @Test func aCheckpointInASharedDirectoryIsReadFromItsFile() throws {
+        let registry = try registry()
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("novarec-registry-\(UUID().uuidString).safetensors")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data("file weights".utf8).write(to: file)
+        try accept("v1", in: registry, checkpoint: .file(path: file.path))
+        #expect(try registry.current()?.checkpointPath == file.path)
+        #expect(try registry.checkpoint(version: "v1")?.data == Data("file weights".utf8))
+        try FileManager.default.removeItem(at: file)
+        #expect(throws: ModelRegistryError.self, "a missing file is an error, not a missing model") { try registry.checkpoint(version: "v1") }
     }
 
     @Test func aRecordEncodesSnakeCaseKeysRFC3339TimesAndOmitsAbsentValues() throws {
@@ -60,7 +73,7 @@ struct ModelRegistryTests {
         try accept("v1", in: registry)
         try registry.begin(version: "v2", parent: "v1", trigger: "schedule", trainer: "replica-b", watermark: 20)
         try registry.finish(version: "v2", state: .rejected, reason: "ndcg10 fell", candidateMetrics: ["ndcg10": 0.01],
-                            servingMetrics: metrics, checkpoint: Data("unused".utf8), sha256: "sha-v2")
+                            servingMetrics: metrics, checkpoint: .bytes(Data("unused".utf8)), sha256: "sha-v2")
         #expect(try registry.current()?.version == "v1")
         let rejected = try #require(try state(of: "v2", in: registry))
         #expect(rejected.state == .rejected && rejected.reason == "ndcg10 fell" && rejected.acceptedAt == nil)
@@ -94,7 +107,7 @@ struct ModelRegistryTests {
             #expect(record.state == .failed && record.reason == "interrupted" && record.finishedAt != nil)
         }
         #expect(throws: ModelRegistryError.notTraining(version: "v2")) {
-            try registry.finish(version: "v2", state: .accepted, checkpoint: Data([1]), sha256: "late")
+            try registry.finish(version: "v2", state: .accepted, checkpoint: .bytes(Data([1])), sha256: "late")
         }
         #expect(try registry.current()?.version == "v1")
         #expect(try registry.markInterrupted() == [])
