@@ -94,5 +94,12 @@ struct ReplicaProcessTests {
         let third = try Server(["--data-dir", directory.path + "/c", "--database-url", url], log: directory.appendingPathComponent("c.log"))
         #expect(third.version == accepted, "a new replica starts on the registry's current model")
         #expect(third.role == "follower")
+
+        let events = ["p3", "p7"].enumerated().map { index, item in
+            #"{"event_id":"\#(UUID().uuidString)","user_id":"newcomer","item_id":"\#(item)","type":"view","timestamp":"2026-11-29T10:00:0\#(index)Z"}"#
+        }
+        #expect(second.json("/v1/events", method: "POST", body: #"{"events":[\#(events.joined(separator: ","))]}"#)["stored"] as? Int == 2)
+        #expect(eventually(10) { third.json("/v1/recommendations?user_id=newcomer")["fallback"] as? Bool == false },
+                "events stored through one process shape another's recommendations")
     }
 }
