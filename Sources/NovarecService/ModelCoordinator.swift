@@ -308,7 +308,7 @@ public final class ModelCoordinator: Sendable {
             return "rejected"
         }
         var metadata = ServingModel.popularityMetadata(userCounts: context.popularity.userCounts, users: dataset.users.count)
-        metadata["novarec.version"] = version
+        metadata[ServingModel.versionKey] = version
         let checkpoint = SASRecCheckpoint(model: model, itemIDs: dataset.items.ids, metadata: metadata)
         let data = try checkpoint.encoded()
         if let checkpointURL { try AtomicFile.write(data, to: checkpointURL) }

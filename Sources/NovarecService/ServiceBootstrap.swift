@@ -17,9 +17,15 @@ public enum ServiceBootstrap {
             if let index = catalogue.index(of: interaction.item) { userCounts[Int(index)] += 1 }
         }
         let users = Set(interactions.map(\.user)).count
-        let model = checkpoint.map { ServingModel(checkpoint: $0, version: $0.metadata["data_sha256"].map { String($0.prefix(12)) } ?? "checkpoint",
-                                                  userCounts: userCounts, users: users) }
-            ?? ServingModel(version: "popularity", model: nil, items: catalogue, userCounts: userCounts, users: users)
+        let model = checkpoint.map { checkpoint in
+            // A checkpoint the coordinator wrote names its registry version and carries its training
+            // popularity: served as such, the registry's copy of the same model is not loaded again.
+            if let version = checkpoint.metadata[ServingModel.versionKey], let registered = ServingModel(checkpoint: checkpoint, version: version) {
+                return registered
+            }
+            return ServingModel(checkpoint: checkpoint, version: checkpoint.metadata["data_sha256"].map { String($0.prefix(12)) } ?? "checkpoint",
+                                userCounts: userCounts, users: users)
+        } ?? ServingModel(version: "popularity", model: nil, items: catalogue, userCounts: userCounts, users: users)
         let catalogueRecords = try ItemStore(connection: store.connection).all()
         let service = RecommendationService(model: model, store: store, catalogue: Catalogue(catalogueRecords), keys: keys,
                                             candidateCacheUsers: candidateCacheUsers)

@@ -56,6 +56,8 @@ public struct ServingModel: Sendable {
     }
 
     static let userCountsKey = "novarec.user_counts", usersKey = "novarec.users"
+    /// Checkpoint metadata naming the registry version (checkpoints the coordinator wrote).
+    static let versionKey = "novarec.version"
 
     /// Checkpoint metadata recording the training popularity (distinct users per item, and users).
     public static func popularityMetadata(userCounts: [Int], users: Int) -> [String: String] {
