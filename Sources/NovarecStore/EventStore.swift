@@ -104,36 +104,39 @@ public struct EventStore: Sendable {
     /// `COPY ... TO STDOUT` (the fast path for training).
     public func interactions() throws -> [(user: String, item: String, time: Double)] {
         let data = try connection.copyOut("COPY (SELECT user_id, item_id, extract(epoch FROM ts) FROM events ORDER BY user_id, ts, id) TO STDOUT")
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").map { line in
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            return (CopyText.unescape(fields[0]), CopyText.unescape(fields[1]), Double(fields[2]) ?? 0)
+        // Split on bytes: a tab or newline followed by a combining mark is one Character.
+        return data.split(separator: UInt8(ascii: "\n")).map { line in
+            let fields = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+            return (CopyText.unescape(fields[0][...]), CopyText.unescape(fields[1][...]), Double(fields[2]) ?? 0)
         }
     }
 }
 
 /// PostgreSQL COPY text format escaping (backslash sequences for tab, newline, backslash).
 enum CopyText {
+    /// Escapes per Unicode scalar, not per Character: a backslash or a line break followed by a
+    /// combining mark (or "\r\n") is one Character, which a Character match would miss.
     static func escape(_ value: String) -> String {
-        var output = ""
-        for character in value {
-            switch character {
-            case "\\": output += "\\\\"
-            case "\t": output += "\\t"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            default: output.append(character)
+        var output = String.UnicodeScalarView()
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\\": output.append(contentsOf: "\\\\".unicodeScalars)
+            case "\t": output.append(contentsOf: "\\t".unicodeScalars)
+            case "\n": output.append(contentsOf: "\\n".unicodeScalars)
+            case "\r": output.append(contentsOf: "\\r".unicodeScalars)
+            default: output.append(scalar)
             }
         }
-        return output
+        return String(output)
     }
 
     static func unescape(_ field: Substring) -> String {
-        guard field.contains("\\") else { return String(field) }
-        var output = ""
-        var iterator = field.makeIterator()
-        while let character = iterator.next() {
-            guard character == "\\", let next = iterator.next() else {
-                output.append(character)
+        guard field.unicodeScalars.contains("\\") else { return String(field) }
+        var output = String.UnicodeScalarView()
+        var iterator = field.unicodeScalars.makeIterator()
+        while let scalar = iterator.next() {
+            guard scalar == "\\", let next = iterator.next() else {
+                output.append(scalar)
                 continue
             }
             switch next {
@@ -143,6 +146,6 @@ enum CopyText {
             default: output.append(next)
             }
         }
-        return output
+        return String(output)
     }
 }

@@ -36,7 +36,7 @@ struct EventStoreTests {
     @Test func migrationsApplyOnce() throws {
         let connection = try ThrowawayPostgres.freshConnection()
         #expect(try Migrations.apply(to: connection) == [])
-        #expect(try connection.query("SELECT version FROM schema_migrations ORDER BY version").rows == [["1"], ["2"]])
+        #expect(try connection.query("SELECT version FROM schema_migrations ORDER BY version").rows == [["1"], ["2"], ["3"]])
     }
 
     @Test func parametersAreNeverSplicedIntoSQL() throws {
@@ -66,6 +66,18 @@ struct EventStoreTests {
         let stored = try store.interactions().filter { $0.user == "u7" }
         #expect(stored.map(\.item) == events.filter { $0.userID == "u7" }.map(\.itemID))
         #expect(try store.connection.query("SELECT count(*) FROM events WHERE type = 'rating' AND value = 4").scalar == "1000")
+    }
+
+    /// Quotes, backslashes, tabs and line breaks followed by a combining mark or an emoji
+    /// modifier are single Characters in Swift; every path must still escape them.
+    @Test func idsWithGraphemeClustersAroundSpecialCharactersRoundTrip() throws {
+        let ids = ["\"\u{1F3FB}x", "a\\\u{301}", "x\r\ny", "t\t\u{301}z", "n\n\u{301}", "\u{301}\"", "q\"\\\u{1F3FB}"]
+        let single = EventStore(connection: try ThrowawayPostgres.freshConnection())
+        #expect(try single.insert(ids.enumerated().map { event($1, "item\($0)", at: Double($0)) }).stored == ids.count)
+        #expect(try Set(single.interactions().map(\.user)) == Set(ids))
+        let bulk = EventStore(connection: try ThrowawayPostgres.freshConnection())
+        #expect(try bulk.bulkInsert(ids.enumerated().map { event("u", $1, at: Double($0)) }).stored == ids.count)
+        #expect(try bulk.interactions().map(\.item) == ids)
     }
 
     @Test func watermarkAndCountSinceFollowTheEventIDs() throws {
