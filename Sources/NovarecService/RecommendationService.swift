@@ -172,6 +172,9 @@ public final class RecommendationService: Sendable {
             # HELP novarec_known_users Users with an in-memory history.
             # TYPE novarec_known_users gauge
             novarec_known_users \(histories.userCount)
+            # HELP novarec_handover_seconds_left Seconds the previous model may still answer cached users not yet re-scored (0: no handover).
+            # TYPE novarec_handover_seconds_left gauge
+            novarec_handover_seconds_left \(String(format: "%.1f", max(models.handoverEnds.timeIntervalSinceNow, 0)))
 
             """ + served.prometheusText()
     }
