@@ -144,7 +144,8 @@ public final class ModelCoordinator: Sendable {
     // MARK: Following
 
     /// Waits for notifications (or the poll interval) and serves the registry's current model.
-    /// Runs at normal priority: it mostly waits, and its cache warming paces itself.
+    /// Runs at normal priority: it mostly waits, and the re-scoring after a swap runs on a thread
+    /// of its own that paces itself.
     private func follow() {
         var connections: (listener: PostgresConnection, registry: ModelRegistry)?
         while !stopped {

@@ -49,7 +49,7 @@ public final class ReplicaEventFeed: Sendable {
                 (chunk, size) = ([], 0)
             }
             for event in stored.sorted(by: { $0.timestamp < $1.timestamp }) {
-                // JSON escaping at most doubles a string's bytes (or sextuples control characters, which ids rarely hold).
+                // Six bytes per byte of id covers JSON's worst case (a control character becomes \uXXXX).
                 let cost = 6 * (event.userID.utf8.count + event.itemID.utf8.count) + 8
                 if size + cost > payloadLimit - 200 { flush() }
                 chunk.append([event.userID, event.itemID])
