@@ -92,7 +92,7 @@ public final class RecommendationService: Sendable {
         Parallel.serially {
             while rescored < users.count, Date() < deadline, models.current.version == model.version {
                 let began = Self.threadCPUSeconds(), end = min(rescored + batch, users.count)
-                warm(users[rescored..<end], for: model, recommender: recommender, scores: &scores)
+                rescore(users[rescored..<end], for: model, recommender: recommender, scores: &scores)
                 rescored = end
                 Thread.sleep(forTimeInterval: (Self.threadCPUSeconds() - began) * rest)
             }
@@ -106,7 +106,7 @@ public final class RecommendationService: Sendable {
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
-    private func warm(_ users: ArraySlice<String>, for model: ServingModel, recommender: any Recommender, scores: inout [Float]) {
+    private func rescore(_ users: ArraySlice<String>, for model: ServingModel, recommender: any Recommender, scores: inout [Float]) {
         let width = model.items.count
         let group = users.compactMap { user in histories.entry(of: user).map { (user, $0.revision, $0.items.compactMap { model.items.index(of: $0) }) } }
             .filter { !$0.2.isEmpty }
@@ -120,10 +120,10 @@ public final class RecommendationService: Sendable {
         }
     }
 
-    /// Rebuilds every user's history from the event store (at start-up).
-    public func loadHistories() throws {
+    /// Rebuilds every user's history from the stored interactions (at start-up).
+    func loadHistories(from interactions: [(user: String, item: String, time: Double)]) {
         var byUser: [String: [String]] = [:]
-        for interaction in try store.interactions() { byUser[interaction.user, default: []].append(interaction.item) }
+        for interaction in interactions { byUser[interaction.user, default: []].append(interaction.item) }
         for (user, items) in byUser { histories.append(user: user, items: items) }
     }
 

@@ -10,6 +10,21 @@ public enum ServiceBootstrap {
         store: EventStore, checkpoint: SASRecCheckpoint?, keys: APIKeys = APIKeys([]), candidateCacheUsers: Int = 50_000
     ) throws -> RecommendationService {
         let interactions = try store.interactions()
+        let catalogueRecords = try ItemStore(connection: store.connection).all()
+        let service = RecommendationService(model: servingModel(checkpoint, interactions: interactions), store: store,
+                                            catalogue: Catalogue(catalogueRecords), keys: keys, candidateCacheUsers: candidateCacheUsers)
+        service.loadHistories(from: interactions)
+        return service
+    }
+
+    /// A checkpoint the coordinator wrote names its registry version and carries its training
+    /// popularity: served as such, so the registry's copy of the same model is not loaded again.
+    /// Other checkpoints, and popularity alone, take their popularity from the stored events.
+    private static func servingModel(_ checkpoint: SASRecCheckpoint?, interactions: [(user: String, item: String, time: Double)]) -> ServingModel {
+        if let checkpoint, let version = checkpoint.metadata[ServingModel.versionKey],
+           let registered = ServingModel(checkpoint: checkpoint, version: version) {
+            return registered
+        }
         let catalogue = checkpoint.map { Vocabulary(orderedIDs: $0.itemIDs) } ?? Vocabulary(distinctIDs: interactions.map(\.item))
         var userCounts = [Int](repeating: 0, count: catalogue.count)
         var seen = Set<String>()
@@ -17,19 +32,8 @@ public enum ServiceBootstrap {
             if let index = catalogue.index(of: interaction.item) { userCounts[Int(index)] += 1 }
         }
         let users = Set(interactions.map(\.user)).count
-        let model = checkpoint.map { checkpoint in
-            // A checkpoint the coordinator wrote names its registry version and carries its training
-            // popularity: served as such, the registry's copy of the same model is not loaded again.
-            if let version = checkpoint.metadata[ServingModel.versionKey], let registered = ServingModel(checkpoint: checkpoint, version: version) {
-                return registered
-            }
-            return ServingModel(checkpoint: checkpoint, version: checkpoint.metadata["data_sha256"].map { String($0.prefix(12)) } ?? "checkpoint",
-                                userCounts: userCounts, users: users)
-        } ?? ServingModel(version: "popularity", model: nil, items: catalogue, userCounts: userCounts, users: users)
-        let catalogueRecords = try ItemStore(connection: store.connection).all()
-        let service = RecommendationService(model: model, store: store, catalogue: Catalogue(catalogueRecords), keys: keys,
-                                            candidateCacheUsers: candidateCacheUsers)
-        try service.loadHistories()
-        return service
+        guard let checkpoint else { return ServingModel(version: "popularity", model: nil, items: catalogue, userCounts: userCounts, users: users) }
+        return ServingModel(checkpoint: checkpoint, version: checkpoint.metadata["data_sha256"].map { String($0.prefix(12)) } ?? "checkpoint",
+                            userCounts: userCounts, users: users)
     }
 }
