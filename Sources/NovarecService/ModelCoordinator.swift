@@ -63,16 +63,18 @@ public final class ModelCoordinator: Sendable {
         self.log = log
     }
 
-    /// Serves the registry's current model at once (before the server starts answering), then
-    /// starts the follower and trainer threads.
+    /// Serves the registry's current model at once (before the server starts answering), tries
+    /// once for the trainer role (so the role reported from the first answer on is the real one),
+    /// then starts the follower and trainer threads.
     public func start() throws {
         let watermark = try withRequestRegistry { registry in
             try sync(registry)
             return try registry.current()?.dataWatermark ?? 0
         }
         state.withLock { $0.lastWatermark = watermark }
+        let trainer = try claimTrainerRole()
         Thread.detachNewThread { [self] in follow() }
-        Thread.detachNewThread { [self] in lead() }
+        Thread.detachNewThread { [self] in lead(trainer) }
     }
 
     public func stop() {
@@ -197,35 +199,45 @@ public final class ModelCoordinator: Sendable {
 
     // MARK: Training
 
+    /// The connections a trainer holds: the one whose session owns the advisory lock, and one
+    /// for its work.
+    private struct TrainerConnections {
+        let lock: PostgresConnection
+        let work: PostgresConnection
+    }
+
     /// Holds (or waits for) the trainer lock and runs training when a trigger fires. Training
     /// stays on this one thread (`Parallel.serially`, OpenBLAS single-threaded in the server),
     /// which runs at a lower scheduling priority than request handling.
-    private func lead() {
+    private func lead(_ claimed: TrainerConnections?) {
         // On Linux a nice value belongs to a thread: 0 names the calling one.
         setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
-        var lock: PostgresConnection?, work: PostgresConnection?
+        var trainer = claimed
         while !stopped {
-            defer { _ = wake.wait(timeout: .now() + policy.pollInterval) }
             do {
-                if work == nil {
-                    lock = try connect()
-                    guard try lock!.tryAdvisoryLock(Self.trainerLockKey) else {
-                        lock = nil
-                        continue
+                if trainer == nil { trainer = try claimTrainerRole() }
+                if let trainer {
+                    try trainer.lock.query("SELECT 1")
+                    if let request = try nextRequest(EventStore(connection: trainer.work)) {
+                        Parallel.serially { run(request, connection: trainer.work) }
                     }
-                    work = try connect()
-                    try becomeTrainer(ModelRegistry(connection: work!))
-                }
-                try lock!.query("SELECT 1")
-                if let request = try nextRequest(EventStore(connection: work!)) {
-                    Parallel.serially { run(request, connection: work!) }
                 }
             } catch {
                 log("trainer: \(error); giving up the trainer role")
-                (lock, work) = (nil, nil)
+                trainer = nil
                 state.withLock { $0.status.role = "follower" }
             }
+            _ = wake.wait(timeout: .now() + policy.pollInterval)
         }
+    }
+
+    /// Tries the trainer lock once; nil when another replica holds it.
+    private func claimTrainerRole() throws -> TrainerConnections? {
+        let lock = try connect()
+        guard try lock.tryAdvisoryLock(Self.trainerLockKey) else { return nil }
+        let work = try connect()
+        try becomeTrainer(ModelRegistry(connection: work))
+        return TrainerConnections(lock: lock, work: work)
     }
 
     private func becomeTrainer(_ registry: ModelRegistry) throws {
