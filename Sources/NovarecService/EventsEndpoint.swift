@@ -23,7 +23,10 @@ struct EventsEndpoint: Sendable {
     func respond(_ request: HTTPRequest, store: EventStore, service: RecommendationService) throws -> HTTPResponse {
         let events = try Self.parse(request.body)
         let result = try store.insert(events)
-        service.accept(events.filter { result.storedIDs.contains($0.eventID) }.sorted { $0.timestamp < $1.timestamp }.map { ($0.userID, $0.itemID) })
+        if let transaction = result.transaction {
+            let stored = events.filter { result.storedIDs.contains($0.eventID) }.sorted { $0.timestamp < $1.timestamp }
+            service.accept(stored.map { ($0.userID, $0.itemID) }, transaction: transaction)
+        }
         return try .json(Answer(stored: result.stored, duplicates: result.duplicates), status: .accepted)
     }
 

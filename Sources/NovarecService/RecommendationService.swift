@@ -55,11 +55,12 @@ public final class RecommendationService: Sendable {
         return (previous, cached)
     }
 
-    /// Takes newly stored events (in time order; stored here or by another replica) into the
-    /// live state: users' histories, popularity, and, while no trained model is loaded, the
-    /// popularity fallback's catalogue (so items first seen in events can be recommended at once).
-    func accept(_ events: [(user: String, item: String)]) {
-        for event in events { histories.append(user: event.user, items: [event.item]) }
+    /// Takes the events `transaction` stored (in time order; stored here or by another replica)
+    /// into the live state: users' histories, popularity, and, while no trained model is loaded,
+    /// the popularity fallback's catalogue (so items first seen in events can be recommended at
+    /// once). Events the loaded histories already hold are left out.
+    func accept(_ events: [(user: String, item: String)], transaction: UInt64) {
+        guard histories.append(events, transaction: transaction) else { return }
         popularity.record(items: events.map(\.item))
         models.update { model in
             guard model.model == nil, events.contains(where: { model.items.index(of: $0.item) == nil }) else { return }
@@ -121,10 +122,24 @@ public final class RecommendationService: Sendable {
     }
 
     /// Rebuilds every user's history from the stored interactions (at start-up).
-    func loadHistories(from interactions: [(user: String, item: String, time: Double)]) {
+    func loadHistories(from stored: StoredInteractions) {
         var byUser: [String: [String]] = [:]
-        for interaction in interactions { byUser[interaction.user, default: []].append(interaction.item) }
-        for (user, items) in byUser { histories.append(user: user, items: items) }
+        for interaction in stored.rows { byUser[interaction.user, default: []].append(interaction.item) }
+        histories.load(byUser, snapshot: stored.snapshot)
+    }
+
+    /// Rebuilds every user's history from a fresh read of the store while events keep coming
+    /// in (after this replica may have missed some); returns how many interactions it read.
+    func reloadHistories(reading read: () throws -> StoredInteractions) throws -> Int {
+        histories.beginReload()
+        do {
+            let stored = try read()
+            loadHistories(from: stored)
+            return stored.rows.count
+        } catch {
+            histories.abandonReload()
+            throw error
+        }
     }
 
     /// The service's routes on top of `router` (which may already hold other routes), with the

@@ -7,44 +7,49 @@ import Synchronization
 /// reflect them from every replica behind the load balancer.
 ///
 /// Each replica's event store announces the events it stored on `channel` in the insert's own
-/// transaction (`EventAnnouncement`), tagged with the replica's origin id; every replica listens
-/// on a dedicated connection and takes in the events of other origins (its own it took in when
-/// it stored them). A replica whose listening connection broke cannot know what it missed
-/// meanwhile: it says so in the log, and those events reach its histories at the next start.
+/// transaction (`EventAnnouncement`), tagged with the replica's origin id and the transaction's
+/// id; every replica listens on a dedicated connection and takes in the events of other
+/// origins (its own it took in when it stored them). The feed listens from its creation, before
+/// the replica reads the stored interactions, and the histories skip announced events that read
+/// already saw, so no event falls between reading and listening or is taken in twice. When the
+/// listening connection breaks, the feed listens again and reloads the histories the same way.
 public final class ReplicaEventFeed: Sendable {
     static let channel = "novarec_events"
     /// PostgreSQL refuses payloads of 8,000 bytes or more.
     static let payloadLimit = 7_900
 
-    /// One payload: an origin, a chunk number (so two chunks never look alike) and the events.
+    /// One payload: an origin, the storing transaction, a chunk number (so two chunks never
+    /// look alike) and the events.
     struct Payload: Codable {
         let origin: String
+        let transaction: UInt64
         let chunk: Int
         let events: [[String]]
     }
 
-    private let service: RecommendationService
     private let origin: String
     private let connect: @Sendable () throws -> PostgresConnection
     private let log: @Sendable (String) -> Void
+    private let subscribed: PostgresConnection
     private let stopped = Atomic<Bool>(false)
 
-    public init(service: RecommendationService, origin: String, connect: @escaping @Sendable () throws -> PostgresConnection,
-                log: @escaping @Sendable (String) -> Void) {
-        self.service = service
+    /// Starts listening at once (announcements wait on the connection until `start`).
+    public init(origin: String, connect: @escaping @Sendable () throws -> PostgresConnection, log: @escaping @Sendable (String) -> Void) throws {
         self.origin = origin
         self.connect = connect
         self.log = log
+        subscribed = try connect()
+        try subscribed.listen(Self.channel)
     }
 
     /// What a replica's event store announces: its stored events as `[user, item]` pairs in
     /// time order, in payloads under PostgreSQL's limit.
     public static func announcement(origin: String) -> EventAnnouncement {
-        EventAnnouncement(channel: channel) { stored in
+        EventAnnouncement(channel: channel) { stored, transaction in
             var payloads: [String] = [], chunk: [[String]] = [], size = 0
             func flush() {
                 guard !chunk.isEmpty else { return }
-                let payload = Payload(origin: origin, chunk: payloads.count, events: chunk)
+                let payload = Payload(origin: origin, transaction: transaction, chunk: payloads.count, events: chunk)
                 payloads.append(String(decoding: (try? JSONEncoder().encode(payload)) ?? Data(), as: UTF8.self))
                 (chunk, size) = ([], 0)
             }
@@ -60,26 +65,20 @@ public final class ReplicaEventFeed: Sendable {
         }
     }
 
-    /// Listens on a thread of its own until `stop()`.
-    public func start() throws {
-        let listener = try connect()
-        try listener.listen(Self.channel)
-        Thread.detachNewThread { [self] in listen(listener) }
+    /// Feeds `service` on a thread of its own until `stop()`, beginning with what was announced
+    /// since the feed was created.
+    public func start(feeding service: RecommendationService) {
+        Thread.detachNewThread { [self] in listen(feeding: service) }
     }
 
     public func stop() { stopped.store(true, ordering: .relaxed) }
 
-    private func listen(_ first: PostgresConnection) {
-        var listener: PostgresConnection? = first
+    private func listen(feeding service: RecommendationService) {
+        var listener: PostgresConnection? = subscribed
         while !stopped.load(ordering: .relaxed) {
             do {
-                if listener == nil {
-                    let reconnected = try connect()
-                    try reconnected.listen(Self.channel)
-                    listener = reconnected
-                    log("event feed reconnected: events other replicas stored while it was down reach this replica's histories at its next start")
-                }
-                take(try listener!.notifications(timeout: 1))
+                if listener == nil { listener = try resubscribe(reloading: service) }
+                take(try listener!.notifications(timeout: 1), into: service)
             } catch {
                 log("event feed: \(error); reconnecting in 1 s")
                 listener = nil
@@ -88,10 +87,20 @@ public final class ReplicaEventFeed: Sendable {
         }
     }
 
-    func take(_ payloads: [String]) {
+    /// Listens on a new connection, then reloads the histories from the store: events stored
+    /// while no connection listened are in that read, and later ones are announced.
+    private func resubscribe(reloading service: RecommendationService) throws -> PostgresConnection {
+        let listener = try connect()
+        try listener.listen(Self.channel)
+        let read = try service.reloadHistories { try EventStore(connection: connect()).storedInteractions() }
+        log("event feed reconnected; histories reloaded from \(read) stored interactions")
+        return listener
+    }
+
+    func take(_ payloads: [String], into service: RecommendationService) {
         for text in payloads {
             guard let payload = try? JSONDecoder().decode(Payload.self, from: Data(text.utf8)), payload.origin != origin else { continue }
-            service.accept(payload.events.compactMap { $0.count == 2 ? (user: $0[0], item: $0[1]) : nil })
+            service.accept(payload.events.compactMap { $0.count == 2 ? (user: $0[0], item: $0[1]) : nil }, transaction: payload.transaction)
         }
     }
 }

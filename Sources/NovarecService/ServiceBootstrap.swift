@@ -6,12 +6,14 @@ import NovarecStore
 /// Builds a running service's state at start-up: the serving model from a checkpoint (or
 /// popularity alone), popularity from the stored events, and users' histories from the store.
 public enum ServiceBootstrap {
+    /// - Parameter interactions: the store's interactions, read by the caller (after it started
+    ///   listening for new events, so that none falls between the read and the listening).
     public static func make(
-        store: EventStore, checkpoint: SASRecCheckpoint?, keys: APIKeys = APIKeys([]), candidateCacheUsers: Int = 50_000
+        store: EventStore, interactions: StoredInteractions, checkpoint: SASRecCheckpoint?, keys: APIKeys = APIKeys([]),
+        candidateCacheUsers: Int = 50_000
     ) throws -> RecommendationService {
-        let interactions = try store.interactions()
         let catalogueRecords = try ItemStore(connection: store.connection).all()
-        let service = RecommendationService(model: servingModel(checkpoint, interactions: interactions), store: store,
+        let service = RecommendationService(model: servingModel(checkpoint, interactions: interactions.rows), store: store,
                                             catalogue: Catalogue(catalogueRecords), keys: keys, candidateCacheUsers: candidateCacheUsers)
         service.loadHistories(from: interactions)
         return service

@@ -18,6 +18,8 @@ public struct EventStore: Sendable {
         public let duplicates: Int
         /// The ids of the events actually stored (not duplicates).
         public var storedIDs: Set<UUID> = []
+        /// The transaction that stored them (nil when nothing was stored).
+        public var transaction: UInt64?
 
         public static func == (lhs: InsertResult, rhs: InsertResult) -> Bool {
             (lhs.stored, lhs.duplicates) == (rhs.stored, rhs.duplicates)
@@ -36,24 +38,25 @@ public struct EventStore: Sendable {
             PostgresArray.literal(events.map { $0.value.map { String($0) } }),
             PostgresArray.literal(events.map { String(format: "%.6f", $0.timestamp.timeIntervalSince1970) }),
         ]
-        let ids = try connection.transaction { transaction in
+        let (ids, transactionID) = try connection.transaction { transaction in
             let rows = try transaction.query("""
                 INSERT INTO events (event_id, user_id, item_id, type, value, ts)
                 SELECT e, u, i, t, v, to_timestamp(s)
                 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::real[], $6::float8[]) AS x(e, u, i, t, v, s)
                 ON CONFLICT (event_id) DO NOTHING
-                RETURNING event_id
+                RETURNING event_id, pg_current_xact_id()::text
                 """, parameters).rows
             let ids = Set(rows.compactMap { $0.first.flatMap { $0 }.flatMap { UUID(uuidString: $0) } })
-            try announce(events.filter { ids.contains($0.eventID) }, in: transaction)
-            return ids
+            let transactionID = rows.first.flatMap { $0[1] }.flatMap { UInt64($0) }
+            if let transactionID { try announce(events.filter { ids.contains($0.eventID) }, transactionID, in: transaction) }
+            return (ids, transactionID)
         }
-        return InsertResult(stored: ids.count, duplicates: events.count - ids.count, storedIDs: ids)
+        return InsertResult(stored: ids.count, duplicates: events.count - ids.count, storedIDs: ids, transaction: transactionID)
     }
 
-    private func announce(_ stored: [BehaviourEvent], in transaction: Transaction) throws(PostgresError) {
-        guard let announcement, !stored.isEmpty else { return }
-        let payloads = announcement.payloads(stored)
+    private func announce(_ stored: [BehaviourEvent], _ transactionID: UInt64, in transaction: Transaction) throws(PostgresError) {
+        guard let announcement else { return }
+        let payloads = announcement.payloads(stored, transactionID)
         guard !payloads.isEmpty else { return }
         try transaction.query("SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p",
                               [announcement.channel, PostgresArray.literal(payloads)])
@@ -103,13 +106,37 @@ public struct EventStore: Sendable {
     /// Every stored interaction as `(user, item, Unix time)` in time order per user, read with
     /// `COPY ... TO STDOUT` (the fast path for training).
     public func interactions() throws -> [(user: String, item: String, time: Double)] {
-        let data = try connection.copyOut("COPY (SELECT user_id, item_id, extract(epoch FROM ts) FROM events ORDER BY user_id, ts, id) TO STDOUT")
-        // Split on bytes: a tab or newline followed by a combining mark is one Character.
-        return data.split(separator: UInt8(ascii: "\n")).map { line in
-            let fields = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
-            return (CopyText.unescape(fields[0][...]), CopyText.unescape(fields[1][...]), Double(fields[2]) ?? 0)
-        }
+        try storedInteractions().rows
     }
+
+    /// Every stored interaction, as `interactions()`, with the snapshot they were read in: an
+    /// event announced later is already among them exactly when the snapshot sees the
+    /// announcing transaction.
+    public func storedInteractions() throws -> StoredInteractions {
+        let (snapshotText, data) = try connection.transaction { transaction in
+            try transaction.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            let snapshot = try transaction.query("SELECT pg_current_snapshot()::text").scalar
+            return (snapshot, try transaction.copyOut("""
+                COPY (SELECT user_id, item_id, extract(epoch FROM ts) FROM events ORDER BY user_id, ts, id) TO STDOUT
+                """))
+        }
+        guard let snapshot = snapshotText.flatMap(PostgresSnapshot.init) else {
+            throw PostgresError("unreadable snapshot \(snapshotText ?? "NULL")")
+        }
+        // Split on bytes: a tab or newline followed by a combining mark is one Character.
+        let rows = data.split(separator: UInt8(ascii: "\n")).map { line in
+            let fields = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+            return (user: CopyText.unescape(fields[0][...]), item: CopyText.unescape(fields[1][...]), time: Double(fields[2]) ?? 0)
+        }
+        return StoredInteractions(rows: rows, snapshot: snapshot)
+    }
+}
+
+/// The stored interactions and the snapshot they were read in.
+public struct StoredInteractions: Sendable {
+    /// `(user, item, Unix time)`, in time order per user.
+    public let rows: [(user: String, item: String, time: Double)]
+    public let snapshot: PostgresSnapshot
 }
 
 /// PostgreSQL COPY text format escaping (backslash sequences for tab, newline, backslash).

@@ -97,5 +97,10 @@ public struct Transaction {
     public func copyIn(_ sql: String, data: Data) throws(PostgresError) -> Int {
         try CopyProtocol.copyIn(connection, sql, data: data)
     }
+
+    /// `COPY ... TO STDOUT` inside the transaction (COPY text format).
+    public func copyOut(_ sql: String) throws(PostgresError) -> Data {
+        try CopyProtocol.copyOut(connection, sql)
+    }
 }
 

@@ -138,12 +138,14 @@ struct ServeCommand: ParsableCommand {
         let trainedModel = URL(fileURLWithPath: database.path("model.safetensors"))
         let origin = UUID().uuidString
         let store = EventStore(connection: db.connection, announcement: ReplicaEventFeed.announcement(origin: origin))
-        let service = try ServiceBootstrap.make(store: store, checkpoint: try loadCheckpoint(logger: logger), keys: keys,
-                                                candidateCacheUsers: candidateCacheUsers)
         let connectionString = db.connectionString, modelLogger = logger
-        let feed = ReplicaEventFeed(service: service, origin: origin, connect: { try PostgresConnection(connectionString) },
-                                    log: { modelLogger.notice("\($0)") })
-        do { try feed.start() } catch { throw CommandFailure(description: "event feed: \(error)") }
+        let feed: ReplicaEventFeed
+        do {
+            feed = try ReplicaEventFeed(origin: origin, connect: { try PostgresConnection(connectionString) }, log: { modelLogger.notice("\($0)") })
+        } catch { throw CommandFailure(description: "event feed: \(error)") }
+        let service = try ServiceBootstrap.make(store: store, interactions: try store.storedInteractions(), checkpoint: try loadCheckpoint(logger: logger),
+                                                keys: keys, candidateCacheUsers: candidateCacheUsers)
+        feed.start(feeding: service)
         defer { feed.stop() }
         let replica = replicaName ?? "\(ProcessInfo.processInfo.hostName):\(port == 0 ? "pid\(getpid())" : String(port))"
         let coordinator = ModelCoordinator(service: service, policy: trainingPolicy(), replica: replica, checkpointURL: trainedModel,

@@ -22,7 +22,7 @@ struct ModelCoordinatorTests {
 
         init(database: String, name: String, policy: TrainingPolicy, checkpointDirectory: URL? = nil) throws {
             let store = EventStore(connection: try PostgresConnection(database))
-            service = try ServiceBootstrap.make(store: store, checkpoint: nil)
+            service = try ServiceBootstrap.make(store: store, interactions: try store.storedInteractions(), checkpoint: nil)
             coordinator = ModelCoordinator(service: service, policy: policy, replica: name, checkpointURL: nil, checkpointDirectory: checkpointDirectory,
                                            connect: { try PostgresConnection(database) }, log: { _ in })
             try coordinator.start()

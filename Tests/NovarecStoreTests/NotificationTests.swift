@@ -29,14 +29,18 @@ struct NotificationTests {
         let database = try ThrowawayPostgres.freshDatabase()
         let listener = try PostgresConnection(database)
         try listener.listen("stored_events")
-        let announcement = EventAnnouncement(channel: "stored_events") { stored in stored.map { "\($0.userID):\($0.itemID)" } }
+        let announcement = EventAnnouncement(channel: "stored_events") { stored, transaction in stored.map { "\(transaction) \($0.userID):\($0.itemID)" } }
         let store = EventStore(connection: try PostgresConnection(database), announcement: announcement)
         let events = ["a", "b"].map { BehaviourEvent(eventID: UUID(), userID: "u", itemID: $0, kind: .view, timestamp: Date()) }
-        #expect(try store.insert(events).stored == 2)
-        #expect(try listener.notifications(timeout: 5) == ["u:a", "u:b"])
+        let first = try store.insert(events)
+        #expect(first.stored == 2)
+        let transaction = try #require(first.transaction)
+        #expect(try listener.notifications(timeout: 5) == ["\(transaction) u:a", "\(transaction) u:b"], "named by the transaction that stored them")
         let extra = BehaviourEvent(eventID: UUID(), userID: "v", itemID: "c", kind: .view, timestamp: Date())
-        #expect(try store.insert(events + [extra]).duplicates == 2)
-        #expect(try listener.notifications(timeout: 5) == ["v:c"], "duplicates are not announced again")
+        let second = try store.insert(events + [extra])
+        #expect(second.duplicates == 2)
+        #expect(try listener.notifications(timeout: 5) == ["\(try #require(second.transaction)) v:c"], "duplicates are not announced again")
+        #expect(try store.insert(events).transaction == nil, "a batch of duplicates stores nothing, in no transaction")
         #expect(try EventStore(connection: PostgresConnection(database)).insert([BehaviourEvent(eventID: UUID(), userID: "w", itemID: "d", kind: .view, timestamp: Date())]).stored == 1)
         #expect(try listener.notifications(timeout: 0.3) == [], "a store without an announcement sends nothing")
     }

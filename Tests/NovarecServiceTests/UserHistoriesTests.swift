@@ -1,0 +1,49 @@
+import NovarecStore
+import Testing
+@testable import NovarecService
+
+struct UserHistoriesTests {
+    private let snapshot = PostgresSnapshot(xmin: 10, xmax: 20, running: [15])
+
+    @Test func batchesTheLoadedSnapshotSawAreNotTakenInAgain() {
+        let histories = UserHistories()
+        histories.load(["ann": ["a", "b"]], snapshot: snapshot)
+        #expect(!histories.append([("ann", "b")], transaction: 12), "committed before the read")
+        #expect(histories.append([("ann", "c")], transaction: 15), "still running at the read")
+        #expect(histories.append([("ann", "d"), ("bob", "e")], transaction: 20), "started after the read")
+        #expect(histories.history(of: "ann") == ["a", "b", "c", "d"])
+        #expect(histories.history(of: "bob") == ["e"])
+        #expect(histories.entry(of: "ann")?.revision == 4)
+    }
+
+    @Test func aReloadReplaysWhatItsReadDidNotSee() {
+        let histories = UserHistories()
+        histories.load(["ann": ["a"]], snapshot: PostgresSnapshot(xmin: 5, xmax: 5))
+        histories.beginReload()
+        #expect(histories.append([("ann", "seen")], transaction: 12))
+        #expect(histories.append([("ann", "unseen")], transaction: 15))
+        histories.load(["ann": ["a", "missed", "seen"], "cy": ["f"]], snapshot: snapshot)
+        #expect(histories.history(of: "ann") == ["a", "missed", "seen", "unseen"])
+        #expect(histories.history(of: "cy") == ["f"])
+        #expect(histories.entry(of: "ann")!.revision > 3, "revisions move on past every earlier one")
+        #expect(!histories.append([("ann", "seen")], transaction: 12), "the new snapshot rules from now on")
+    }
+
+    @Test func anAbandonedReloadStopsRecording() {
+        let histories = UserHistories()
+        histories.beginReload()
+        #expect(histories.append([("ann", "a")], transaction: 30))
+        histories.abandonReload()
+        #expect(histories.append([("ann", "b")], transaction: 31))
+        histories.load(["ann": ["a"]], snapshot: snapshot)
+        #expect(histories.history(of: "ann") == ["a"], "nothing recorded before the abandoned reload is replayed")
+    }
+
+    @Test func historiesKeepTheirNewestItemsUpToTheLimit() {
+        let histories = UserHistories(limit: 3)
+        histories.load(["ann": ["a", "b", "c", "d"]], snapshot: snapshot)
+        histories.append([("ann", "e")], transaction: 25)
+        #expect(histories.history(of: "ann") == ["c", "d", "e"])
+        #expect(histories.entry(of: "ann")?.revision == 5)
+    }
+}
