@@ -56,15 +56,19 @@ public final class UserHistories: Sendable {
 
     /// Replaces every history with `itemsByUser` (each user's items, oldest first), which the
     /// store gave in `snapshot`, then replays the batches taken in since `beginReload()` that
-    /// the snapshot did not see. Every user's revision moves on, so no cache keeps a list
-    /// computed from a replaced history.
+    /// the snapshot did not see. A user whose history comes out unchanged keeps their revision
+    /// (and their cached recommendations); any other user's revision moves past every earlier
+    /// one, so no cache keeps a list computed from a replaced history.
     public func load(_ itemsByUser: [String: [String]], snapshot: PostgresSnapshot) {
         var fresh = [String: Entry](minimumCapacity: itemsByUser.count)
         for (user, items) in itemsByUser { append(user: user, items: items, to: &fresh) }
         state.withLock { state in
-            for (user, entry) in fresh { fresh[user]!.revision = entry.revision + (state.entries[user]?.revision ?? 0) }
             for batch in state.journal ?? [] where !snapshot.sees(batch.transaction) {
                 for event in batch.events { append(user: event.user, items: [event.item], to: &fresh) }
+            }
+            for (user, entry) in fresh {
+                guard let previous = state.entries[user] else { continue }
+                fresh[user]!.revision = previous.items == entry.items ? previous.revision : previous.revision + entry.revision
             }
             state = State(entries: fresh, loaded: snapshot, journal: nil)
         }

@@ -18,14 +18,17 @@ struct UserHistoriesTests {
 
     @Test func aReloadReplaysWhatItsReadDidNotSee() {
         let histories = UserHistories()
-        histories.load(["ann": ["a"]], snapshot: PostgresSnapshot(xmin: 5, xmax: 5))
+        histories.load(["ann": ["a"], "dee": ["g", "h"]], snapshot: PostgresSnapshot(xmin: 5, xmax: 5))
         histories.beginReload()
         #expect(histories.append([("ann", "seen")], transaction: 12))
-        #expect(histories.append([("ann", "unseen")], transaction: 15))
-        histories.load(["ann": ["a", "missed", "seen"], "cy": ["f"]], snapshot: snapshot)
+        #expect(histories.append([("ann", "unseen"), ("dee", "i")], transaction: 15))
+        let revisions = (ann: histories.entry(of: "ann")!.revision, dee: histories.entry(of: "dee")!.revision)
+        histories.load(["ann": ["a", "missed", "seen"], "cy": ["f"], "dee": ["g", "h"]], snapshot: snapshot)
         #expect(histories.history(of: "ann") == ["a", "missed", "seen", "unseen"])
         #expect(histories.history(of: "cy") == ["f"])
-        #expect(histories.entry(of: "ann")!.revision > 3, "revisions move on past every earlier one")
+        #expect(histories.entry(of: "ann")!.revision > revisions.ann, "a changed history moves past every earlier revision")
+        #expect(histories.history(of: "dee") == ["g", "h", "i"])
+        #expect(histories.entry(of: "dee")?.revision == revisions.dee, "an unchanged history keeps its revision")
         #expect(!histories.append([("ann", "seen")], transaction: 12), "the new snapshot rules from now on")
     }
 
