@@ -214,6 +214,9 @@ public final class ModelCoordinator: Sendable {
         setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
         var trainer = claimed
         while !stopped {
+            // Waits first: `start()` has just tried for the role.
+            _ = wake.wait(timeout: .now() + policy.pollInterval)
+            if stopped { break }
             do {
                 if trainer == nil { trainer = try claimTrainerRole() }
                 if let trainer {
@@ -227,7 +230,6 @@ public final class ModelCoordinator: Sendable {
                 trainer = nil
                 state.withLock { $0.status.role = "follower" }
             }
-            _ = wake.wait(timeout: .now() + policy.pollInterval)
         }
     }
 
