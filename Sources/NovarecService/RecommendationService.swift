@@ -121,7 +121,7 @@ public final class RecommendationService: Sendable {
         }
     }
 
-    /// Rebuilds every user's history from the stored interactions (at start-up).
+    /// Rebuilds every user's history from the stored interactions (at start-up, and in a reload).
     func loadHistories(from stored: StoredInteractions) {
         var byUser: [String: [String]] = [:]
         for interaction in stored.rows { byUser[interaction.user, default: []].append(interaction.item) }
