@@ -31,6 +31,9 @@ public final class ModelCoordinator: Sendable {
         var stopped = false
         var outcomes: [String: Int] = [:]
         var lastRunSeconds = 0.0
+        /// The trainer role claimed in `start()`, until the trainer thread takes it over (it
+        /// must hold the only references: dropping them ends the lock's session).
+        var claimed: TrainerConnections?
     }
 
     private let service: RecommendationService
@@ -71,10 +74,19 @@ public final class ModelCoordinator: Sendable {
             try sync(registry)
             return try registry.current()?.dataWatermark ?? 0
         }
-        state.withLock { $0.lastWatermark = watermark }
-        let trainer = try claimTrainerRole()
+        let claimed: TrainerConnections?
+        do {
+            claimed = try claimTrainerRole()
+        } catch {
+            log("trainer: \(error); trying again in \(policy.pollInterval) s")
+            claimed = nil
+        }
+        state.withLock { state in
+            state.lastWatermark = watermark
+            state.claimed = claimed
+        }
         Thread.detachNewThread { [self] in follow() }
-        Thread.detachNewThread { [self] in lead(trainer) }
+        Thread.detachNewThread { [self] in lead() }
     }
 
     public func stop() {
@@ -209,10 +221,10 @@ public final class ModelCoordinator: Sendable {
     /// Holds (or waits for) the trainer lock and runs training when a trigger fires. Training
     /// stays on this one thread (`Parallel.serially`, OpenBLAS single-threaded in the server),
     /// which runs at a lower scheduling priority than request handling.
-    private func lead(_ claimed: TrainerConnections?) {
+    private func lead() {
         // On Linux a nice value belongs to a thread: 0 names the calling one.
         setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
-        var trainer = claimed
+        var trainer = state.withLock { $0.claimed.take() }
         while !stopped {
             // Waits first: `start()` has just tried for the role.
             _ = wake.wait(timeout: .now() + policy.pollInterval)
@@ -220,14 +232,16 @@ public final class ModelCoordinator: Sendable {
             do {
                 if trainer == nil { trainer = try claimTrainerRole() }
                 if let trainer {
+                    // Either connection broken: give the role up and claim it again afresh.
                     try trainer.lock.query("SELECT 1")
+                    try trainer.work.query("SELECT 1")
                     if let request = try nextRequest(EventStore(connection: trainer.work)) {
                         Parallel.serially { run(request, connection: trainer.work) }
                     }
                 }
             } catch {
                 log("trainer: \(error); giving up the trainer role")
-                trainer = nil
+                trainer = nil  // closes both connections, which frees the lock
                 state.withLock { $0.status.role = "follower" }
             }
         }

@@ -12,7 +12,9 @@ import Synchronization
 /// origins (its own it took in when it stored them). The feed listens from its creation, before
 /// the replica reads the stored interactions, and the histories skip announced events that read
 /// already saw, so no event falls between reading and listening or is taken in twice. When the
-/// listening connection breaks, the feed listens again and reloads the histories the same way.
+/// listening connection breaks, the feed listens again and reloads the histories the same way;
+/// live popularity is not reloaded, so events stored during such a gap count in it only from
+/// the next start.
 public final class ReplicaEventFeed: Sendable {
     static let channel = "novarec_events"
     /// PostgreSQL refuses payloads of 8,000 bytes or more.
@@ -30,7 +32,9 @@ public final class ReplicaEventFeed: Sendable {
     private let origin: String
     private let connect: @Sendable () throws -> PostgresConnection
     private let log: @Sendable (String) -> Void
-    private let subscribed: PostgresConnection
+    /// The connection listening since `init`, until the feeding thread takes it over (it must
+    /// hold the only reference: a connection nobody reads would pin PostgreSQL's NOTIFY queue).
+    private let subscribed: Mutex<PostgresConnection?>
     private let stopped = Atomic<Bool>(false)
 
     /// Starts listening at once (announcements wait on the connection until `start`).
@@ -38,8 +42,9 @@ public final class ReplicaEventFeed: Sendable {
         self.origin = origin
         self.connect = connect
         self.log = log
-        subscribed = try connect()
-        try subscribed.listen(Self.channel)
+        let listener = try connect()
+        try listener.listen(Self.channel)
+        subscribed = Mutex(listener)
     }
 
     /// What a replica's event store announces: its stored events as `[user, item]` pairs in
@@ -74,7 +79,7 @@ public final class ReplicaEventFeed: Sendable {
     public func stop() { stopped.store(true, ordering: .relaxed) }
 
     private func listen(feeding service: RecommendationService) {
-        var listener: PostgresConnection? = subscribed
+        var listener = subscribed.withLock { $0.take() }
         while !stopped.load(ordering: .relaxed) {
             do {
                 if listener == nil { listener = try resubscribe(reloading: service) }
@@ -99,7 +104,11 @@ public final class ReplicaEventFeed: Sendable {
 
     func take(_ payloads: [String], into service: RecommendationService) {
         for text in payloads {
-            guard let payload = try? JSONDecoder().decode(Payload.self, from: Data(text.utf8)), payload.origin != origin else { continue }
+            guard let payload = try? JSONDecoder().decode(Payload.self, from: Data(text.utf8)) else {
+                log("event feed: skipped an announcement it cannot read (from a replica of another version?): \(text.prefix(120))")
+                continue
+            }
+            guard payload.origin != origin else { continue }
             service.accept(payload.events.compactMap { $0.count == 2 ? (user: $0[0], item: $0[1]) : nil }, transaction: payload.transaction)
         }
     }

@@ -170,12 +170,41 @@ struct ModelCoordinatorTests {
         var policy = Self.policy()
         policy.pollInterval = 600
         let follower = try Replica(database: database, name: "f", policy: policy)
-        #expect(follower.wait(5) { follower.role == "follower" })
+        #expect(follower.role == "follower", "the role is settled before the replica answers")
         #expect(try follower.request("POST", "/v1/admin/train").status == 202, "forwarded while a trainer holds the role")
         #expect(try otherTrainer.advisoryUnlock(ModelCoordinator.trainerLockKey))
         let refused = try follower.request("POST", "/v1/admin/train")
         #expect(refused.status == 503, "nobody would read the forwarded request")
         #expect(refused.body["title"] as? String == "No trainer")
+    }
+
+    /// A trainer whose connections break gives the role up, closing its lock session too, so a
+    /// replica with fresh connections can train again.
+    @Test func aTrainerWhoseConnectionsBreakGivesTheRoleUpAndAReplicaTakesItAgain() throws {
+        let database = try ThrowawayPostgres.freshDatabase()
+        _ = try Self.storeShop(database)
+        let a = try Replica(database: database, name: "a", policy: Self.policy())
+        #expect(a.role == "trainer", "claimed before the replica answers")
+        let b = try Replica(database: database, name: "b", policy: Self.policy())
+        #expect(b.role == "follower")
+        let admin = try PostgresConnection(database)
+        let holder = try #require(try admin.query("""
+            SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted
+              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            """).scalar)
+        try admin.query("""
+            SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+            WHERE datname = current_database() AND pid NOT IN (pg_backend_pid(), $1::int)
+            """, [holder])
+        #expect(try a.wait(20) { try admin.query("SELECT count(*) FROM pg_stat_activity WHERE pid = $1::int", [holder]).scalar == "0" },
+                "the trainer noticed its broken work connection and closed its lock session")
+        var trainers: [Replica] = []
+        #expect(a.wait(20) {
+            trainers = [a, b].filter { $0.role == "trainer" }
+            return trainers.count == 1
+        })
+        let run = try Self.train(try #require(trainers.first), #"{"epochs":40}"#)
+        #expect(run["state"] as? String == "accepted", "the trainer works on fresh connections: \(run["reason"] ?? "")")
     }
 
     @Test func replicasConvergeAndAFollowerTakesOverTraining() throws {

@@ -41,38 +41,58 @@ struct ReplicaEventFeedTests {
         #expect(decoded.allSatisfy { $0.transaction == 4_321 && $0.origin == "o" })
     }
 
-    /// Events stored before the read, between the read and the start, and while the listening
-    /// connection is down each reach the histories exactly once.
+    /// Events stored before the read, between the read and the start, while the listening
+    /// connection is down, and by this replica itself during the reload that follows each reach
+    /// the histories exactly once, in order. The feed's connections are gated, so each event is
+    /// stored at the moment the test names.
     @Test func noEventFallsBetweenReadingAndListeningOrIsTakenTwice() throws {
         let database = try ThrowawayPostgres.freshDatabase()
         let other = EventStore(connection: try PostgresConnection(database), announcement: ReplicaEventFeed.announcement(origin: "a"))
-        func store(_ item: String, at second: Double) throws {
-            let event = BehaviourEvent(eventID: UUID(), userID: "zoe", itemID: item, kind: .view, timestamp: Date(timeIntervalSince1970: 1_700_000_000 + second))
-            #expect(try other.insert([event]).stored == 1)
+        let own = EventStore(connection: try PostgresConnection(database), announcement: ReplicaEventFeed.announcement(origin: "b"))
+        func event(_ item: String, at second: Double) -> BehaviourEvent {
+            BehaviourEvent(eventID: UUID(), userID: "zoe", itemID: item, kind: .view, timestamp: Date(timeIntervalSince1970: 1_700_000_000 + second))
         }
+        func store(_ item: String, at second: Double) throws {
+            #expect(try other.insert([event(item, at: second)]).stored == 1)
+        }
+        // Connections after the first wait for the test: the second is the new listener, the
+        // third the reload's read.
+        let connections = Mutex(0), gates = [DispatchSemaphore(value: 0), DispatchSemaphore(value: 0)]
         let messages = Mutex<[String]>([])
-        let feed = try ReplicaEventFeed(origin: "b", connect: { try PostgresConnection(database) }, log: { line in messages.withLock { $0.append(line) } })
+        let feed = try ReplicaEventFeed(origin: "b", connect: {
+            let number = connections.withLock { count in
+                count += 1
+                return count
+            }
+            if (2...3).contains(number) { _ = gates[number - 2].wait(timeout: .now() + 60) }
+            return try PostgresConnection(database)
+        }, log: { line in messages.withLock { $0.append(line) } })
         defer { feed.stop() }
         try store("heard-and-read", at: 1)
-        let own = EventStore(connection: try PostgresConnection(database), announcement: ReplicaEventFeed.announcement(origin: "b"))
         let service = try ServiceBootstrap.make(store: own, interactions: try own.storedInteractions(), checkpoint: nil)
         try store("heard-after-the-read", at: 2)
         feed.start(feeding: service)
         #expect(eventually { service.histories.history(of: "zoe") == ["heard-and-read", "heard-after-the-read"] }, "\(service.histories.history(of: "zoe") ?? [])")
-        let revision = try #require(service.histories.entry(of: "zoe")?.revision)
+        #expect(service.histories.entry(of: "zoe")?.revision == 2)
 
-        let admin = try PostgresConnection(database)
-        try admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'")
+        try PostgresConnection(database).query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'")
+        #expect(eventually { connections.withLock { $0 } == 2 }, "the feed noticed and is reconnecting")
         try store("stored-while-deaf", at: 3)
-        #expect(eventually(seconds: 20) { messages.withLock { $0.contains { $0.contains("reconnected") } } }, "\(messages.withLock { $0 })")
-        try store("heard-after-reconnecting", at: 4)
-        #expect(eventually { service.histories.history(of: "zoe")?.count == 4 })
-        #expect(service.histories.history(of: "zoe") == ["heard-and-read", "heard-after-the-read", "stored-while-deaf", "heard-after-reconnecting"])
-        #expect(try #require(service.histories.entry(of: "zoe")?.revision) > revision + 1, "a reload moves revisions on")
+        gates[0].signal()
+        #expect(eventually { connections.withLock { $0 } == 3 }, "the feed listens again and begins its reload")
+        let mine = try own.insert([event("own-during-the-reload", at: 4)])
+        service.accept([("zoe", "own-during-the-reload")], transaction: try #require(mine.transaction))
+        gates[1].signal()
+        #expect(eventually { messages.withLock { $0.contains { $0.contains("histories reloaded") } } }, "\(messages.withLock { $0 })")
+        try store("heard-after-reconnecting", at: 5)
+        #expect(eventually { service.histories.history(of: "zoe")?.count == 5 })
+        #expect(service.histories.history(of: "zoe") == ["heard-and-read", "heard-after-the-read", "stored-while-deaf", "own-during-the-reload", "heard-after-reconnecting"])
+        // 3 before the reload, moved on by the 4 items read, then one more.
+        #expect(service.histories.entry(of: "zoe")?.revision == 8)
     }
 
-    private func eventually(seconds: Double = 5, _ condition: () -> Bool) -> Bool {
-        for _ in 0..<Int(seconds * 20) where !condition() { Thread.sleep(forTimeInterval: 0.05) }
+    private func eventually(_ condition: () -> Bool) -> Bool {
+        for _ in 0..<400 where !condition() { Thread.sleep(forTimeInterval: 0.05) }
         return condition()
     }
 }

@@ -35,7 +35,9 @@ struct NotificationTests {
         let first = try store.insert(events)
         #expect(first.stored == 2)
         let transaction = try #require(first.transaction)
-        #expect(try listener.notifications(timeout: 5) == ["\(transaction) u:a", "\(transaction) u:b"], "named by the transaction that stored them")
+        var heard = try listener.notifications(timeout: 5)
+        if heard.count == 1 { heard += try listener.notifications(timeout: 5) }
+        #expect(heard == ["\(transaction) u:a", "\(transaction) u:b"], "named by the transaction that stored them")
         let extra = BehaviourEvent(eventID: UUID(), userID: "v", itemID: "c", kind: .view, timestamp: Date())
         let second = try store.insert(events + [extra])
         #expect(second.duplicates == 2)
