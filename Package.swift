@@ -25,7 +25,7 @@ let package = Package(
         .executableTarget(
             name: "novarec",
             dependencies: [
-                "NovarecCore", "NovarecML", "NovarecEval", "NovarecHTTP", "NovarecStore", "NovarecService", "CBLAS",
+                "NovarecCore", "NovarecML", "NovarecEval", "NovarecHTTP", "NovarecRank", "NovarecStore", "NovarecService", "CBLAS",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -38,7 +38,7 @@ let package = Package(
         .testTarget(name: "NovarecRankTests", dependencies: ["NovarecRank", "NovarecCore"]),
         .target(name: "NovarecTestSupport", path: "Tests/NovarecTestSupport"),
         .testTarget(name: "NovarecServiceTests",
-                    dependencies: ["NovarecService", "NovarecStore", "NovarecHTTP", "NovarecML", "NovarecCore", "NovarecTestSupport"]),
+                    dependencies: ["NovarecService", "NovarecStore", "NovarecHTTP", "NovarecML", "NovarecRank", "NovarecCore", "NovarecTestSupport"]),
         .testTarget(name: "NovarecCLITests", dependencies: ["novarec", "NovarecStore", "NovarecTestSupport"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CBLAS", "CLibPQ"]),
     ],

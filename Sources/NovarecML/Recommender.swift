@@ -10,6 +10,9 @@ public protocol Recommender: Sendable {
     var itemCount: Int { get }
     /// The hyper-parameters the model was built with, for reports.
     var hyperparameters: [String: Double] { get }
+    /// `itemCount × d` item vectors, row-major, for similar items and similarity-aware
+    /// re-ranking; nil for models without an item space (the default).
+    var itemEmbeddings: [Float]? { get }
 
     /// Writes one relevance score per catalogue item into `scores` (higher is better).
     /// - Parameters:
@@ -23,6 +26,8 @@ public protocol Recommender: Sendable {
 }
 
 extension Recommender {
+    public var itemEmbeddings: [Float]? { nil }
+
     public func score(histories: [ArraySlice<Int32>], into scores: UnsafeMutableBufferPointer<Float>) {
         for (row, history) in histories.enumerated() {
             score(history: history, into: UnsafeMutableBufferPointer(rebasing: scores[(row * itemCount)..<((row + 1) * itemCount)]))

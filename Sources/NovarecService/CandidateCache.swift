@@ -23,7 +23,7 @@ final class CandidateCache: Sendable {
     private struct Entry {
         let modelVersion: String
         let revision: Int
-        let candidates: [NoveltyReranker.Candidate]
+        let candidates: [Candidate]
     }
 
     private struct Generations {
@@ -37,9 +37,9 @@ final class CandidateCache: Sendable {
     /// - Parameter capacity: users kept at most; 0 disables the cache.
     init(capacity: Int) { generationSize = capacity / 2 }
 
-    func candidates(for key: Key) -> [NoveltyReranker.Candidate]? {
+    func candidates(for key: Key) -> [Candidate]? {
         guard generationSize > 0 else { return nil }
-        let (candidates, _) = generations.withLock { generations -> ([NoveltyReranker.Candidate]?, [String: Entry]) in
+        let (candidates, _) = generations.withLock { generations -> ([Candidate]?, [String: Entry]) in
             if let entry = generations.current[key.user] { return (Self.matches(entry, key) ? entry.candidates : nil, [:]) }
             guard let entry = generations.previous.removeValue(forKey: key.user) else { return (nil, [:]) }
             return (Self.matches(entry, key) ? entry.candidates : nil, Self.insert(key.user, entry, into: &generations, generationSize: generationSize))
@@ -47,7 +47,7 @@ final class CandidateCache: Sendable {
         return candidates
     }
 
-    func store(_ candidates: [NoveltyReranker.Candidate], for key: Key) {
+    func store(_ candidates: [Candidate], for key: Key) {
         guard generationSize > 0 else { return }
         let entry = Entry(modelVersion: key.modelVersion, revision: key.revision, candidates: candidates)
         // A dropped generation is returned and released here, after the lock: freeing it takes a while.

@@ -4,8 +4,7 @@ import NovarecStore
 
 /// `POST /v1/events` with `{"events": [{event_id, user_id, item_id, type, value?, timestamp?}]}`:
 /// validates every event (a bad one rejects the batch with a per-event error list), stores the
-/// batch in one transaction, and answers 202 only after the commit; stored events then extend
-/// the users' in-memory histories and the live popularity.
+/// batch through the engine (one transaction) and answers 202 only after the commit.
 struct EventsEndpoint: Sendable {
     static let maxBatch = 1_000
 
@@ -20,13 +19,8 @@ struct EventsEndpoint: Sendable {
         let duplicates: Int
     }
 
-    func respond(_ request: HTTPRequest, store: EventStore, service: RecommendationService) throws -> HTTPResponse {
-        let events = try Self.parse(request.body)
-        let result = try store.insert(events)
-        if let transaction = result.transaction {
-            let stored = events.filter { result.storedIDs.contains($0.eventID) }.sorted { $0.timestamp < $1.timestamp }
-            service.accept(stored.map { ($0.userID, $0.itemID) }, transaction: transaction)
-        }
+    func respond(_ request: HTTPRequest, engine: RecommendationEngine) throws -> HTTPResponse {
+        let result = try engine.ingest(try Self.parse(request.body))
         return try .json(Answer(stored: result.stored, duplicates: result.duplicates), status: .accepted)
     }
 

@@ -36,7 +36,7 @@ public final class ModelCoordinator: Sendable {
         var claimed: TrainerConnections?
     }
 
-    private let service: RecommendationService
+    private let engine: RecommendationEngine
     private let policy: TrainingPolicy
     let replica: String
     private let checkpointURL: URL?
@@ -55,9 +55,9 @@ public final class ModelCoordinator: Sendable {
     ///     instead of the registry row (nil: the row holds them).
     ///   - connect: opens a new connection to the shared database (the coordinator holds three:
     ///     the trainer lock, the listener, and one for its work).
-    public init(service: RecommendationService, policy: TrainingPolicy, replica: String, checkpointURL: URL?, checkpointDirectory: URL? = nil,
+    public init(engine: RecommendationEngine, policy: TrainingPolicy, replica: String, checkpointURL: URL?, checkpointDirectory: URL? = nil,
                 connect: @escaping @Sendable () throws -> PostgresConnection, log: @escaping @Sendable (String) -> Void) {
-        self.service = service
+        self.engine = engine
         self.policy = policy
         self.replica = replica
         self.checkpointURL = checkpointURL
@@ -188,10 +188,10 @@ public final class ModelCoordinator: Sendable {
     /// Loads and serves the registry's current model unless it is already served; a checkpoint
     /// whose bytes do not match their SHA-256 is refused.
     private func sync(_ registry: ModelRegistry) throws {
-        guard let record = try registry.current(), record.version != service.model.version else { return }
+        guard let record = try registry.current(), record.version != engine.model.version else { return }
         guard let (data, sha256) = try registry.checkpoint(version: record.version) else { return }
         guard SHA256.hex(data) == sha256 else {
-            log("model \(record.version): checkpoint fails its SHA-256 check; keeping \(service.model.version)")
+            log("model \(record.version): checkpoint fails its SHA-256 check; keeping \(engine.model.version)")
             return
         }
         let checkpoint = try SASRecCheckpoint.decode(data, source: "model \(record.version)")
@@ -199,11 +199,11 @@ public final class ModelCoordinator: Sendable {
             log("model \(record.version): checkpoint lacks its popularity metadata; not served")
             return
         }
-        service.swap(to: model, handover: policy.handoverSeconds)
+        engine.swap(to: model, handover: policy.handoverSeconds)
         log("serving model \(record.version)")
-        Thread.detachNewThread { [service, log] in
+        Thread.detachNewThread { [engine, log] in
             let started = Date()
-            let (rescored, cached) = service.rescoreHandover()
+            let (rescored, cached) = engine.rescoreHandover()
             guard cached > 0 else { return }
             log("handover to \(record.version) over: \(rescored) of \(cached) cached users re-scored in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
         }
@@ -281,7 +281,7 @@ public final class ModelCoordinator: Sendable {
 
     private func run(_ request: TrainingRequest, connection: PostgresConnection) {
         let registry = ModelRegistry(connection: connection), store = EventStore(connection: connection)
-        let parent = service.model, version = Self.newVersion(), started = Date()
+        let parent = engine.model, version = Self.newVersion(), started = Date()
         var options = policy.options
         options.epochs = request.options.epochs ?? options.epochs
         options.maxSeconds = request.options.maxSeconds ?? options.maxSeconds

@@ -58,7 +58,7 @@ extension ModelCoordinator {
             }
         }
         router.get("/v1/model") { [self] _ in
-            let model = service.model
+            let model = service.engine.model
             let runs = try recentRuns(limit: 10)
             let serving = runs.first { $0.version == model.version }
             return try .json(ModelAnswer(version: model.version, kind: model.model?.name ?? "popularity", items: model.items.count,

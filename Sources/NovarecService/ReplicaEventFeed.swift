@@ -70,20 +70,20 @@ public final class ReplicaEventFeed: Sendable {
         }
     }
 
-    /// Feeds `service` on a thread of its own until `stop()`, beginning with what was announced
+    /// Feeds `engine` on a thread of its own until `stop()`, beginning with what was announced
     /// since the feed was created.
-    public func start(feeding service: RecommendationService) {
-        Thread.detachNewThread { [self] in listen(feeding: service) }
+    public func start(feeding engine: RecommendationEngine) {
+        Thread.detachNewThread { [self] in listen(feeding: engine) }
     }
 
     public func stop() { stopped.store(true, ordering: .relaxed) }
 
-    private func listen(feeding service: RecommendationService) {
+    private func listen(feeding engine: RecommendationEngine) {
         var listener = subscribed.withLock { $0.take() }
         while !stopped.load(ordering: .relaxed) {
             do {
-                if listener == nil { listener = try resubscribe(reloading: service) }
-                take(try listener!.notifications(timeout: 1), into: service)
+                if listener == nil { listener = try resubscribe(reloading: engine) }
+                take(try listener!.notifications(timeout: 1), into: engine)
             } catch {
                 log("event feed: \(error); reconnecting in 1 s")
                 listener = nil
@@ -94,22 +94,22 @@ public final class ReplicaEventFeed: Sendable {
 
     /// Listens on a new connection, then reloads the histories from the store: events stored
     /// while no connection listened are in that read, and later ones are announced.
-    private func resubscribe(reloading service: RecommendationService) throws -> PostgresConnection {
+    private func resubscribe(reloading engine: RecommendationEngine) throws -> PostgresConnection {
         let listener = try connect()
         try listener.listen(Self.channel)
-        let read = try service.reloadHistories { try EventStore(connection: connect()).storedInteractions() }
+        let read = try engine.reloadHistories { try EventStore(connection: connect()).storedInteractions() }
         log("event feed reconnected; histories reloaded from \(read) stored interactions")
         return listener
     }
 
-    func take(_ payloads: [String], into service: RecommendationService) {
+    func take(_ payloads: [String], into engine: RecommendationEngine) {
         for text in payloads {
             guard let payload = try? JSONDecoder().decode(Payload.self, from: Data(text.utf8)) else {
                 log("event feed: skipped an announcement it cannot read (from a replica of another version?): \(text.prefix(120))")
                 continue
             }
             guard payload.origin != origin else { continue }
-            service.accept(payload.events.compactMap { $0.count == 2 ? (user: $0[0], item: $0[1]) : nil }, transaction: payload.transaction)
+            engine.accept(payload.events.compactMap { $0.count == 2 ? (user: $0[0], item: $0[1]) : nil }, transaction: payload.transaction)
         }
     }
 }

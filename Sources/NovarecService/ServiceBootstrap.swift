@@ -12,11 +12,11 @@ public enum ServiceBootstrap {
         store: EventStore, interactions: StoredInteractions, checkpoint: SASRecCheckpoint?, keys: APIKeys = APIKeys([]),
         candidateCacheUsers: Int = 50_000
     ) throws -> RecommendationService {
-        let catalogueRecords = try ItemStore(connection: store.connection).all()
-        let service = RecommendationService(model: servingModel(checkpoint, interactions: interactions.rows), store: store,
-                                            catalogue: Catalogue(catalogueRecords), keys: keys, candidateCacheUsers: candidateCacheUsers)
-        service.loadHistories(from: interactions)
-        return service
+        let itemStore = ItemStore(connection: store.connection)
+        let engine = RecommendationEngine(model: servingModel(checkpoint, interactions: interactions.rows), journal: store,
+                                          catalogue: Catalogue(try itemStore.all()), candidateCacheUsers: candidateCacheUsers)
+        engine.loadHistories(from: interactions)
+        return RecommendationService(engine: engine, itemStore: itemStore, keys: keys)
     }
 
     /// A checkpoint the coordinator wrote names its registry version and carries its training

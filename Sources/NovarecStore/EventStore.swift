@@ -87,6 +87,9 @@ public struct EventStore: Sendable {
         return InsertResult(stored: stored, duplicates: events.count - stored)
     }
 
+    /// True when the database answers a trivial query now.
+    public func isReachable() -> Bool { (try? connection.query("SELECT 1")) != nil }
+
     public func count() throws -> Int {
         Int(try connection.query("SELECT count(*) FROM events").scalar ?? "0") ?? 0
     }

@@ -2,14 +2,15 @@ import ArgumentParser
 import Foundation
 import NovarecCore
 import NovarecML
-import NovarecRank
+import NovarecService
 
-/// `novarec bench score`: the serving path's CPU cost per request, stage by stage — model
-/// scoring at several batch sizes, candidate selection, re-ranking — on one thread.
+/// `novarec bench score`: the serving path's CPU cost per request on one thread — model scoring
+/// at several batch sizes and top-k selection as stages, then the whole
+/// `RecommendationEngine.recommend` call the HTTP route makes, at several dials.
 struct BenchScoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "score",
-        abstract: "Per-request serving cost: scoring by batch size, top-k selection, novelty re-ranking."
+        abstract: "Per-request serving cost: scoring by batch size, top-k selection, and the engine's whole recommend call."
     )
 
     @OptionGroup var data: DatasetOptions
@@ -19,11 +20,11 @@ struct BenchScoreCommand: ParsableCommand {
     func run() throws {
         OpenBLASRuntime.threadCount = 1
         let loaded = try SASRecCheckpoint.read(from: URL(fileURLWithPath: checkpoint))
-        let items = Vocabulary(orderedIDs: loaded.itemIDs)
         let dataset = try data.load()
-        let histories = dataset.sequences.prefix(users).map { sequence in
-            sequence.compactMap { items.index(of: dataset.items.id(at: $0)) }[...]
-        }
+        let engine = OfflineEngine.make(checkpoint: loaded, dataset: dataset)
+        let items = engine.model.items
+        let sequences = dataset.sequences.prefix(users).map { sequence in sequence.map { dataset.items.id(at: $0) } }
+        let histories = sequences.map { $0.compactMap { items.index(of: $0) }[...] }
         print("OpenBLAS kernel: \(OpenBLASRuntime.coreName); \(items.count) items, \(histories.count) users, 1 thread")
         var scores = [Float](repeating: 0, count: 64 * items.count)
         for batch in [1, 4, 16, 64] {
@@ -31,19 +32,17 @@ struct BenchScoreCommand: ParsableCommand {
                 let group = Array(histories[start..<min(start + batch, histories.count)])
                 scores.withUnsafeMutableBufferPointer { loaded.model.score(histories: group, into: $0) }
             } }
-            let encode = Self.median { for start in stride(from: 0, to: histories.count, by: batch) {
-                _ = loaded.model.encode(Array(histories[start..<min(start + batch, histories.count)]))
-            } }
-            print(String(format: "scoring, batches of %2d: %7.1f µs per user (encoder %.1f µs)", batch, seconds / Double(histories.count) * 1e6, encode / Double(histories.count) * 1e6))
+            print(String(format: "scoring, batches of %2d: %7.1f µs per user", batch, seconds / Double(histories.count) * 1e6))
         }
         let one = Array(scores[0..<items.count])
-        let select = Self.median { for _ in 0..<histories.count { _ = one.withUnsafeBufferPointer { TopKSelector.select($0, k: 200) } } }
-        print(String(format: "top-200 selection: %7.1f µs per request", select / Double(histories.count) * 1e6))
-        let pool = one.withUnsafeBufferPointer { TopKSelector.select($0, k: 200) }.map { NoveltyReranker.Candidate(item: $0, relevance: one[Int($0)]) }
-        let reranker = NoveltyReranker(itemNovelty: (0..<items.count).map { Double($0 % 100) / 100 }) { a, b in a == b ? 1 : 0.1 }
+        let select = Self.median { for _ in 0..<histories.count { _ = one.withUnsafeBufferPointer { TopKSelector.select($0, k: 256) } } }
+        print(String(format: "top-256 selection: %7.1f µs per request", select / Double(histories.count) * 1e6))
         for (novelty, diversity) in [(0.0, 0.0), (0.3, 0.0), (0.3, 0.2), (1.0, 0.2)] {
-            let rerank = Self.median { for _ in 0..<histories.count { _ = reranker.rerank(pool, k: 10, novelty: novelty, diversity: diversity) } }
-            print(String(format: "re-rank (novelty %.1f, diversity %.1f): %7.1f µs per request", novelty, diversity, rerank / Double(histories.count) * 1e6))
+            let whole = Self.median { for history in sequences {
+                _ = try? engine.recommend(RecommendationQuery(history: history, k: 10, novelty: novelty, diversity: diversity))
+            } }
+            print(String(format: "engine.recommend (novelty %.1f, diversity %.1f): %7.1f µs per request",
+                         novelty, diversity, whole / Double(sequences.count) * 1e6))
         }
     }
 

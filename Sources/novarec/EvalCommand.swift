@@ -13,7 +13,9 @@ struct EvalCommand: ParsableCommand {
         abstract: "Evaluate models offline: leave-one-out by time, full ranking, history excluded.",
         discussion: """
             Prints an accuracy table and a beyond-accuracy table, writes DIR/results.json and, per \
-            model, DIR/<model>.top20.tsv (user<TAB>i1,i2,... with original ids) for the referee.
+            model, DIR/<model>.top20.tsv (user<TAB>i1,i2,... with original ids) for the referee. \
+            With --dial and --checkpoint: asks the served engine for every test user's list at each \
+            setting and writes DIR/<setting>.top20.tsv, DIR/frontier.json and DIR/frontier.svg.
             """
     )
 
@@ -34,6 +36,12 @@ struct EvalCommand: ParsableCommand {
 
     @OptionGroup(title: "Transformer (when sasrec is trained here)") var transformer: TransformerOptions
 
+    @OptionGroup(title: "Novelty dial sweep through the served engine") var dial: DialOptions
+
+    func validate() throws {
+        guard dial.isEmpty || checkpoint != nil else { throw ValidationError("--dial evaluates a trained model: give --checkpoint") }
+    }
+
     func run() throws {
         log("OpenBLAS kernel: \(OpenBLASRuntime.coreName), \(OpenBLASRuntime.threadCount) thread(s)")
         let dataset = try data.load()
@@ -41,6 +49,9 @@ struct EvalCommand: ParsableCommand {
         try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true)
         let display = ProgressDisplay()
         let context = EvaluationContext(dataset: dataset)
+        if !dial.isEmpty, let checkpoint {
+            return try dial.run(checkpoint: try SASRecCheckpoint.read(from: URL(fileURLWithPath: checkpoint)), context: context, out: outURL)
+        }
         var evaluation = OfflineEvaluation(context: context, cutoffs: k, observer: display)
         evaluation.trainer.sasrecConfiguration = try transformer.configuration(itemCount: context.split.itemCount)
         evaluation.trainer.sasrecOptions = try transformer.options

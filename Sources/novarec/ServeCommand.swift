@@ -145,10 +145,10 @@ struct ServeCommand: ParsableCommand {
         } catch { throw CommandFailure(description: "event feed: \(error)") }
         let service = try ServiceBootstrap.make(store: store, interactions: try store.storedInteractions(), checkpoint: try loadCheckpoint(logger: logger),
                                                 keys: keys, candidateCacheUsers: candidateCacheUsers)
-        feed.start(feeding: service)
+        feed.start(feeding: service.engine)
         defer { feed.stop() }
         let replica = replicaName ?? "\(ProcessInfo.processInfo.hostName):\(port == 0 ? "pid\(getpid())" : String(port))"
-        let coordinator = ModelCoordinator(service: service, policy: trainingPolicy(), replica: replica, checkpointURL: trainedModel,
+        let coordinator = ModelCoordinator(engine: service.engine, policy: trainingPolicy(), replica: replica, checkpointURL: trainedModel,
                                            checkpointDirectory: try sharedCheckpointDirectory(), connect: { try PostgresConnection(connectionString) },
                                            log: { modelLogger.notice("\($0)") })
         do { try coordinator.start() } catch { throw CommandFailure(description: "model registry: \(error)") }

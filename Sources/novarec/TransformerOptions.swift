@@ -14,7 +14,7 @@ struct TransformerOptions: ParsableArguments {
     @Option(help: "Attention heads (must divide --dim).") var heads = 2
     @Option(name: .customLong("max-len"), help: "Longest history read, in items.") var maxLength = 50
     @Option(help: "Feed-forward width (default: 4 × dim).") var inner: Int?
-    @Option(help: "Dropout rate in [0, 1).") var dropout: Float = 0.2
+    @Option(help: "Dropout rate in [0, 1).") var dropout: Float = 0.3
     @Option(help: "Peak learning rate (AdamW).") var lr: Float = 2e-3
     @Option(help: "Linear warm-up steps.") var warmup = 200
     @Option(name: .customLong("weight-decay"), help: "AdamW decoupled weight decay.") var weightDecay: Float = 0
@@ -22,10 +22,12 @@ struct TransformerOptions: ParsableArguments {
     @Option(help: "Maximum epochs.") var epochs = 200
     @Option(help: "Stop after this many epochs without a better validation NDCG@10.") var patience = 8
     @Option(name: .customLong("max-minutes"), help: "Stop after this much training time (best epoch kept).") var maxMinutes: Double?
-    @Option(name: .customLong("refit-epochs"), help: "After early stopping, epochs on the sequences extended by their validation item.") var refitEpochs = 0
+    @Option(name: .customLong("refit-epochs"), help: "After early stopping, epochs on the sequences extended by their validation item.") var refitEpochs = 2
     @Option(help: "Loss: auto (full up to 100k items), full, or sampled.") var loss = LossChoice.auto
     @Option(help: "Shared negatives of the sampled softmax.") var negatives = 2_048
     @Option(help: "Training objective: all (every position) or last (one target per prefix).") var objective = SASRecTrainingOptions.Objective.allPositions
+    @Option(name: .customLong("logit-adjust"), help: "Logit adjustment τ: train with τ·log(popularity) added to the softmax, rank without it (0: off).")
+    var logitAdjust: Float = 0
     @Option(help: "Random seed.") var seed: UInt64 = 1
 
     /// Checks the shape and training flags before any work starts (usage error on a bad value).
@@ -59,6 +61,7 @@ struct TransformerOptions: ParsableArguments {
             options.maxSeconds = maxMinutes.map { $0 * 60 }
             options.seed = seed
             options.refitEpochs = refitEpochs
+            options.logitAdjustment = logitAdjust
             options.loss = switch loss {
             case .auto: nil
             case .full: .full

@@ -5,8 +5,8 @@ import Testing
 
 /// The per-user candidate cache: keys, bounds, and answers identical to fresh scoring.
 struct CandidateCacheTests {
-    private func candidates(_ items: Range<Int32>) -> [NoveltyReranker.Candidate] {
-        items.map { NoveltyReranker.Candidate(item: $0, relevance: Float(1_000 - $0)) }
+    private func candidates(_ items: Range<Int32>) -> [Candidate] {
+        items.map { Candidate(item: $0, relevance: Float(1_000 - $0)) }
     }
 
     @Test func anEntryServesOnlyItsModelVersionAndHistoryRevision() {
@@ -45,15 +45,15 @@ struct CandidateCacheTests {
     }
 
     @Test func aCachedListIsUsedOnlyWhileItStillHoldsTheBestPool() {
-        let size = RecommendationEndpoint.candidatePoolSize, cached = RecommendationEndpoint.cachedPoolSize
+        let size = RecommendationEngine.candidatePoolSize, cached = RecommendationEngine.cachedPoolSize
         let full = candidates(0..<Int32(cached))
         let fewExcluded = Set((0..<Int32(cached - size)).map { $0 * 2 })
-        #expect(RecommendationEndpoint.pool(from: full, excluding: fewExcluded)?.count == size)
-        #expect(RecommendationEndpoint.pool(from: full, excluding: fewExcluded)?.contains { fewExcluded.contains($0.item) } == false)
+        #expect(RecommendationEngine.pool(from: full, excluding: fewExcluded)?.count == size)
+        #expect(RecommendationEngine.pool(from: full, excluding: fewExcluded)?.contains { fewExcluded.contains($0.item) } == false)
         let tooMany = Set((0..<Int32(cached - size + 1)).map { $0 })
-        #expect(RecommendationEndpoint.pool(from: full, excluding: tooMany) == nil, "the 201st best item may lie outside the cache")
+        #expect(RecommendationEngine.pool(from: full, excluding: tooMany) == nil, "the 201st best item may lie outside the cache")
         let wholeCatalogue = candidates(0..<40)
-        #expect(RecommendationEndpoint.pool(from: wholeCatalogue, excluding: [1, 2])?.count == 38)
+        #expect(RecommendationEngine.pool(from: wholeCatalogue, excluding: [1, 2])?.count == 38)
     }
 
     @Test func cachedAnswersEqualFreshOnes() throws {
@@ -89,8 +89,8 @@ struct CandidateCacheTests {
 
     /// A copy of the served model under another version, so answers can tell which model gave them.
     static func swapInCopy(_ service: RecommendationService, version: String, handover: TimeInterval) {
-        let served = service.model
-        service.swap(to: ServingModel(version: version, model: served.model, items: served.items, userCounts: served.userCounts, users: 60),
+        let served = service.engine.model
+        service.engine.swap(to: ServingModel(version: version, model: served.model, items: served.items, userCounts: served.userCounts, users: 60),
                      handover: handover)
     }
 
@@ -108,9 +108,9 @@ struct CandidateCacheTests {
         #expect(try fixture.request("POST", "/v1/events", json: ServiceTests.eventsJSON([("emil", "sku3", 3)])).status == 202)
         #expect(try version("emil") == "test-2", "a new event makes the next answer the new model's")
 
-        #expect(!fixture.service.prometheusText().contains("novarec_handover_seconds_left 0.0"), "the handover shows on /metrics")
-        let (rescored, cached) = fixture.service.rescoreHandover(coreShare: 1)
-        #expect(fixture.service.prometheusText().contains("novarec_handover_seconds_left 0.0"))
+        #expect(!fixture.service.engine.prometheusText().contains("novarec_handover_seconds_left 0.0"), "the handover shows on /metrics")
+        let (rescored, cached) = fixture.service.engine.rescoreHandover(coreShare: 1)
+        #expect(fixture.service.engine.prometheusText().contains("novarec_handover_seconds_left 0.0"))
         #expect(rescored == cached && cached >= 1)
         #expect(try version("dora") == "test-2", "a re-scored user is answered by the new model")
         let after = try fixture.request("GET", "/v1/recommendations?user_id=dora&k=5").body["items"] as? [[String: Any]]
@@ -125,7 +125,7 @@ struct CandidateCacheTests {
         #expect(try fixture.request("GET", "/v1/recommendations?user_id=dora&k=5").body["model_version"] as? String == "test-1")
         Thread.sleep(forTimeInterval: 0.3)
         #expect(try fixture.request("GET", "/v1/recommendations?user_id=dora&k=5").body["model_version"] as? String == "test-2")
-        let late = fixture.service.rescoreHandover()
+        let late = fixture.service.engine.rescoreHandover()
         #expect(late.rescored == 0 && late.cached == 0, "nothing left to hand over")
     }
 }

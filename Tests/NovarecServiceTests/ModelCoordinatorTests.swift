@@ -23,7 +23,7 @@ struct ModelCoordinatorTests {
         init(database: String, name: String, policy: TrainingPolicy, checkpointDirectory: URL? = nil) throws {
             let store = EventStore(connection: try PostgresConnection(database))
             service = try ServiceBootstrap.make(store: store, interactions: try store.storedInteractions(), checkpoint: nil)
-            coordinator = ModelCoordinator(service: service, policy: policy, replica: name, checkpointURL: nil, checkpointDirectory: checkpointDirectory,
+            coordinator = ModelCoordinator(engine: service.engine, policy: policy, replica: name, checkpointURL: nil, checkpointDirectory: checkpointDirectory,
                                            connect: { try PostgresConnection(database) }, log: { _ in })
             try coordinator.start()
             var router = Router()
@@ -56,7 +56,7 @@ struct ModelCoordinatorTests {
         }
 
         var role: String { coordinator.status.role }
-        var servedVersion: String { service.model.version }
+        var servedVersion: String { service.engine.model.version }
     }
 
     static func policy(newEvents: Int = 0) -> TrainingPolicy {
@@ -143,7 +143,7 @@ struct ModelCoordinatorTests {
         #expect(replica.wait(10) { replica.role == "trainer" })
         let shop = try Self.storeShop(database)
         #expect(shop.interactionCount >= 500)
-        #expect(replica.wait(120) { replica.service.model.model != nil }, "a run started by itself and was accepted")
+        #expect(replica.wait(120) { replica.service.engine.model.model != nil }, "a run started by itself and was accepted")
         #expect(try ModelRegistry(connection: PostgresConnection(database)).current()?.trigger == "events")
     }
 

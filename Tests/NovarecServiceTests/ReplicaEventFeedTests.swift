@@ -11,7 +11,7 @@ struct ReplicaEventFeedTests {
         let a = try ServiceTests.Fixture(database: database, origin: "a"), b = try ServiceTests.Fixture(database: database, origin: "b")
         let feeds = try [("a", a), ("b", b)].map { origin, fixture in
             let feed = try ReplicaEventFeed(origin: origin, connect: { try PostgresConnection(database) }, log: { _ in })
-            feed.start(feeding: fixture.service)
+            feed.start(feeding: fixture.service.engine)
             return feed
         }
         defer { for feed in feeds { feed.stop() } }
@@ -19,8 +19,8 @@ struct ReplicaEventFeedTests {
         let posted = try a.request("POST", "/v1/events", json: ServiceTests.eventsJSON([("zoe", "sku4", 1), ("zoe", "sku8", 2)]))
         #expect(posted.status == 202)
         #expect(try a.request("POST", "/v1/events", json: ServiceTests.eventsJSON([("zoe", "sku4", 1)])).status == 202, "a second item view")
-        #expect(eventually { b.service.histories.history(of: "zoe") == ["sku4", "sku8", "sku4"] }, "\(b.service.histories.history(of: "zoe") ?? [])")
-        #expect(a.service.histories.history(of: "zoe") == ["sku4", "sku8", "sku4"], "a replica takes in its own events once")
+        #expect(eventually { b.service.engine.histories.history(of: "zoe") == ["sku4", "sku8", "sku4"] }, "\(b.service.engine.histories.history(of: "zoe") ?? [])")
+        #expect(a.service.engine.histories.history(of: "zoe") == ["sku4", "sku8", "sku4"], "a replica takes in its own events once")
         let answer = try b.request("GET", "/v1/recommendations?user_id=zoe").body
         #expect(answer["fallback"] as? Bool == false)
         let items = (answer["items"] as? [[String: Any]] ?? []).compactMap { $0["item_id"] as? String }
@@ -71,9 +71,9 @@ struct ReplicaEventFeedTests {
         try store("heard-and-read", at: 1)
         let service = try ServiceBootstrap.make(store: own, interactions: try own.storedInteractions(), checkpoint: nil)
         try store("heard-after-the-read", at: 2)
-        feed.start(feeding: service)
-        #expect(eventually { service.histories.history(of: "zoe") == ["heard-and-read", "heard-after-the-read"] }, "\(service.histories.history(of: "zoe") ?? [])")
-        #expect(service.histories.entry(of: "zoe")?.revision == 2)
+        feed.start(feeding: service.engine)
+        #expect(eventually { service.engine.histories.history(of: "zoe") == ["heard-and-read", "heard-after-the-read"] }, "\(service.engine.histories.history(of: "zoe") ?? [])")
+        #expect(service.engine.histories.entry(of: "zoe")?.revision == 2)
 
         try PostgresConnection(database).query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'")
         #expect(eventually { connections.withLock { $0 } == 2 }, "the feed noticed and is reconnecting")
@@ -81,14 +81,14 @@ struct ReplicaEventFeedTests {
         gates[0].signal()
         #expect(eventually { connections.withLock { $0 } == 3 }, "the feed listens again and begins its reload")
         let mine = try own.insert([event("own-during-the-reload", at: 4)])
-        service.accept([("zoe", "own-during-the-reload")], transaction: try #require(mine.transaction))
+        service.engine.accept([("zoe", "own-during-the-reload")], transaction: try #require(mine.transaction))
         gates[1].signal()
         #expect(eventually { messages.withLock { $0.contains { $0.contains("histories reloaded") } } }, "\(messages.withLock { $0 })")
         try store("heard-after-reconnecting", at: 5)
-        #expect(eventually { service.histories.history(of: "zoe")?.count == 5 })
-        #expect(service.histories.history(of: "zoe") == ["heard-and-read", "heard-after-the-read", "stored-while-deaf", "own-during-the-reload", "heard-after-reconnecting"])
+        #expect(eventually { service.engine.histories.history(of: "zoe")?.count == 5 })
+        #expect(service.engine.histories.history(of: "zoe") == ["heard-and-read", "heard-after-the-read", "stored-while-deaf", "own-during-the-reload", "heard-after-reconnecting"])
         // 3 before the reload, moved on by the 4 items read, then one more.
-        #expect(service.histories.entry(of: "zoe")?.revision == 8)
+        #expect(service.engine.histories.entry(of: "zoe")?.revision == 8)
     }
 
     private func eventually(_ condition: () -> Bool) -> Bool {

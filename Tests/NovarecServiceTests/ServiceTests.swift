@@ -35,10 +35,11 @@ struct ServiceTests {
                                 configuration: .init(shrink: 0, neighbourhood: 5, decay: 1))
             store = EventStore(connection: try PostgresConnection(database ?? ThrowawayPostgres.freshDatabase()),
                                announcement: origin.map { ReplicaEventFeed.announcement(origin: $0) })
-            service = RecommendationService(
+            let engine = RecommendationEngine(
                 model: ServingModel(version: "test-1", model: withModel ? model : nil, items: items, userCounts: statistics.userCounts, users: 60,
                                     embeddings: embeddings),
-                store: store, keys: APIKeys(keys), candidateCacheUsers: candidateCacheUsers)
+                journal: store, candidateCacheUsers: candidateCacheUsers)
+            service = RecommendationService(engine: engine, itemStore: ItemStore(connection: store.connection), keys: APIKeys(keys))
             var router = Router()
             let metrics = ServerMetrics()
             service.routes(&router, httpMetrics: metrics)
@@ -96,6 +97,20 @@ struct ServiceTests {
         #expect(items.allSatisfy { Int($0.dropFirst(3))! % 2 == 0 }, "alice's even history gets even items: \(items)")
     }
 
+    /// The offline dial sweep asks the engine with the history as an anonymous session; the
+    /// route answers the stored user: both must give the same list at every dial.
+    @Test(arguments: [0.0, 0.5, 1.0])
+    func theServedListEqualsTheOfflineEngineList(novelty: Double) throws {
+        let fixture = try Fixture(embeddings: (0..<40).flatMap { [Float($0 % 2), Float($0) / 40] })
+        let history = [("bob", "sku3", 1), ("bob", "sku9", 2), ("bob", "sku15", 3)]
+        #expect(try fixture.request("POST", "/events", json: Self.eventsJSON(history)).status == 202)
+        let served = try fixture.request("GET", "/recommend?user_id=bob&k=10&novelty=\(novelty)")
+        let servedItems = (served.body["items"] as? [[String: Any]] ?? []).compactMap { $0["item_id"] as? String }
+        let offline = try fixture.service.engine.recommend(RecommendationQuery(history: history.map(\.1), k: 10, novelty: novelty))
+        #expect(servedItems == offline.items.map(\.itemID))
+        #expect(abs((served.body["novelty"] as? Double ?? -1) - offline.novelty) < 1e-9)
+    }
+
     @Test func aBadEventRejectsTheBatchWithPerEventErrors() throws {
         let fixture = try Fixture()
         let json = #"{"events":[{"event_id":"\#(UUID().uuidString)","user_id":"u","item_id":"sku1","type":"view"},{"event_id":"nope","user_id":"u","item_id":"sku1","type":"view"},{"event_id":"\#(UUID().uuidString)","user_id":"u","item_id":"sku1","type":"rating"}]}"#
@@ -110,7 +125,7 @@ struct ServiceTests {
 
     @Test func recommendationParametersAreValidated() throws {
         let fixture = try Fixture()
-        for query in ["", "?user_id=a&k=0", "?user_id=a&k=x", "?user_id=a&novelty=2", "?user_id=a&diversity=-1"] {
+        for query in ["", "?user_id=a&k=0", "?user_id=a&k=x", "?user_id=a&novelty=2", "?user_id=a&diversity=-1", "?user_id=a&reranker=nope"] {
             let answer = try fixture.request("GET", "/v1/recommendations\(query)")
             #expect(answer.status == 400, "\(query)")
             #expect((answer.body["detail"] as? String)?.isEmpty == false)

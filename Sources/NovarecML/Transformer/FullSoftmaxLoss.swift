@@ -8,9 +8,12 @@ import NovarecCore
 /// Rows are split between `workers` threads, each running single-threaded `sgemm`s on chunks of
 /// `chunkRows` rows (so memory stays at `chunkRows × itemCount` floats per worker) and
 /// accumulating its own embedding gradient; the partial gradients are summed at the end.
+/// `logitBias` (one value per item, e.g. τ·log popularity for logit adjustment) is added to
+/// every row's logits before the softmax.
 struct FullSoftmaxLoss: NextItemLoss {
     let itemCount: Int
     let width: Int
+    var logitBias: [Float]?
     var chunkRows = 128
     var workers = 2
 
@@ -31,6 +34,9 @@ struct FullSoftmaxLoss: NextItemLoss {
                 logits.withUnsafeMutableBufferPointer { z in
                     let e = shared.embeddings.value
                     BLAS.gemm(false, true, m: count, n: n, k: d, h, lda: d, e, ldb: d, beta: 0, z.baseAddress!, ldc: n)
+                    if let logitBias {
+                        for row in 0..<count { cblas_saxpy(Int32(n), 1, logitBias, 1, z.baseAddress! + row * n, 1) }
+                    }
                     for row in 0..<count {
                         loss += SoftmaxRow.crossEntropyGradient(z.baseAddress! + row * n, count: n, target: Int(targets[start + row]), scale: scale)
                     }

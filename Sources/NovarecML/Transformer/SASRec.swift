@@ -34,6 +34,9 @@ public struct SASRec: Recommender {
 
     public var itemCount: Int { configuration.itemCount }
 
+    /// The item embedding table (tied with the output layer).
+    public var itemEmbeddings: [Float]? { Array(parameters["item_embedding.weight"]) }
+
     public var hyperparameters: [String: Double] {
         ["dimension": Double(configuration.dimension), "layers": Double(configuration.layers), "heads": Double(configuration.heads),
          "max_length": Double(configuration.maxLength), "dropout": Double(configuration.dropout)]

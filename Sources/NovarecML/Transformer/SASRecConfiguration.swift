@@ -10,7 +10,7 @@ public struct SASRecConfiguration: Sendable, Codable, Equatable {
     public var innerDimension = 256
     /// Longest history the model reads; older items are dropped.
     public var maxLength = 50
-    public var dropout: Float = 0.2
+    public var dropout: Float = 0.3
 
     public init(itemCount: Int) { self.itemCount = itemCount }
 

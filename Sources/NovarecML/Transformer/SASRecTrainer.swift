@@ -77,13 +77,23 @@ public struct SASRecTrainer: Sendable {
     }
 
     private func makeLoss(itemWeights: [Double]?) -> any NextItemLoss {
+        let bias = logitBias(itemWeights: itemWeights)
         switch options.loss ?? .automatic(itemCount: configuration.itemCount) {
         case .full:
-            return FullSoftmaxLoss(itemCount: configuration.itemCount, width: configuration.dimension)
+            return FullSoftmaxLoss(itemCount: configuration.itemCount, width: configuration.dimension, logitBias: bias)
         case .sampled(let negatives):
             let weights = itemWeights ?? [Double](repeating: 1, count: configuration.itemCount)
-            return SampledSoftmaxLoss(itemCount: configuration.itemCount, width: configuration.dimension, negatives: negatives, itemWeights: weights)
+            return SampledSoftmaxLoss(itemCount: configuration.itemCount, width: configuration.dimension, negatives: negatives,
+                                      itemWeights: weights, logitBias: bias)
         }
+    }
+
+    /// `τ · log p(item)` with `p` the add-one smoothed share of `itemWeights` (training counts);
+    /// nil when logit adjustment is off or no weights are given.
+    func logitBias(itemWeights: [Double]?) -> [Float]? {
+        guard options.logitAdjustment > 0, let itemWeights else { return nil }
+        let total = itemWeights.reduce(0) { $0 + max($1, 0) + 1 }
+        return itemWeights.map { options.logitAdjustment * Float(log((max($0, 0) + 1) / total)) }
     }
 
     /// One optimisation step on `values` (laid out as `model`'s parameters); returns the batch's

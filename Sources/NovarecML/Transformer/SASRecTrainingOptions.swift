@@ -39,11 +39,16 @@ public struct SASRecTrainingOptions: Sendable, Codable, Equatable {
     /// After early stopping, epochs of further training on the sequences extended by their
     /// validation item (train + validation refit; validation figures then no longer apply).
     public var refitEpochs = 0
+    /// Logit adjustment τ (Menon et al., ICLR 2021): during training the softmax sees
+    /// `score + τ · log p(item)`, p the items' training popularity, while ranking uses the plain
+    /// score; the model then carries less of the catalogue's popularity bias (0: off).
+    public var logitAdjustment: Float = 0
     public var seed: UInt64 = 1
 
     public init() {}
 
     public func validate() throws(SASRecError) {
+        guard (0...4).contains(logitAdjustment) else { throw .invalidConfiguration("logit adjustment τ must be between 0 and 4") }
         guard epochs >= 0, refitEpochs >= 0, batchSize > 0, learningRate > 0, warmupSteps >= 0, weightDecay >= 0, clipNorm > 0, patience > 0 else {
             throw .invalidConfiguration("epochs ≥ 0, batch > 0, lr > 0, warm-up ≥ 0, weight decay ≥ 0, clip > 0 and patience > 0 are required")
         }

@@ -4,7 +4,8 @@ import NovarecCore
 /// Sampled softmax for large catalogues: each row's target competes with `negatives` items
 /// shared by the whole batch, drawn in proportion to `itemWeights`; every logit is corrected by
 /// `−log(negatives · q(item))` (logQ correction, Yi et al. 2019) so the estimate is unbiased for
-/// popular items, and a negative equal to the row's target is masked.
+/// popular items, and a negative equal to the row's target is masked. `logitBias` (per item, e.g.
+/// τ·log popularity for logit adjustment) is added to every logit.
 struct SampledSoftmaxLoss: NextItemLoss {
     let itemCount: Int
     let width: Int
@@ -12,7 +13,7 @@ struct SampledSoftmaxLoss: NextItemLoss {
     private let sampler: WeightedSampler
     private let logCorrection: [Float]
 
-    init(itemCount: Int, width: Int, negatives: Int, itemWeights: [Double]) {
+    init(itemCount: Int, width: Int, negatives: Int, itemWeights: [Double], logitBias: [Float]? = nil) {
         precondition(itemWeights.count == itemCount, "one weight per item")
         let smoothed = itemWeights.map { max($0, 0) + 1e-3 }
         let total = smoothed.reduce(0, +)
@@ -20,7 +21,8 @@ struct SampledSoftmaxLoss: NextItemLoss {
         self.width = width
         self.negatives = negatives
         self.sampler = WeightedSampler(weights: smoothed)
-        self.logCorrection = smoothed.map { Float(log(Double(negatives) * $0 / total)) }
+        let corrections = smoothed.map { Float(log(Double(negatives) * $0 / total)) }
+        self.logCorrection = logitBias.map { bias in zip(corrections, bias).map { $0 - $1 } } ?? corrections
     }
 
     func evaluate(

@@ -27,6 +27,35 @@ struct LossGradientTests {
         check(SampledSoftmaxLoss(itemCount: items, width: width, negatives: 6, itemWeights: (1...9).map(Double.init)), label: "sampled")
     }
 
+    @Test func logitAdjustedSoftmaxGradients() {
+        let bias = (0..<items).map { Float($0) * 0.3 - 1 }
+        check(FullSoftmaxLoss(itemCount: items, width: width, logitBias: bias, chunkRows: 2, workers: 2), label: "full, adjusted")
+        check(SampledSoftmaxLoss(itemCount: items, width: width, negatives: 6, itemWeights: (1...9).map(Double.init), logitBias: bias),
+              label: "sampled, adjusted")
+    }
+
+    @Test func logitAdjustmentShiftsTheSoftmaxByTheBias() {
+        // Zero state: the softmax is softmax(bias); the loss of target t is logsumexp(bias) − bias[t].
+        let bias: [Float] = [0, 1, 2, 0, 0, 0, 0, 0, -1]
+        let loss = FullSoftmaxLoss(itemCount: items, width: width, logitBias: bias)
+        var dStates = [Float](repeating: 0, count: width), dEmbeddings = [Float](repeating: 0, count: items * width)
+        let value = loss.evaluate(states: [0, 0, 0, 0], targets: [2], embeddings: GradientCheck.values(items * width, seed: 3),
+                                  dStates: &dStates, dEmbeddings: &dEmbeddings, random: 0)
+        let logSumExp = log(bias.map { exp(Double($0)) }.reduce(0, +))
+        #expect(abs(value - (logSumExp - 2)) < 1e-5)
+    }
+
+    @Test func trainerBiasIsTauTimesLogSmoothedPopularity() throws {
+        var options = SASRecTrainingOptions()
+        options.logitAdjustment = 0.5
+        let trainer = try SASRecTrainer(configuration: SASRecConfiguration(itemCount: 3), options: options)
+        let bias = try #require(trainer.logitBias(itemWeights: [0, 1, 6]))
+        // Smoothed shares 1/10, 2/10, 7/10.
+        for (value, share) in zip(bias, [0.1, 0.2, 0.7]) { #expect(abs(Double(value) - 0.5 * log(share)) < 1e-6) }
+        options.logitAdjustment = 0
+        #expect(try SASRecTrainer(configuration: SASRecConfiguration(itemCount: 3), options: options).logitBias(itemWeights: [0, 1, 6]) == nil)
+    }
+
     @Test func fullSoftmaxValueByHand() {
         // One row, zero state: uniform softmax over 9 items, loss log 9.
         let loss = FullSoftmaxLoss(itemCount: items, width: width)

@@ -1,0 +1,59 @@
+/// The selection shared by re-rankers that value each candidate on its own: given a utility per
+/// candidate for a dial value, it picks greedily, penalising each candidate by
+/// `diversity × its highest similarity to the items already picked` (MMR's redundancy term).
+///
+/// Monotone in the dial: without diversity one greedy pass is the exact top-k of the utility,
+/// and for a utility of the form `a(i) + dial·b(i)` with `b` increasing in novelty the list's
+/// novelty cannot fall as the dial rises (if the lists for dials a < b differed the other way,
+/// swapping them would improve one of the two). Greedy selection with a diversity penalty is not
+/// monotone by itself, so then the dial is rounded to a 0.05 grid and the list is the most novel
+/// among the greedy lists for every grid dial up to it (`DialGrid`: a running maximum, monotone
+/// by construction for every dial, not only for dials on the grid).
+public enum GreedySelection {
+    /// - Parameter utility: one value per candidate (same order) for a dial value in [0, 1].
+    public static func select(
+        _ candidates: [Candidate], for request: RerankRequest, in space: ItemSpace, utility: (Double) -> [Double]
+    ) -> Ranking {
+        guard request.novelty > 0, request.diversity > 0 else {
+            return greedy(candidates, request: request, space: space, utility: utility(request.novelty))
+        }
+        return DialGrid.mostNovel(upTo: request.novelty) {
+            greedy(candidates, request: request, space: space, utility: utility($0))
+        }
+    }
+
+    /// Candidates' relevance min–max normalised to [0, 1] (all 1 when they are equal).
+    public static func normalisedRelevance(_ candidates: [Candidate]) -> [Double] {
+        let relevances = candidates.map { Double($0.relevance) }
+        let low = relevances.min() ?? 0, high = relevances.max() ?? 0
+        guard high > low else { return relevances.map { _ in 1 } }
+        return relevances.map { ($0 - low) / (high - low) }
+    }
+
+    /// One greedy pass. Each candidate's highest similarity to the items picked so far is kept
+    /// up to date as items are picked, so a pass costs O(k · candidates) similarity evaluations;
+    /// without a diversity weight none are computed.
+    static func greedy(_ candidates: [Candidate], request: RerankRequest, space: ItemSpace, utility: [Double]) -> Ranking {
+        precondition(utility.count == candidates.count, "one utility per candidate")
+        let relevance = normalisedRelevance(candidates)
+        var redundancy = [Double](repeating: 0, count: candidates.count)
+        var remaining = Array(candidates.indices)
+        var picked: [RankedItem] = []
+        while picked.count < request.k, !remaining.isEmpty {
+            var bestPosition = 0, bestScore = -Double.infinity
+            for (position, index) in remaining.enumerated() {
+                let score = utility[index] - request.diversity * redundancy[index]
+                if score > bestScore { (bestPosition, bestScore) = (position, score) }
+            }
+            let index = remaining.remove(at: bestPosition)
+            let item = candidates[index].item
+            picked.append(RankedItem(item: item, score: candidates[index].relevance, relevance: relevance[index], novelty: space.novelty[Int(item)]))
+            guard request.diversity > 0 else { continue }
+            for other in remaining {
+                let value = space.similarity.cosine(candidates[other].item, item)
+                redundancy[other] = picked.count == 1 ? value : max(redundancy[other], value)
+            }
+        }
+        return Ranking(items: picked)
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+
+/// What re-rankers know about the serving model's items besides the request: global novelty,
+/// the popularity head, similarity in the model's item space and categories. Built once per
+/// serving model and shared by every request.
+public struct ItemSpace: Sendable {
+    /// Per item, normalised self-information in [0, 1] (0: every shopper has it, 1: nobody has).
+    public let novelty: [Double]
+    /// Per item, true for the popularity head (the most popular items making up 20 % of the
+    /// interactions); the rest is the long tail.
+    public let isHead: [Bool]
+    /// Cosine similarity of the model's item vectors (all 0 without vectors).
+    public let similarity: ItemSimilarity
+    /// Per item, its category indices (empty: uncategorised); empty when no item has categories.
+    public let categories: [[Int32]]
+
+    public init(novelty: [Double], isHead: [Bool], similarity: ItemSimilarity = ItemSimilarity(embeddings: nil, count: 0),
+                categories: [[Int32]] = []) {
+        precondition(novelty.count == isHead.count, "one novelty and one head flag per item")
+        self.novelty = novelty
+        self.isHead = isHead
+        self.similarity = similarity
+        self.categories = categories
+    }
+
+    /// An item space from distinct-user popularity (`userCounts`, over `users` shoppers).
+    public init(userCounts: [Int], users: Int, embeddings: [Float]? = nil, categories: [[Int32]] = []) {
+        self.init(novelty: Self.normalisedSelfInformation(userCounts: userCounts, users: users),
+                  isHead: Self.head(of: userCounts), similarity: ItemSimilarity(embeddings: embeddings, count: userCounts.count),
+                  categories: categories)
+    }
+
+    public var itemCount: Int { novelty.count }
+
+    /// Normalised self-information from distinct-user popularity, add-one smoothed so that it is
+    /// defined for unseen items and tiny logs: `−log₂((pop + 1)/(users + 1)) / log₂(users + 1)`,
+    /// 0 for an item every user has, 1 for an item nobody has.
+    public static func normalisedSelfInformation(userCounts: [Int], users: Int) -> [Double] {
+        let total = Double(max(users, 0) + 1)
+        let maximum = log2(max(total, 2))
+        return userCounts.map { count in
+            let value = -log2(Double(min(max(count, 0), users) + 1) / total) / maximum
+            return min(1, max(0, value)) + 0.0
+        }
+    }
+
+    /// The most popular items (ties to the smaller index) that together take `share` of all
+    /// `counts`; every other item is long tail.
+    public static func head(of counts: [Int], share: Double = 0.2) -> [Bool] {
+        let total = counts.reduce(0, +)
+        let order = counts.indices.sorted { (-counts[$0], $0) < (-counts[$1], $1) }
+        var isHead = Array(repeating: false, count: counts.count)
+        var cumulative = 0
+        for item in order {
+            if Double(cumulative) >= share * Double(total) { break }
+            isHead[item] = true
+            cumulative += counts[item]
+        }
+        return isHead
+    }
+
+    /// How far `item` is from what the shopper has seen: `1 − max cosine` to the last
+    /// `recent` history items, in [0, 2], and the history item it is closest to (nil for an
+    /// empty history or without item vectors, distance 1).
+    public func distance(of item: Int32, toHistory history: [Int32], recent: Int = 20) -> (distance: Double, nearest: Int32?) {
+        guard !similarity.isEmpty, !history.isEmpty else { return (1, nil) }
+        var best = -Double.infinity, nearest: Int32?
+        for seen in history.suffix(recent) {
+            let value = similarity.cosine(item, seen)
+            if value > best { (best, nearest) = (value, seen) }
+        }
+        return (1 - best, nearest)
+    }
+}
+
+/// Cosine similarity between item vectors, rows normalised once.
+public struct ItemSimilarity: Sendable {
+    private let rows: [Float]
+    private let width: Int
+
+    /// - Parameter embeddings: `count × d` item vectors, row-major; nil: no similarity.
+    public init(embeddings: [Float]?, count: Int) {
+        guard let embeddings, count > 0, embeddings.count >= count, embeddings.count % count == 0 else {
+            (rows, width) = ([], 0)
+            return
+        }
+        let width = embeddings.count / count
+        var rows = embeddings
+        for item in 0..<count {
+            let range = (item * width)..<((item + 1) * width)
+            let norm = rows[range].reduce(0) { $0 + $1 * $1 }.squareRoot()
+            if norm > 0 { for j in range { rows[j] /= norm } }
+        }
+        (self.rows, self.width) = (rows, width)
+    }
+
+    /// True without vectors: every similarity is then 0.
+    public var isEmpty: Bool { width == 0 }
+
+    public func cosine(_ a: Int32, _ b: Int32) -> Double {
+        guard width > 0 else { return 0 }
+        return rows.withUnsafeBufferPointer { Double(Self.dot($0.baseAddress! + Int(a) * width, $0.baseAddress! + Int(b) * width, width)) }
+    }
+
+    /// Every item's cosine similarity to `item`, by dense index.
+    public func similarities(to item: Int32) -> [Float] {
+        guard width > 0 else { return [] }
+        return rows.withUnsafeBufferPointer { buffer in
+            let base = buffer.baseAddress!, target = base + Int(item) * width
+            return (0..<(buffer.count / width)).map { Self.dot(base + $0 * width, target, width) }
+        }
+    }
+
+    private static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
+        var sum: Float = 0
+        for j in 0..<count { sum += a[j] * b[j] }
+        return sum
+    }
+}

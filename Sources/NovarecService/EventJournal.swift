@@ -1,0 +1,12 @@
+import NovarecStore
+
+/// Where the engine makes behaviour events durable before it takes them in: the event store in
+/// the service, nothing in an offline engine. Keeps the engine free of SQL.
+public protocol EventJournal: Sendable {
+    /// Stores a batch in one transaction; returns only after the commit.
+    func insert(_ events: [BehaviourEvent]) throws -> EventStore.InsertResult
+    /// True when the journal answers now (readiness probes).
+    func isReachable() -> Bool
+}
+
+extension EventStore: EventJournal {}

@@ -1,0 +1,85 @@
+import Foundation
+import NovarecCore
+import NovarecRank
+import NovarecStore
+
+extension RecommendationEngine {
+    /// Stores `events` durably through the journal (one transaction) and then takes the stored
+    /// ones — not the duplicates — into users' histories and live popularity, in time order,
+    /// so the very next request sees them.
+    public func ingest(_ events: [BehaviourEvent]) throws -> EventStore.InsertResult {
+        guard let journal else { throw RecommendationError.readOnly }
+        let result = try journal.insert(events)
+        if let transaction = result.transaction {
+            let stored = events.filter { result.storedIDs.contains($0.eventID) }.sorted { $0.timestamp < $1.timestamp }
+            accept(stored.map { ($0.userID, $0.itemID) }, transaction: transaction)
+        }
+        return result
+    }
+
+    /// Service gauges in Prometheus text format.
+    public func prometheusText() -> String {
+        let model = model
+        let kind = model.model?.name ?? "popularity"
+        return """
+            # HELP novarec_model_info The serving model (value 1).
+            # TYPE novarec_model_info gauge
+            novarec_model_info{version="\(model.version)",kind="\(kind)"} 1
+            # HELP novarec_catalogue_items Items the serving model scores.
+            # TYPE novarec_catalogue_items gauge
+            novarec_catalogue_items \(model.items.count)
+            # HELP novarec_known_users Users with an in-memory history.
+            # TYPE novarec_known_users gauge
+            novarec_known_users \(histories.userCount)
+            # HELP novarec_handover_seconds_left Seconds the previous model may still answer cached users not yet re-scored (0: no handover).
+            # TYPE novarec_handover_seconds_left gauge
+            novarec_handover_seconds_left \(String(format: "%.1f", max(models.handoverEnds.timeIntervalSinceNow, 0)))
+
+            """ + served.prometheusText()
+    }
+
+    /// Why this replica cannot serve properly now (empty: ready).
+    public func readinessProblems() -> [String] {
+        var problems: [String] = []
+        if let journal, !journal.isReachable() { problems.append("database unreachable") }
+        if model.model == nil { problems.append("no trained model loaded (serving popularity)") }
+        return problems
+    }
+}
+
+/// The items most like one item ("more like this").
+public struct SimilarItems: Sendable, Equatable {
+    public struct Item: Sendable, Equatable {
+        public let itemID: String
+        /// Cosine similarity in [-1, 1]; nil on the popularity fallback.
+        public let similarity: Double?
+    }
+
+    public let itemID: String
+    public let items: [Item]
+    public let modelVersion: String
+    public let fallback: Bool
+}
+
+extension RecommendationEngine {
+    /// With a model that has item vectors: the items closest (cosine) to `id`. Without one, or
+    /// for an item the model does not know yet: the most popular items sharing a category with
+    /// it, marked `fallback`. The item itself and unavailable items are never returned.
+    public func similar(to id: String, k: Int) throws(RecommendationError) -> SimilarItems {
+        guard (1...100).contains(k) else { throw .invalid(field: "k", detail: "must be an integer between 1 and 100") }
+        let model = model
+        let index = model.items.index(of: id)
+        let record = catalogue.item(id)
+        guard index != nil || record != nil else { throw .unknownItem(id) }
+        let useModel = index != nil && !model.similarity.isEmpty
+        var scores = if let index, useModel { model.similarity.similarities(to: index) } else { popularity.scores(for: model.items, key: model.version) }
+        scores.withUnsafeMutableBufferPointer { buffer in
+            if let index { buffer[Int(index)] = -.infinity }
+            for item in catalogue.unavailable(in: model.items) { buffer[Int(item)] = -.infinity }
+            if !useModel, let categories = record?.categories, !categories.isEmpty { catalogue.restrict(buffer, items: model.items, to: categories) }
+        }
+        let top = scores.withUnsafeBufferPointer { TopKSelector.select($0, k: k) }
+        let items = top.map { SimilarItems.Item(itemID: model.items.id(at: $0), similarity: useModel ? Double(scores[Int($0)]) : nil) }
+        return SimilarItems(itemID: id, items: items, modelVersion: model.version, fallback: !useModel)
+    }
+}

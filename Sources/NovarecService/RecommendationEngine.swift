@@ -1,0 +1,124 @@
+import Foundation
+import NovarecCore
+import NovarecML
+import NovarecRank
+import NovarecStore
+
+/// Novarec's domain operations without any transport: `recommend`, `similar`, `ingest`. It owns
+/// the serving model (swapped atomically), users' live histories, live popularity, the
+/// catalogue and the candidate cache. The HTTP routes, `novarec bench score`, the offline dial
+/// evaluation and the tests all call these same operations, so what is measured is what is served.
+public final class RecommendationEngine: Sendable {
+    /// Candidates the re-ranker chooses from.
+    public static let candidatePoolSize = 200
+    /// Candidates cached per user, before request filters: the margin lets `exclude` and newly
+    /// unavailable items drop up to 56 of them without a fresh scoring.
+    static let cachedPoolSize = 256
+
+    let models: ServedModels
+    let journal: (any EventJournal)?
+    public let histories: UserHistories
+    public let popularity: LivePopularity
+    public let catalogue: Catalogue
+    let candidates: CandidateCache
+    /// Beyond-accuracy figures of the lists actually served.
+    public let served = ServedListMetrics()
+
+    /// - Parameters:
+    ///   - journal: where ingested events are made durable (nil: an engine that only reads).
+    ///   - candidateCacheUsers: users whose model candidates are kept between their events (0: none).
+    public init(model: ServingModel, journal: (any EventJournal)?, catalogue: Catalogue = Catalogue(),
+                histories: UserHistories = UserHistories(), candidateCacheUsers: Int = 50_000) {
+        self.models = ServedModels(model)
+        self.journal = journal
+        self.candidates = CandidateCache(capacity: candidateCacheUsers)
+        self.catalogue = catalogue
+        self.histories = histories
+        var initial: [String: Int] = [:]
+        for (index, count) in model.userCounts.enumerated() where count > 0 { initial[model.items.id(at: Int32(index))] = count }
+        self.popularity = LivePopularity(initial: initial)
+    }
+
+    /// The model requests start on now.
+    public var model: ServingModel { models.current }
+
+    /// The list for `query`: the user's history (stored, or the query's own) scored by the
+    /// serving model — or live popularity for an unknown user, marked `fallback` — with seen,
+    /// excluded and unavailable items (and those outside `category`) removed, re-ranked with the
+    /// dials, each item with its reason.
+    public func recommend(_ query: RecommendationQuery) throws(RecommendationError) -> Recommendations {
+        try Self.validate(query)
+        let stored = query.history == nil ? query.user.flatMap { histories.entry(of: $0) } : nil
+        let cacheable = query.category == nil ? stored.map { (user: query.user ?? "", revision: $0.revision) } : nil
+        let (model, cached) = cacheable.map { cachedCandidates(user: $0.user, revision: $0.revision) } ?? (models.current, nil)
+        let reranker = try model.novelty.reranker(named: query.reranker)
+        let history = (query.history ?? stored?.items ?? []).compactMap { model.items.index(of: $0) }
+        let useModel = model.model != nil && !history.isEmpty
+        let excluded = Set(query.exclude.compactMap { model.items.index(of: $0) }).union(catalogue.unavailable(in: model.items))
+        let key = useModel ? cacheable.map { CandidateCache.Key(user: $0.user, modelVersion: model.version, revision: $0.revision) } : nil
+        let pool = cached.flatMap { Self.pool(from: $0, excluding: excluded) }
+            ?? freshPool(model: model, history: history, useModel: useModel, category: query.category, excluded: excluded, cacheKey: key)
+        let request = RerankRequest(k: query.k, novelty: model.novelty.scale.strength(at: query.novelty), diversity: query.diversity, history: history)
+        let ranking = reranker.rerank(pool, for: request, in: model.novelty.space)
+        served.record(items: ranking.items.map { model.items.id(at: $0.item) }, meanNovelty: ranking.meanNovelty,
+                      tailItems: ranking.items.lazy.filter { !model.novelty.space.isHead[Int($0.item)] }.count, catalogueSize: model.items.count)
+        let reasons = RecommendationReason(space: model.novelty.space, items: model.items, catalogue: catalogue, history: history, fallback: !useModel)
+        let items = ranking.items.map { ranked in
+            Recommendations.Item(itemID: model.items.id(at: ranked.item), score: ranked.score, relevance: ranked.relevance,
+                                 novelty: ranked.novelty, reason: reasons.reason(for: ranked))
+        }
+        return Recommendations(items: items, modelVersion: model.version, fallback: !useModel, novelty: ranking.meanNovelty, user: query.user)
+    }
+
+    /// Range checks of a query, whatever transport built it.
+    static func validate(_ query: RecommendationQuery) throws(RecommendationError) {
+        guard query.user != nil || query.history != nil else { throw .invalid(field: "history", detail: "give user_id, history or both") }
+        if let user = query.user, !(1...256).contains(user.count) { throw .invalid(field: "user_id", detail: "must be 1 to 256 characters") }
+        if let history = query.history, history.count > 1_000 { throw .invalid(field: "history", detail: "at most 1000 items") }
+        guard (1...100).contains(query.k) else { throw .invalid(field: "k", detail: "must be an integer between 1 and 100") }
+        guard (0...1).contains(query.novelty) else { throw .invalid(field: "novelty", detail: "must be between 0 and 1") }
+        guard (0...1).contains(query.diversity) else { throw .invalid(field: "diversity", detail: "must be between 0 and 1") }
+    }
+
+    /// The model that answers `user` (at history `revision`) and its cached candidates: the
+    /// current model's when cached; during a handover, the previous model's for a user not yet
+    /// re-scored; otherwise the current model, with nothing cached.
+    func cachedCandidates(user: String, revision: Int) -> (model: ServingModel, candidates: [Candidate]?) {
+        let model = models.current
+        if let cached = candidates.candidates(for: .init(user: user, modelVersion: model.version, revision: revision)) { return (model, cached) }
+        guard let previous = models.handingOver,
+              let cached = candidates.candidates(for: .init(user: user, modelVersion: previous.version, revision: revision)) else { return (model, nil) }
+        return (previous, cached)
+    }
+
+    /// The best `candidatePoolSize` of a ranked list once `excluded` items are dropped; nil when
+    /// too few remain to be sure they are the best of the whole catalogue (a cached list holds
+    /// only the top `cachedPoolSize`, unless the catalogue had no more to give).
+    static func pool(from ranked: [Candidate], excluding excluded: Set<Int32>) -> [Candidate]? {
+        let kept = Array(ranked.lazy.filter { !excluded.contains($0.item) }.prefix(candidatePoolSize))
+        guard kept.count == candidatePoolSize || ranked.count < cachedPoolSize else { return nil }
+        return kept
+    }
+
+    /// Scores the whole catalogue (the model, or live popularity for the fallback), drops seen
+    /// items and those outside `category`, and ranks the top; the request-independent top
+    /// `cachedPoolSize` goes to the cache under `cacheKey`.
+    private func freshPool(
+        model: ServingModel, history: [Int32], useModel: Bool, category: String?, excluded: Set<Int32>, cacheKey: CandidateCache.Key?
+    ) -> [Candidate] {
+        var scores = useModel ? [Float](repeating: 0, count: model.items.count) : popularity.scores(for: model.items, key: model.version)
+        scores.withUnsafeMutableBufferPointer { buffer in
+            if useModel, let recommender = model.model { recommender.score(history: history[...], into: buffer) }
+            if let category { catalogue.restrict(buffer, items: model.items, to: [category]) }
+        }
+        let ranked = scores.withUnsafeMutableBufferPointer { Self.rank($0, history: history, count: Self.cachedPoolSize + excluded.count) }
+        if let cacheKey { candidates.store(Array(ranked.prefix(Self.cachedPoolSize)), for: cacheKey) }
+        return Array(ranked.lazy.filter { !excluded.contains($0.item) }.prefix(Self.candidatePoolSize))
+    }
+
+    /// The best `count` items of one user's scores, the history's items removed.
+    static func rank(_ scores: UnsafeMutableBufferPointer<Float>, history: [Int32], count: Int) -> [Candidate] {
+        for item in history { scores[Int(item)] = -.infinity }
+        return TopKSelector.select(UnsafeBufferPointer(scores), k: count).map { Candidate(item: $0, relevance: scores[Int($0)]) }
+    }
+}

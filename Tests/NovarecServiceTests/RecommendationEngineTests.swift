@@ -1,0 +1,101 @@
+import Foundation
+import NovarecCore
+import NovarecML
+import NovarecRank
+import Testing
+@testable import NovarecService
+
+/// The engine without any transport or database: what the routes, the dial sweep and the
+/// benchmarks call.
+struct RecommendationEngineTests {
+    /// ItemKNN on a checkerboard shop (even users buy even items), 40 items, with item vectors
+    /// that put even and odd items in two directions.
+    static func engine(scale: DialScale = .identity) -> RecommendationEngine {
+        let items = Vocabulary(orderedIDs: (0..<40).map { "sku\($0)" })
+        let training: [ArraySlice<Int32>] = (0..<60).map { user in
+            ArraySlice((0..<6).map { step in Int32((user / 2 + step * 3) % 20) * 2 + Int32(user % 2) })
+        }
+        let statistics = PopularityStatistics(itemCount: 40, trainingSequences: training)
+        let model = ItemKNN(cooccurrence: ItemCooccurrence(itemCount: 40, trainingSequences: training), statistics: statistics,
+                            configuration: .init(shrink: 0, neighbourhood: 5, decay: 1))
+        let embeddings = (0..<40).flatMap { item -> [Float] in item % 2 == 0 ? [1, Float(item) / 100] : [Float(item) / 100, 1] }
+        let serving = ServingModel(version: "v1", model: model, items: items, userCounts: statistics.userCounts, users: 60,
+                                   embeddings: embeddings, scale: scale)
+        return RecommendationEngine(model: serving, journal: nil, candidateCacheUsers: 0)
+    }
+
+    let engine = Self.engine()
+    let history = ["sku2", "sku8", "sku14"]
+
+    @Test func dialZeroIsThePlainTopKOfTheModelWithoutSeenItems() throws {
+        let answer = try engine.recommend(RecommendationQuery(history: history, k: 8))
+        let model = engine.model
+        var scores = [Float](repeating: 0, count: 40)
+        scores.withUnsafeMutableBufferPointer { model.model!.score(history: history.compactMap { model.items.index(of: $0) }[...], into: $0) }
+        for seen in history { scores[Int(model.items.index(of: seen)!)] = -.infinity }
+        let expected = scores.withUnsafeBufferPointer { TopKSelector.select($0, k: 8) }.map { model.items.id(at: $0) }
+        #expect(answer.items.map(\.itemID) == expected)
+        #expect(!answer.fallback && answer.modelVersion == "v1")
+    }
+
+    @Test func theNoveltyDialRaisesTheEchoedNovelty() throws {
+        var previous = -1.0
+        for dial in stride(from: 0.0, through: 1.0, by: 0.25) {
+            let answer = try engine.recommend(RecommendationQuery(history: history, k: 5, novelty: dial))
+            #expect(answer.novelty >= previous - 1e-12, "dial \(dial)")
+            #expect(abs(answer.novelty - answer.items.map(\.novelty).reduce(0, +) / 5) < 1e-12)
+            previous = answer.novelty
+        }
+    }
+
+    @Test func theDialScaleMapsTheServedDialToTheRerankerStrength() throws {
+        let scaled = Self.engine(scale: DialScale(strengths: [0, 0.1, 0.2]))
+        let half = try scaled.recommend(RecommendationQuery(history: history, k: 5, novelty: 1))
+        let direct = try engine.recommend(RecommendationQuery(history: history, k: 5, novelty: 0.2))
+        #expect(half.items.map(\.itemID) == direct.items.map(\.itemID))
+    }
+
+    @Test func anUnknownUserGetsPopularityMarkedFallback() throws {
+        let answer = try engine.recommend(RecommendationQuery(user: "nobody", k: 3))
+        #expect(answer.fallback && answer.items.count == 3 && answer.user == "nobody")
+        #expect(answer.items.allSatisfy { $0.reason.contains("popular") })
+    }
+
+    @Test func reasonsNameWhatMadeAnItemNewAndTheHistoryItemItConnectsTo() throws {
+        let answer = try engine.recommend(RecommendationQuery(history: history, k: 10, novelty: 1, reranker: "personal-novelty"))
+        let reasons = answer.items.map(\.reason)
+        #expect(reasons.allSatisfy { $0.contains("connects to 'sku") }, "\(reasons)")
+        let odd = answer.items.filter { Int($0.itemID.dropFirst(3))! % 2 == 1 }
+        #expect(odd.allSatisfy { $0.reason.contains("unlike your recent items") }, "odd items point away from an even history: \(odd)")
+    }
+
+    @Test(arguments: RerankerCatalog.names)
+    func everyRerankerCanBeAskedForByName(name: String) throws {
+        let answer = try engine.recommend(RecommendationQuery(history: history, k: 5, novelty: 0.5, reranker: name))
+        #expect(answer.items.count == 5 && Set(answer.items.map(\.itemID)).isDisjoint(with: history))
+    }
+
+    @Test func badQueriesAreRefusedWithTheField() {
+        let cases: [(RecommendationQuery, String)] = [
+            (RecommendationQuery(), "history"), (RecommendationQuery(user: "", k: 5), "user_id"),
+            (RecommendationQuery(user: "u", k: 0), "k"), (RecommendationQuery(user: "u", novelty: 1.5), "novelty"),
+            (RecommendationQuery(user: "u", diversity: -0.1), "diversity"), (RecommendationQuery(user: "u", reranker: "nope"), "reranker"),
+            (RecommendationQuery(history: Array(repeating: "sku1", count: 1_001)), "history"),
+        ]
+        for (query, field) in cases {
+            #expect(throws: RecommendationError.self) { try engine.recommend(query) }
+            do { _ = try engine.recommend(query) } catch { if case .invalid(let got, _) = error { #expect(got == field) } else { Issue.record("\(error)") } }
+        }
+    }
+
+    @Test func anEngineWithoutAJournalRefusesToIngest() {
+        #expect(throws: RecommendationError.readOnly) { try engine.ingest([]) }
+    }
+
+    @Test func similarItemsComeFromTheItemVectors() throws {
+        let similar = try engine.similar(to: "sku4", k: 3)
+        #expect(!similar.fallback && !similar.items.map(\.itemID).contains("sku4"))
+        #expect(similar.items.allSatisfy { Int($0.itemID.dropFirst(3))! % 2 == 0 })
+        #expect(throws: RecommendationError.unknownItem("nope")) { try engine.similar(to: "nope", k: 3) }
+    }
+}
