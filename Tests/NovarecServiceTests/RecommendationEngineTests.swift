@@ -12,8 +12,9 @@ struct RecommendationEngineTests {
     /// that put even and odd items in two directions.
     static func engine(scale: DialScale = .identity) -> RecommendationEngine {
         let items = Vocabulary(orderedIDs: (0..<40).map { "sku\($0)" })
-        let training: [ArraySlice<Int32>] = (0..<60).map { user in
-            ArraySlice((0..<6).map { step in Int32((user / 2 + step * 3) % 20) * 2 + Int32(user % 2) })
+        let training: [ArraySlice<Int32>] = (0..<60).map { (user: Int) -> ArraySlice<Int32> in
+            let parity = Int32(user % 2)
+            return ArraySlice((0..<6).map { (step: Int) -> Int32 in Int32((user / 2 + step * 3) % 20) * 2 + parity })
         }
         let statistics = PopularityStatistics(itemCount: 40, trainingSequences: training)
         let model = ItemKNN(cooccurrence: ItemCooccurrence(itemCount: 40, trainingSequences: training), statistics: statistics,
