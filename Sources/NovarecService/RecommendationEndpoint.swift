@@ -1,6 +1,6 @@
 import NovarecHTTP
 
-/// `GET /v1/recommendations?user_id=U&k=10&novelty=0.3&diversity=0.2&exclude=a,b&category=c&reranker=NAME`
+/// `GET /v1/recommendations?user_id=U&k=10&novelty=0.3&diversity=0.2&exclude=a,b&category=c&reranker=NAME&rotate=true`
 /// and `POST` with a JSON body (anonymous sessions send their history): parses the request into
 /// a `RecommendationQuery`, asks the engine, writes its answer.
 struct RecommendationEndpoint: Sendable {
@@ -13,9 +13,10 @@ struct RecommendationEndpoint: Sendable {
         let exclude: [String]?
         let category: String?
         let reranker: String?
+        let rotate: Bool?
 
         enum CodingKeys: String, CodingKey {
-            case userID = "user_id", history, k, novelty, diversity, exclude, category, reranker
+            case userID = "user_id", history, k, novelty, diversity, exclude, category, reranker, rotate
         }
     }
 
@@ -31,19 +32,21 @@ struct RecommendationEndpoint: Sendable {
         query.exclude = (request.queryValue("exclude") ?? "").split(separator: ",").map(String.init)
         query.category = request.queryValue("category")
         query.reranker = request.queryValue("reranker")
+        query.rotate = try RequestValidation.boolean(request, "rotate", default: true)
         return try answer(query, engine: engine)
     }
 
-    /// `POST /v1/recommendations` with `{user_id?, history?, k?, novelty?, diversity?, exclude?, category?, reranker?}`.
+    /// `POST /v1/recommendations` with `{user_id?, history?, k?, novelty?, diversity?, exclude?, category?, reranker?, rotate?}`.
     func respondToPost(_ request: HTTPRequest, engine: RecommendationEngine) throws -> HTTPResponse {
         let body: Body
         do {
             body = try request.decodeJSON(Body.self)
         } catch {
-            throw RequestValidation.invalid("body", "must be a JSON object {user_id?, history?, k?, novelty?, diversity?, exclude?, category?, reranker?}")
+            throw RequestValidation.invalid("body", "must be a JSON object {user_id?, history?, k?, novelty?, diversity?, exclude?, category?, reranker?, rotate?}")
         }
         let query = RecommendationQuery(user: body.userID, history: body.history, k: body.k ?? 10, novelty: body.novelty ?? 0,
-                                        diversity: body.diversity ?? 0, exclude: body.exclude ?? [], category: body.category, reranker: body.reranker)
+                                        diversity: body.diversity ?? 0, exclude: body.exclude ?? [], category: body.category, reranker: body.reranker,
+                                        rotate: body.rotate ?? true)
         return try answer(query, engine: engine)
     }
 

@@ -5,14 +5,17 @@ import NovarecStore
 
 extension RecommendationEngine {
     /// Stores `events` durably through the journal (one transaction) and then takes the stored
-    /// ones — not the duplicates — into users' histories and live popularity, in time order,
-    /// so the very next request sees them.
+    /// ones — not the duplicates — in, in time order, so the very next request sees them:
+    /// interactions into users' histories and live popularity, impressions into the rotation log.
     public func ingest(_ events: [BehaviourEvent]) throws -> EventStore.InsertResult {
         guard let journal else { throw RecommendationError.readOnly }
         let result = try journal.insert(events)
         if let transaction = result.transaction {
             let stored = events.filter { result.storedIDs.contains($0.eventID) }.sorted { $0.timestamp < $1.timestamp }
-            accept(stored.map { ($0.userID, $0.itemID) }, transaction: transaction)
+            let interactions = stored.filter(\.kind.isInteraction).map { (user: $0.userID, item: $0.itemID) }
+            impressions.record(stored.filter { !$0.kind.isInteraction }.map { (user: $0.userID, item: $0.itemID) })
+            impressions.clear(interactions)
+            accept(interactions, transaction: transaction)
         }
         return result
     }

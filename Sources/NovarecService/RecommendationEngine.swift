@@ -21,6 +21,8 @@ public final class RecommendationEngine: Sendable {
     public let popularity: LivePopularity
     public let catalogue: Catalogue
     let candidates: CandidateCache
+    /// What each shopper was shown: successive lists rotate (`RecommendationQuery.rotate`).
+    public let impressions = ImpressionLog()
     /// Beyond-accuracy figures of the lists actually served.
     public let served = ServedListMetrics()
 
@@ -56,8 +58,9 @@ public final class RecommendationEngine: Sendable {
         let useModel = model.model != nil && !history.isEmpty
         let excluded = Set(query.exclude.compactMap { model.items.index(of: $0) }).union(catalogue.unavailable(in: model.items))
         let key = useModel ? cacheable.map { CandidateCache.Key(user: $0.user, modelVersion: model.version, revision: $0.revision) } : nil
-        let pool = cached.flatMap { Self.pool(from: $0, excluding: excluded) }
+        let ranked = cached.flatMap { Self.pool(from: $0, excluding: excluded) }
             ?? freshPool(model: model, history: history, useModel: useModel, category: query.category, excluded: excluded, cacheKey: key)
+        let pool = query.rotate ? Rotation.demote(ranked, shown: query.user.map { impressions.counts(for: $0) } ?? [:], items: model.items) : ranked
         let request = RerankRequest(k: query.k, novelty: model.novelty.scale.strength(at: query.novelty), diversity: query.diversity, history: history)
         let ranking = reranker.rerank(pool, for: request, in: model.novelty.space)
         served.record(items: ranking.items.map { model.items.id(at: $0.item) }, meanNovelty: ranking.meanNovelty,

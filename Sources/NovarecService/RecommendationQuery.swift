@@ -16,9 +16,12 @@ public struct RecommendationQuery: Sendable, Equatable {
     public var category: String?
     /// A re-ranker by name instead of the serving model's default (for comparisons).
     public var reranker: String?
+    /// Items the shopper was already shown (`impression` events) lose ground, so successive
+    /// lists rotate through the relevant items instead of repeating one list.
+    public var rotate = true
 
     public init(user: String? = nil, history: [String]? = nil, k: Int = 10, novelty: Double = 0, diversity: Double = 0,
-                exclude: [String] = [], category: String? = nil, reranker: String? = nil) {
+                exclude: [String] = [], category: String? = nil, reranker: String? = nil, rotate: Bool = true) {
         self.user = user
         self.history = history
         self.k = k
@@ -27,6 +30,7 @@ public struct RecommendationQuery: Sendable, Equatable {
         self.exclude = exclude
         self.category = category
         self.reranker = reranker
+        self.rotate = rotate
     }
 }
 

@@ -19,6 +19,12 @@ enum RequestValidation {
         return number
     }
 
+    static func boolean(_ request: HTTPRequest, _ name: String, default value: Bool) throws -> Bool {
+        guard let text = request.queryValue(name) else { return value }
+        guard let flag = ["true": true, "false": false][text] else { throw invalid(name, "must be true or false, got '\(text)'") }
+        return flag
+    }
+
     static func fraction(_ request: HTTPRequest, _ name: String) throws -> Double {
         guard let text = request.queryValue(name) else { return 0 }
         guard let number = Double(text), (0...1).contains(number) else {

@@ -4,6 +4,12 @@ import Foundation
 public struct BehaviourEvent: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable {
         case view, click, addToCart = "add_to_cart", purchase, rating
+        /// The frontend showed the item: stored, but never an interaction (not in histories,
+        /// popularity or training); it lets successive lists rotate.
+        case impression
+
+        /// False for impressions.
+        public var isInteraction: Bool { self != .impression }
     }
 
     /// Client-chosen id that makes delivery idempotent: a repeated id is stored once.

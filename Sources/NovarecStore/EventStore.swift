@@ -26,8 +26,9 @@ public struct EventStore: Sendable {
         }
     }
 
-    /// Stores `events` atomically (all or nothing) with one statement, announces the stored ones
-    /// in the same transaction when the store has an announcement; returns after commit.
+    /// Stores `events` atomically (all or nothing) with one statement, announces the stored
+    /// interactions (not impressions) in the same transaction when the store has an
+    /// announcement; returns after commit.
     public func insert(_ events: [BehaviourEvent]) throws -> InsertResult {
         guard !events.isEmpty else { return InsertResult(stored: 0, duplicates: 0) }
         let parameters: [String?] = [
@@ -48,7 +49,7 @@ public struct EventStore: Sendable {
                 """, parameters).rows
             let ids = Set(rows.compactMap { $0.first.flatMap { $0 }.flatMap { UUID(uuidString: $0) } })
             let transactionID = rows.first.flatMap { $0[1] }.flatMap { UInt64($0) }
-            if let transactionID { try announce(events.filter { ids.contains($0.eventID) }, transactionID, in: transaction) }
+            if let transactionID { try announce(events.filter { ids.contains($0.eventID) && $0.kind.isInteraction }, transactionID, in: transaction) }
             return (ids, transactionID)
         }
         return InsertResult(stored: ids.count, duplicates: events.count - ids.count, storedIDs: ids, transaction: transactionID)
@@ -101,9 +102,9 @@ public struct EventStore: Sendable {
         Int64(try connection.query("SELECT coalesce(max(id), 0) FROM events").scalar ?? "0") ?? 0
     }
 
-    /// How many events were stored after `watermark` (ids above it).
+    /// How many interactions (impressions left out) were stored after `watermark` (ids above it).
     public func count(since watermark: Int64) throws -> Int {
-        Int(try connection.query("SELECT count(*) FROM events WHERE id > $1", [String(watermark)]).scalar ?? "0") ?? 0
+        Int(try connection.query("SELECT count(*) FROM events WHERE id > $1 AND type <> 'impression'", [String(watermark)]).scalar ?? "0") ?? 0
     }
 
     /// Every stored interaction as `(user, item, Unix time)` in time order per user, read with
@@ -120,7 +121,7 @@ public struct EventStore: Sendable {
             try transaction.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             let snapshot = try transaction.query("SELECT pg_current_snapshot()::text").scalar
             return (snapshot, try transaction.copyOut("""
-                COPY (SELECT user_id, item_id, extract(epoch FROM ts) FROM events ORDER BY user_id, ts, id) TO STDOUT
+                COPY (SELECT user_id, item_id, extract(epoch FROM ts) FROM events WHERE type <> 'impression' ORDER BY user_id, ts, id) TO STDOUT
                 """))
         }
         guard let snapshot = snapshotText.flatMap(PostgresSnapshot.init) else {

@@ -53,6 +53,11 @@ public enum Migrations {
         ]),
         // Checkpoints kept in a shared directory instead of the row (`StoredCheckpoint.file`).
         (3, ["ALTER TABLE models ADD COLUMN checkpoint_path text"]),
+        // What the frontend showed: stored, but never an interaction (`BehaviourEvent.Kind.impression`).
+        (4, [
+            "ALTER TABLE events DROP CONSTRAINT events_type_check",
+            "ALTER TABLE events ADD CONSTRAINT events_type_check CHECK (type IN ('view', 'click', 'add_to_cart', 'purchase', 'rating', 'impression'))",
+        ]),
     ]
 
     /// Applies every migration newer than the database's version; returns the versions applied.

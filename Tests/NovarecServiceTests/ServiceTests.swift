@@ -111,6 +111,37 @@ struct ServiceTests {
         #expect(abs((served.body["novelty"] as? Double ?? -1) - offline.novelty) < 1e-9)
     }
 
+    /// Five successive lists, each posted back as impressions, rotate through at least twice the
+    /// items of five lists without impressions (which repeat one list); impressions never enter
+    /// the history.
+    @Test func impressionsRotateSuccessiveLists() throws {
+        let fixture = try Fixture()
+        let history = [("carol", "sku2", 1), ("carol", "sku8", 2), ("carol", "sku14", 3)]
+        #expect(try fixture.request("POST", "/v1/events", json: Self.eventsJSON(history)).status == 202)
+        func lists(postingImpressions: Bool, user: String) throws -> Set<String> {
+            var seen = Set<String>()
+            for call in 0..<5 {
+                let answer = try fixture.request("GET", "/v1/recommendations?user_id=\(user)&k=4&novelty=0.5")
+                let items = (answer.body["items"] as? [[String: Any]] ?? []).compactMap { $0["item_id"] as? String }
+                #expect(items.count == 4)
+                seen.formUnion(items)
+                guard postingImpressions else { continue }
+                let shown = items.enumerated().map { index, item in
+                    #"{"event_id":"\#(UUID().uuidString)","user_id":"\#(user)","item_id":"\#(item)","type":"impression","timestamp":"2026-11-29T11:0\#(call):0\#(index)Z"}"#
+                }
+                #expect(try fixture.request("POST", "/v1/events", json: #"{"events":[\#(shown.joined(separator: ","))]}"#).status == 202)
+            }
+            return seen
+        }
+        let repeated = try lists(postingImpressions: false, user: "carol")
+        let rotated = try lists(postingImpressions: true, user: "carol")
+        #expect(repeated.count == 4)
+        #expect(rotated.count >= 2 * repeated.count, "\(rotated)")
+        #expect(fixture.service.engine.histories.history(of: "carol") == history.map(\.1), "impressions are not interactions")
+        let unrotated = try fixture.request("GET", "/v1/recommendations?user_id=carol&k=4&novelty=0.5&rotate=false")
+        #expect(Set((unrotated.body["items"] as? [[String: Any]] ?? []).compactMap { $0["item_id"] as? String }) == repeated)
+    }
+
     @Test func aBadEventRejectsTheBatchWithPerEventErrors() throws {
         let fixture = try Fixture()
         let json = #"{"events":[{"event_id":"\#(UUID().uuidString)","user_id":"u","item_id":"sku1","type":"view"},{"event_id":"nope","user_id":"u","item_id":"sku1","type":"view"},{"event_id":"\#(UUID().uuidString)","user_id":"u","item_id":"sku1","type":"rating"}]}"#

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import NovarecStore
 
@@ -33,10 +34,26 @@ struct EventStoreTests {
         #expect(try store.count() == 0, "nothing of a failed batch is stored")
     }
 
+    @Test func impressionsAreStoredButAreNeverInteractionsNorAnnounced() throws {
+        let connection = try ThrowawayPostgres.freshConnection()
+        let announced = Mutex<[String]>([])
+        let store = EventStore(connection: connection, announcement: EventAnnouncement(channel: "events") { stored, _ in
+            announced.withLock { $0 += stored.map(\.itemID) }
+            return []
+        })
+        let watermark = try store.watermark()
+        let shown = BehaviourEvent(eventID: UUID(), userID: "u1", itemID: "shown", kind: .impression, timestamp: Date(timeIntervalSince1970: 1))
+        let result = try store.insert([shown, event("u1", "bought", at: 2)])
+        #expect(try result.stored == 2 && store.count() == 2)
+        #expect(try store.interactions().map(\.item) == ["bought"])
+        #expect(try store.count(since: watermark) == 1)
+        #expect(announced.withLock { $0 } == ["bought"])
+    }
+
     @Test func migrationsApplyOnce() throws {
         let connection = try ThrowawayPostgres.freshConnection()
         #expect(try Migrations.apply(to: connection) == [])
-        #expect(try connection.query("SELECT version FROM schema_migrations ORDER BY version").rows == [["1"], ["2"], ["3"]])
+        #expect(try connection.query("SELECT version FROM schema_migrations ORDER BY version").rows == [["1"], ["2"], ["3"], ["4"]])
     }
 
     @Test func parametersAreNeverSplicedIntoSQL() throws {
