@@ -87,27 +87,31 @@ public struct ModelTrainer: Sendable {
             guard checkpoint.itemIDs == context.split.dataset.items.ids else {
                 throw SASRecError.invalidCheckpoint("its item vocabulary differs from this dataset's")
             }
-            let score = validation.ndcg(of: checkpoint.model)
-            return ((checkpoint.model, score), [.init(hyperparameters: checkpoint.model.hyperparameters, validationNDCG: score)])
+            let served = checkpoint.servedModel(fallbackCounts: context.popularity.interactionCounts.map(Double.init))
+            let score = validation.ndcg(of: served)
+            return ((served, score), [.init(hyperparameters: checkpoint.model.hyperparameters, validationNDCG: score)])
         }
         var configuration = sasrecConfiguration
         configuration.itemCount = context.split.itemCount
         let weights = context.popularity.interactionCounts.map(Double.init)
+        // A logit-adjusted model is validated and served with its prior added back (novelty dial 0).
+        let prior = sasrecOptions.logitAdjustment > 0 ? LogitAdjustedRecommender.prior(counts: weights, tau: sasrecOptions.logitAdjustment) : nil
+        let served = { (model: SASRec) -> any Recommender in prior.map { LogitAdjustedRecommender(base: model, prior: $0) } ?? model }
         let progress = trainingProgress ?? { _ in }
         let trainer = try SASRecTrainer(configuration: configuration, options: sasrecOptions)
         let result = try trainer.train(
             sequences: context.split.trainingSequences, itemWeights: weights, initial: sasrecInitial,
-            validate: { validation.ndcg(of: $0) }, progress: progress)
+            validate: { validation.ndcg(of: served($0)) }, progress: progress)
         let trials = result.epochs.compactMap { record in
             record.validationNDCG.map { TrainedModel.Trial(hyperparameters: ["epoch": Double(record.epoch)], validationNDCG: $0) }
         }
-        guard sasrecOptions.refitEpochs > 0 else { return ((result.model, result.bestValidation ?? 0), trials) }
+        guard sasrecOptions.refitEpochs > 0 else { return ((served(result.model), result.bestValidation ?? 0), trials) }
         var refit = sasrecOptions
         refit.epochs = refit.refitEpochs
         let extended = (0..<context.split.userCount).map { context.split.history($0, stage: .test) }
         let final = try SASRecTrainer(configuration: configuration, options: refit).train(
             sequences: extended, itemWeights: weights, initial: result.model, progress: progress)
-        return ((final.model, result.bestValidation ?? 0), trials)
+        return ((served(final.model), result.bestValidation ?? 0), trials)
     }
 
     /// Builds and scores candidates one at a time, keeping only the best (the first on ties).

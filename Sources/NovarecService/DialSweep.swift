@@ -59,10 +59,15 @@ public struct DialSweep: Sendable {
         return (results.map(\.list), results.reduce(0) { $0 + $1.novelty } / Double(max(results.count, 1)))
     }
 
+    /// Each setting's metrics at `stage`.
+    public func evaluate(_ settings: [Setting], stage: LeaveOneOutSplit.Stage = .test, cutoffs: [Int] = [10, 20]) -> [Point] {
+        evaluate(settings, stage: stage, cutoffs: cutoffs) { _, _ in }
+    }
+
     /// Each setting's metrics at `stage`; `sink` receives each setting's lists (for dumps).
     public func evaluate(
         _ settings: [Setting], stage: LeaveOneOutSplit.Stage = .test, cutoffs: [Int] = [10, 20],
-        sink: (Setting, [[Int32]]) throws -> Void = { _, _ in }
+        sink: (Setting, [[Int32]]) throws -> Void
     ) rethrows -> [Point] {
         let metrics = RankingMetrics(context: context), targets = context.targets(stage)
         return try settings.map { setting in

@@ -330,7 +330,7 @@ public final class ModelCoordinator: Sendable {
         let decision = policy.gate.decide(candidate: candidate, serving: serving)
         let reason = decision.reason + (warm == nil ? " (full retrain)" : " (warm start)") + (parent.model == nil ? " against popularity" : "")
         let evaluationSeconds = Date().timeIntervalSince(evaluationStart)
-        guard decision.accepted, let model = trained.recommender as? SASRec else {
+        guard decision.accepted, let model = trained.recommender.unadjusted as? SASRec else {
             try registry.finish(version: version, state: .rejected, reason: reason, trainedEvents: Int64(interactions.count),
                                 candidateMetrics: candidate, servingMetrics: serving, trainingSeconds: trainingSeconds, evaluationSeconds: evaluationSeconds)
             log("rejected \(version): \(reason)")
@@ -338,8 +338,13 @@ public final class ModelCoordinator: Sendable {
         }
         var metadata = ServingModel.popularityMetadata(userCounts: context.popularity.userCounts, users: dataset.users.count)
         metadata[ServingModel.versionKey] = version
-        let checkpoint = SASRecCheckpoint(model: model, itemIDs: dataset.items.ids, metadata: metadata)
-        let data = try checkpoint.encoded()
+        metadata.merge(SASRecCheckpoint.logitAdjustmentMetadata(tau: options.logitAdjustment,
+                                                               counts: context.popularity.interactionCounts.map(Double.init))) { $1 }
+        let uncalibrated = SASRecCheckpoint(model: model, itemIDs: dataset.items.ids, metadata: metadata)
+        if let serving = ServingModel(checkpoint: uncalibrated, version: version) {
+            metadata.merge(DialCalibration.calibrate(serving, context: context).metadata) { $1 }
+        }
+        let data = try SASRecCheckpoint(model: model, itemIDs: dataset.items.ids, metadata: metadata).encoded()
         if let checkpointURL { try AtomicFile.write(data, to: checkpointURL) }
         try registry.finish(version: version, state: .accepted, reason: reason, trainedEvents: Int64(interactions.count),
                             candidateMetrics: candidate, servingMetrics: serving, trainingSeconds: trainingSeconds,
@@ -360,7 +365,7 @@ public final class ModelCoordinator: Sendable {
     /// The serving Transformer's weights moved to the new catalogue, unless the request asks for
     /// a full retrain or too much of the catalogue is new.
     private func warmStart(_ request: TrainingRequest, parent: ServingModel, items: Vocabulary, seed: UInt64) throws -> SASRec? {
-        guard !request.full, let serving = parent.model as? SASRec else { return nil }
+        guard !request.full, let serving = parent.model?.unadjusted as? SASRec else { return nil }
         let (model, known) = try serving.remapped(from: parent.items.ids, to: items.ids, seed: seed)
         return Double(items.count - known) <= policy.maxNewItemShare * Double(items.count) ? model : nil
     }

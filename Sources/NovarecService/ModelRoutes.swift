@@ -13,9 +13,13 @@ extension ModelCoordinator {
         let serving: ModelRecord?
         /// The newest run, whatever became of it: a rejected candidate shows why here.
         let latestRun: ModelRecord?
+        /// The default re-ranker and its strengths at served novelty 0, 0.1, …, 1 (the dial
+        /// spaced along this model's measured validation frontier).
+        let reranker: String
+        let dialScale: [Double]
 
         enum CodingKeys: String, CodingKey {
-            case version, kind, items, serving, latestRun = "latest_run"
+            case version, kind, items, serving, latestRun = "latest_run", reranker, dialScale = "dial_scale"
         }
     }
 
@@ -62,7 +66,8 @@ extension ModelCoordinator {
             let runs = try recentRuns(limit: 10)
             let serving = runs.first { $0.version == model.version }
             return try .json(ModelAnswer(version: model.version, kind: model.model?.name ?? "popularity", items: model.items.count,
-                                         serving: serving, latestRun: runs.first))
+                                         serving: serving, latestRun: runs.first, reranker: model.novelty.reranker.name,
+                                         dialScale: model.novelty.scale.strengths))
         }
     }
 }

@@ -14,7 +14,7 @@ public struct ServingModel: Sendable {
     /// Distinct users per item when the model was loaded: where live popularity starts.
     public let userCounts: [Int]
     /// Item novelty, the popularity head, item similarity, the default re-ranker and the dial scale.
-    public let novelty: ServingNovelty
+    public private(set) var novelty: ServingNovelty
 
     /// - Parameters:
     ///   - items: the catalogue, by the model's dense indices.
@@ -33,6 +33,13 @@ public struct ServingModel: Sendable {
         self.novelty = ServingNovelty(space: space, users: users, scale: scale)
     }
 
+    /// The same model with another dial scale.
+    public func withScale(_ scale: DialScale) -> ServingModel {
+        var copy = self
+        copy.novelty = ServingNovelty(space: novelty.space, users: novelty.users, reranker: novelty.reranker, scale: scale)
+        return copy
+    }
+
     /// Items in the popularity head; the rest is the long tail.
     public var isHead: [Bool] { novelty.space.isHead }
 
@@ -41,7 +48,7 @@ public struct ServingModel: Sendable {
 
     /// A SASRec checkpoint served with popularity from `userCounts` (aligned with its items).
     public init(checkpoint: SASRecCheckpoint, version: String, userCounts: [Int], users: Int) {
-        self.init(version: version, model: checkpoint.model, items: Vocabulary(orderedIDs: checkpoint.itemIDs),
+        self.init(version: version, model: checkpoint.servedModel(), items: Vocabulary(orderedIDs: checkpoint.itemIDs),
                   userCounts: userCounts, users: users, embeddings: checkpoint.model.itemEmbeddings,
                   scale: ServingNovelty.scale(from: checkpoint.metadata))
     }

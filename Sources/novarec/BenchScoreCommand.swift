@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NovarecCore
+import NovarecEval
 import NovarecML
 import NovarecService
 
@@ -21,7 +22,7 @@ struct BenchScoreCommand: ParsableCommand {
         OpenBLASRuntime.threadCount = 1
         let loaded = try SASRecCheckpoint.read(from: URL(fileURLWithPath: checkpoint))
         let dataset = try data.load()
-        let engine = OfflineEngine.make(checkpoint: loaded, dataset: dataset)
+        let engine = OfflineEngine.make(checkpoint: loaded, context: EvaluationContext(dataset: dataset))
         let items = engine.model.items
         let sequences = dataset.sequences.prefix(users).map { sequence in sequence.map { dataset.items.id(at: $0) } }
         let histories = sequences.map { $0.compactMap { items.index(of: $0) }[...] }

@@ -46,7 +46,7 @@ struct DialOptions: ParsableArguments {
 
     /// Runs the sweep on the test users and writes every output into `out`.
     func run(checkpoint: SASRecCheckpoint, context: EvaluationContext, out: URL) throws {
-        let engine = OfflineEngine.make(checkpoint: checkpoint, dataset: context.split.dataset)
+        let engine = OfflineEngine.make(checkpoint: checkpoint, context: context)
         let settings = try settings(defaultReranker: engine.model.novelty.reranker.name)
         let sweep = DialSweep(engine: engine, context: context)
         let started = Date()

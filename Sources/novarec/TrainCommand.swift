@@ -3,6 +3,7 @@ import Foundation
 import NovarecCore
 import NovarecEval
 import NovarecML
+import NovarecService
 
 /// `novarec train`: trains the sequential Transformer on a dataset's training part, stops early
 /// on validation NDCG@10, and writes the best model as a safetensors checkpoint.
@@ -35,15 +36,25 @@ struct TrainCommand: ParsableCommand {
         let display = TrainingDisplay()
         trainer.trainingProgress = { display.show($0) }
         let trained = try trainer.train(.sasrec)
-        guard let model = trained.recommender as? SASRec else { throw CommandFailure(description: "training produced no model") }
+        let served = trained.recommender
+        guard let model = ((served as? LogitAdjustedRecommender)?.base ?? served) as? SASRec else {
+            throw CommandFailure(description: "training produced no model")
+        }
         let best = trained.trials.max { $0.validationNDCG < $1.validationNDCG }
-        let metadata = [
+        var metadata = [
             "novarec.dataset": dataset.name,
             "novarec.validation_ndcg10": String(trained.validationNDCG),
             "novarec.best_epoch": best.map { String(Int($0.hyperparameters["epoch"] ?? 0)) } ?? "0",
             "novarec.training_seconds": String(format: "%.1f", trained.trainingSeconds),
             "novarec.refit_epochs": String(trainer.sasrecOptions.refitEpochs),
         ]
+        metadata.merge(SASRecCheckpoint.logitAdjustmentMetadata(tau: trainer.sasrecOptions.logitAdjustment,
+                                                               counts: context.popularity.interactionCounts.map(Double.init))) { $1 }
+        let trainedCheckpoint = SASRecCheckpoint(model: model, itemIDs: dataset.items.ids, metadata: metadata)
+        let calibration = DialCalibration.calibrate(OfflineEngine.make(checkpoint: trainedCheckpoint, context: context).model, context: context)
+        log("dial scale (validation novelty \(calibration.frontier.map { String(format: "%.3f", $0.servedNovelty) }.joined(separator: " → "))): "
+            + calibration.scale.strengths.map { String(format: "%.2f", $0) }.joined(separator: " "))
+        metadata.merge(calibration.metadata) { $1 }
         try SASRecCheckpoint(model: model, itemIDs: dataset.items.ids, metadata: metadata).write(to: URL(fileURLWithPath: out))
         print(String(format: "best valid NDCG@10 %.4f at epoch %@ after %.0fs; wrote %@",
                      trained.validationNDCG, metadata["novarec.best_epoch"]!, trained.trainingSeconds, out))

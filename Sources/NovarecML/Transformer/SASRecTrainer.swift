@@ -92,8 +92,7 @@ public struct SASRecTrainer: Sendable {
     /// nil when logit adjustment is off or no weights are given.
     func logitBias(itemWeights: [Double]?) -> [Float]? {
         guard options.logitAdjustment > 0, let itemWeights else { return nil }
-        let total = itemWeights.reduce(0) { $0 + max($1, 0) + 1 }
-        return itemWeights.map { options.logitAdjustment * Float(log((max($0, 0) + 1) / total)) }
+        return LogitAdjustedRecommender.prior(counts: itemWeights, tau: options.logitAdjustment)
     }
 
     /// One optimisation step on `values` (laid out as `model`'s parameters); returns the batch's

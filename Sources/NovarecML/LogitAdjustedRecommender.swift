@@ -1,0 +1,47 @@
+import CBLAS
+import Foundation
+
+/// A model trained with logit adjustment, served with its popularity prior added back:
+/// `score + τ · log p(item)`. Training with `+τ · log p` in the softmax (Menon et al., ICLR 2021)
+/// leaves the model's own scores free of the catalogue's popularity bias; adding the prior back
+/// gives the accurate ranking (the novelty dial's 0), and the popularity-penalty re-ranker
+/// removes it step by step towards the debiased one. One vector add per scored user.
+public struct LogitAdjustedRecommender: Recommender {
+    public let base: any Recommender
+    /// `τ · log p(item)`, one value per item.
+    public let prior: [Float]
+
+    public init(base: any Recommender, prior: [Float]) {
+        precondition(prior.count == base.itemCount, "one prior value per item")
+        self.base = base
+        self.prior = prior
+    }
+
+    /// The prior `τ · log p` with `p` the add-one smoothed share of `counts` (training
+    /// interactions per item); the same values the trainer adds to the softmax.
+    public static func prior(counts: [Double], tau: Float) -> [Float] {
+        let total = counts.reduce(0) { $0 + max($1, 0) + 1 }
+        return counts.map { tau * Float(log((max($0, 0) + 1) / total)) }
+    }
+
+    public var name: String { base.name }
+    public var itemCount: Int { base.itemCount }
+    public var hyperparameters: [String: Double] { base.hyperparameters }
+    public var itemEmbeddings: [Float]? { base.itemEmbeddings }
+
+    public func score(history: ArraySlice<Int32>, into scores: UnsafeMutableBufferPointer<Float>) {
+        base.score(history: history, into: scores)
+        cblas_saxpy(Int32(itemCount), 1, prior, 1, scores.baseAddress, 1)
+    }
+
+    public func score(histories: [ArraySlice<Int32>], into scores: UnsafeMutableBufferPointer<Float>) {
+        base.score(histories: histories, into: scores)
+        for row in histories.indices { cblas_saxpy(Int32(itemCount), 1, prior, 1, scores.baseAddress! + row * itemCount, 1) }
+    }
+}
+
+extension Recommender {
+    /// The model without a served popularity prior (itself when it has none): what checkpoints
+    /// store and warm starts continue from.
+    public var unadjusted: any Recommender { (self as? LogitAdjustedRecommender)?.base ?? self }
+}
