@@ -2,7 +2,7 @@ import NovarecCore
 
 /// A recommender trained on one catalogue, seen through another: histories are translated to
 /// its item indices (items it does not know are dropped) and its scores are laid out along the
-/// new catalogue, with `-infinity` for items it cannot score. This is how the serving model and
+/// new catalogue, items it cannot score just below its lowest score of the row. This is how the serving model and
 /// a freshly trained candidate are compared on the same data, although the catalogue has grown
 /// since the serving model was trained.
 public struct RemappedRecommender: Recommender {
@@ -33,8 +33,10 @@ public struct RemappedRecommender: Recommender {
         var baseScores = [Float](repeating: 0, count: histories.count * width)
         baseScores.withUnsafeMutableBufferPointer { base.score(histories: translated, into: $0) }
         for row in 0..<histories.count {
+            // Items the base model does not know score just below every known one (the contract wants finite scores).
+            let floor = (baseScores[(row * width)..<((row + 1) * width)].min() ?? 0) - 1
             for (item, baseItem) in toBase.enumerated() {
-                scores[row * itemCount + item] = baseItem >= 0 ? baseScores[row * width + Int(baseItem)] : -.infinity
+                scores[row * itemCount + item] = baseItem >= 0 ? baseScores[row * width + Int(baseItem)] : floor
             }
         }
     }

@@ -323,26 +323,30 @@ public final class ModelCoordinator: Sendable {
         let trainingStart = Date()
         let trained = try trainer.train(.sasrec)
         let trainingSeconds = Date().timeIntervalSince(trainingStart), evaluationStart = Date()
-        let candidate = GateFigures.measure(trained.recommender, context: context)
-        let baseline: any Recommender = parent.model.map { RemappedRecommender($0, baseItems: parent.items, items: dataset.items) }
-            ?? MostPopular(statistics: context.popularity)
-        let serving = GateFigures.measure(baseline, context: context)
+        guard let model = trained.recommender.unadjusted as? SASRec else { throw TrainingRunError(description: "training produced no Transformer") }
+        let users = dataset.users.count
+        var metadata = ServingModel.popularityMetadata(userCounts: context.popularity.userCounts, users: users)
+        metadata[ServingModel.versionKey] = version
+        metadata.merge(SASRecCheckpoint.logitAdjustmentMetadata(tau: options.logitAdjustment,
+                                                               counts: context.popularity.interactionCounts.map(Double.init))) { $1 }
+        let uncalibrated = ServingModel(checkpoint: SASRecCheckpoint(model: model, itemIDs: dataset.items.ids, metadata: metadata), version: version)!
+        let calibration = DialCalibration.calibrate(uncalibrated, context: context)
+        metadata.merge(calibration.metadata) { $1 }
+        let candidate = ServedGateFigures.measure(uncalibrated.withScale(calibration.scale), context: context)
+        let baseline = parent.model.map {
+            ServingModel(version: parent.version, model: RemappedRecommender($0, baseItems: parent.items, items: dataset.items), items: dataset.items,
+                         userCounts: context.popularity.userCounts, users: users, scale: parent.novelty.scale)
+        } ?? ServingModel(version: "popularity", model: MostPopular(statistics: context.popularity), items: dataset.items,
+                          userCounts: context.popularity.userCounts, users: users)
+        let serving = ServedGateFigures.measure(baseline, context: context)
         let decision = policy.gate.decide(candidate: candidate, serving: serving)
         let reason = decision.reason + (warm == nil ? " (full retrain)" : " (warm start)") + (parent.model == nil ? " against popularity" : "")
         let evaluationSeconds = Date().timeIntervalSince(evaluationStart)
-        guard decision.accepted, let model = trained.recommender.unadjusted as? SASRec else {
+        guard decision.accepted else {
             try registry.finish(version: version, state: .rejected, reason: reason, trainedEvents: Int64(interactions.count),
                                 candidateMetrics: candidate, servingMetrics: serving, trainingSeconds: trainingSeconds, evaluationSeconds: evaluationSeconds)
             log("rejected \(version): \(reason)")
             return "rejected"
-        }
-        var metadata = ServingModel.popularityMetadata(userCounts: context.popularity.userCounts, users: dataset.users.count)
-        metadata[ServingModel.versionKey] = version
-        metadata.merge(SASRecCheckpoint.logitAdjustmentMetadata(tau: options.logitAdjustment,
-                                                               counts: context.popularity.interactionCounts.map(Double.init))) { $1 }
-        let uncalibrated = SASRecCheckpoint(model: model, itemIDs: dataset.items.ids, metadata: metadata)
-        if let serving = ServingModel(checkpoint: uncalibrated, version: version) {
-            metadata.merge(DialCalibration.calibrate(serving, context: context).metadata) { $1 }
         }
         let data = try SASRecCheckpoint(model: model, itemIDs: dataset.items.ids, metadata: metadata).encoded()
         if let checkpointURL { try AtomicFile.write(data, to: checkpointURL) }

@@ -40,6 +40,7 @@ enum RecommenderContract {
         let empty = scores(model, [])
         #expect(empty.allSatisfy { $0.isFinite }, "an empty history is valid")
         checkConcurrentReads(model, history: history, expected: first)
+        checkBatchMatchesSingle(model, histories: [history, [], [3, 9, 15], [0]])
         if personalised {
             checkPersonalisation(model, history: history, parity: 0)
             checkPersonalisation(model, history: [3, 9, 15], parity: 1)
@@ -70,11 +71,50 @@ enum RecommenderContract {
         return masked.withUnsafeBufferPointer { TopKSelector.select($0, k: k) }
     }
 
+    /// Scoring several users at once gives each the scores of scoring them alone.
+    private static func checkBatchMatchesSingle(_ model: any Recommender, histories: [ArraySlice<Int32>]) {
+        var batch = [Float](repeating: .nan, count: histories.count * model.itemCount)
+        batch.withUnsafeMutableBufferPointer { model.score(histories: histories, into: $0) }
+        for (row, history) in histories.enumerated() {
+            let single = scores(model, history), batched = batch[(row * model.itemCount)..<((row + 1) * model.itemCount)]
+            let close = zip(single, batched).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($0)) }
+            #expect(close, "row \(row) of a batch equals scoring \(history) alone")
+        }
+    }
+
     private static func checkConcurrentReads(_ model: any Recommender, history: ArraySlice<Int32>, expected: [Float]) {
         let results = Parallel.mapChunks(count: 64, chunks: 16) { range in
             range.allSatisfy { _ in scores(model, history) == expected }
         }
         #expect(results.allSatisfy { $0 }, "concurrent reads see the same scores")
+    }
+}
+
+/// The wrappers the service serves models through.
+struct ServingWrapperTests {
+    static let knn = ItemKNN(cooccurrence: RecommenderContract.cooccurrence, statistics: RecommenderContract.statistics,
+                             configuration: .init(shrink: 0, neighbourhood: 5, decay: 1))
+
+    @Test func aLogitAdjustedModelFulfilsTheContractAndAddsItsPrior() {
+        let counts = RecommenderContract.statistics.interactionCounts.map(Double.init)
+        let prior = LogitAdjustedRecommender.prior(counts: counts, tau: 0.01)
+        let model = LogitAdjustedRecommender(base: Self.knn, prior: prior)
+        RecommenderContract.check(model)
+        let plain = RecommenderContract.scores(Self.knn, [2, 8]), adjusted = RecommenderContract.scores(model, [2, 8])
+        #expect(zip(zip(plain, prior), adjusted).allSatisfy { abs($0.0 + $0.1 - $1) < 1e-5 })
+        #expect(model.unadjusted is ItemKNN)
+    }
+
+    @Test func aRemappedModelFulfilsTheContractAndScoresNewItemsBelowEveryKnownOne() {
+        let base = Vocabulary(orderedIDs: (0..<RecommenderContract.itemCount).map { "i\($0)" })
+        // The same catalogue with two items gone (scored from nothing) and two new ones in their places.
+        var ids = base.ids
+        ids[38] = "new-a"
+        ids[39] = "new-b"
+        let model = RemappedRecommender(Self.knn, baseItems: base, items: Vocabulary(orderedIDs: ids))
+        RecommenderContract.check(model)
+        let scores = RecommenderContract.scores(model, [2, 8, 14])
+        #expect(scores[38] == scores[39] && scores[..<38].allSatisfy { $0 > scores[38] })
     }
 }
 
