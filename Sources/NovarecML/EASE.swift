@@ -7,7 +7,7 @@ import NovarecCore
 /// Memory is one dense `n × n` float matrix (586 MB for 12,101 items); training is one Cholesky
 /// inversion through LAPACK (`O(n³)`).
 public struct EASE: Recommender {
-    public let name = "ease"
+    public var name: String { Self.kind }
     public let lambda: Float
     public let itemCount: Int
     private let weights: [Float]
@@ -49,5 +49,23 @@ public struct EASE: Recommender {
             }
         }
         return matrix
+    }
+}
+
+extension EASE: CheckpointableRecommender {
+    public static let kind = "ease"
+
+    public var tensors: [SafeTensors.Tensor] {
+        [SafeTensors.Tensor(name: "weights", shape: [itemCount, itemCount], values: weights)]
+    }
+
+    /// The model from its `n × n` weights (`weights`, row-major) and `lambda`.
+    public init(tensors: CheckpointTensors, hyperparameters: [String: Double]) throws(CheckpointError) {
+        let shape = try tensors.tensor("weights").shape
+        guard shape.count == 2, shape[0] == shape[1] else { throw CheckpointError("weights have shape \(shape), not n × n") }
+        guard let lambda = hyperparameters["lambda"], lambda > 0 else { throw CheckpointError("lambda is missing or not positive") }
+        self.lambda = Float(lambda)
+        self.itemCount = shape[0]
+        self.weights = try tensors.floats("weights")
     }
 }

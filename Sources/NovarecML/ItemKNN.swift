@@ -18,12 +18,14 @@ public struct ItemKNN: Recommender {
         }
     }
 
-    public let name = "itemknn"
+    public var name: String { Self.kind }
     public let configuration: Configuration
     public let itemCount: Int
-    private let rowStart: [Int]
-    private let columns: [Int32]
-    private let similarities: [Float]
+    /// The similarity rows in compressed sparse row form: item `i`'s neighbours are
+    /// `columns[rowStart[i]..<rowStart[i + 1]]`, with their `similarities` at the same positions.
+    let rowStart: [Int]
+    let columns: [Int32]
+    let similarities: [Float]
 
     public init(cooccurrence: ItemCooccurrence, statistics: PopularityStatistics, configuration: Configuration) {
         self.configuration = configuration
@@ -38,6 +40,21 @@ public struct ItemKNN: Recommender {
                 similarities[k] /= norm + configuration.shrink
             }
         }
+        self.similarities = similarities
+    }
+
+    /// A model from its similarity rows in compressed sparse row form (see `rowStart`); throws
+    /// when the arrays are not a valid sparse matrix over `rowStart.count - 1` items.
+    public init(configuration: Configuration, rowStart: [Int], columns: [Int32], similarities: [Float]) throws(CheckpointError) {
+        let itemCount = rowStart.count - 1
+        guard rowStart.first == 0, rowStart.last == columns.count, columns.count == similarities.count,
+              zip(rowStart, rowStart.dropFirst()).allSatisfy({ $0 <= $1 }), columns.allSatisfy({ $0 >= 0 && Int($0) < itemCount }) else {
+            throw CheckpointError("similarity rows are not a valid sparse matrix over \(max(itemCount, 0)) items")
+        }
+        self.configuration = configuration
+        self.itemCount = itemCount
+        self.rowStart = rowStart
+        self.columns = columns
         self.similarities = similarities
     }
 
@@ -58,5 +75,27 @@ public struct ItemKNN: Recommender {
                 }
             }
         }
+    }
+}
+
+extension ItemKNN: CheckpointableRecommender {
+    public static let kind = "itemknn"
+
+    public var tensors: [SafeTensors.Tensor] {
+        [SafeTensors.Tensor(name: "row_start", shape: [rowStart.count], storage: .i64(rowStart.map(Int64.init))),
+         SafeTensors.Tensor(name: "columns", shape: [columns.count], storage: .i32(columns)),
+         SafeTensors.Tensor(name: "similarities", shape: [similarities.count], values: similarities)]
+    }
+
+    /// The model from its sparse similarity rows and its shrink, neighbourhood and decay.
+    public init(tensors: CheckpointTensors, hyperparameters: [String: Double]) throws(CheckpointError) {
+        guard let shrink = hyperparameters["shrink"].map(Float.init), let decay = hyperparameters["decay"].map(Float.init),
+              let neighbourhood = hyperparameters["neighbourhood"], (1...Double(Int32.max)).contains(neighbourhood),
+              shrink >= 0, decay > 0, decay <= 1 else {
+            throw CheckpointError("shrink, neighbourhood or decay is missing or out of range")
+        }
+        try self.init(configuration: Configuration(shrink: shrink, neighbourhood: Int(neighbourhood), decay: decay),
+                      rowStart: tensors.int64s("row_start").map { Int($0) }, columns: tensors.int32s("columns"),
+                      similarities: tensors.floats("similarities"))
     }
 }

@@ -3,7 +3,7 @@ import NovarecCore
 /// Recommends the items with the most distinct training users, the same list for everyone.
 /// The floor every other model must clear, and the fallback for unknown users.
 public struct MostPopular: Recommender {
-    public let name = "pop"
+    public var name: String { Self.kind }
     public let hyperparameters: [String: Double] = [:]
     private let popularity: [Float]
 
@@ -20,5 +20,17 @@ public struct MostPopular: Recommender {
 
     public func score(history: ArraySlice<Int32>, into scores: UnsafeMutableBufferPointer<Float>) {
         _ = scores.update(fromContentsOf: popularity)
+    }
+}
+
+extension MostPopular: CheckpointableRecommender {
+    public static let kind = "pop"
+
+    public var tensors: [SafeTensors.Tensor] {
+        [SafeTensors.Tensor(name: "popularity", shape: [popularity.count], values: popularity)]
+    }
+
+    public init(tensors: CheckpointTensors, hyperparameters: [String: Double]) throws(CheckpointError) {
+        popularity = try tensors.floats("popularity")
     }
 }

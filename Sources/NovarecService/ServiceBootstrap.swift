@@ -3,13 +3,14 @@ import NovarecCore
 import NovarecML
 import NovarecStore
 
-/// Builds a running service's state at start-up: the serving model from a checkpoint (or
-/// popularity alone), popularity from the stored events, and users' histories from the store.
+/// Builds a running service's state at start-up: the serving model from a checkpoint of any
+/// kind (SASRec or a baseline; or popularity alone), popularity from the stored events, and
+/// users' histories from the store.
 public enum ServiceBootstrap {
     /// - Parameter interactions: the store's interactions, read by the caller (after it started
     ///   listening for new events, so that none falls between the read and the listening).
     public static func make(
-        store: EventStore, interactions: StoredInteractions, checkpoint: SASRecCheckpoint?, keys: APIKeys = APIKeys([]),
+        store: EventStore, interactions: StoredInteractions, checkpoint: ModelCheckpoint?, keys: APIKeys = APIKeys([]),
         candidateCacheUsers: Int = 50_000
     ) throws -> RecommendationService {
         let itemStore = ItemStore(connection: store.connection)
@@ -19,12 +20,14 @@ public enum ServiceBootstrap {
         return RecommendationService(engine: engine, itemStore: itemStore, keys: keys)
     }
 
-    /// A checkpoint the coordinator wrote names its registry version and carries its training
-    /// popularity: served as such, so the registry's copy of the same model is not loaded again.
-    /// Other checkpoints, and popularity alone, take their popularity from the stored events.
-    private static func servingModel(_ checkpoint: SASRecCheckpoint?, interactions: [(user: String, item: String, time: Double)]) -> ServingModel {
-        if let checkpoint, let version = checkpoint.metadata[ServingModel.versionKey],
-           let registered = ServingModel(checkpoint: checkpoint, version: version) {
+    /// A SASRec checkpoint the coordinator wrote names its registry version and carries its
+    /// training popularity: served as such, so the registry's copy of the same model is not
+    /// loaded again. Other checkpoints, and popularity alone, take their popularity from the
+    /// stored events; models without item embeddings (the baselines) find similar items by
+    /// popularity and category.
+    private static func servingModel(_ checkpoint: ModelCheckpoint?, interactions: [(user: String, item: String, time: Double)]) -> ServingModel {
+        if case .sasrec(let sasrec)? = checkpoint, let version = sasrec.metadata[ServingModel.versionKey],
+           let registered = ServingModel(checkpoint: sasrec, version: version) {
             return registered
         }
         let catalogue = checkpoint.map { Vocabulary(orderedIDs: $0.itemIDs) } ?? Vocabulary(distinctIDs: interactions.map(\.item))
@@ -35,7 +38,9 @@ public enum ServiceBootstrap {
         }
         let users = Set(interactions.map(\.user)).count
         guard let checkpoint else { return ServingModel(version: "popularity", model: nil, items: catalogue, userCounts: userCounts, users: users) }
-        return ServingModel(checkpoint: checkpoint, version: checkpoint.metadata["data_sha256"].map { String($0.prefix(12)) } ?? "checkpoint",
-                            userCounts: userCounts, users: users)
+        let model = checkpoint.recommender
+        return ServingModel(version: checkpoint.metadata["data_sha256"].map { String($0.prefix(12)) } ?? "checkpoint", model: model,
+                            items: catalogue, userCounts: userCounts, users: users, embeddings: model.itemEmbeddings,
+                            scale: ServingNovelty.scale(from: checkpoint.metadata))
     }
 }

@@ -34,7 +34,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "File of API keys, one per line, required as 'Authorization: Bearer <key>' on writes (env NOVAREC_API_KEYS: comma-separated). Without keys the server listens on loopback only.")
     var apiKeysFile: String?
 
-    @Option(help: "Model checkpoint to serve (default: DATA_DIR/model.safetensors when it exists).")
+    @Option(help: "Model checkpoint to serve, of any kind 'novarec train --model' writes (default: DATA_DIR/model.safetensors when it exists).")
     var checkpoint: String?
 
     @Option(help: "Users whose model candidates are kept between two of their events (0 disables the cache).")
@@ -232,14 +232,15 @@ struct ServeCommand: ParsableCommand {
         return keys
     }
 
-    private func loadCheckpoint(logger: Logger) throws -> SASRecCheckpoint? {
+    /// The checkpoint to serve, of any kind `novarec train --model` writes.
+    private func loadCheckpoint(logger: Logger) throws -> ModelCheckpoint? {
         let path = checkpoint ?? database.path("model.safetensors")
         guard checkpoint != nil || FileManager.default.fileExists(atPath: path) else {
             logger.notice("no model checkpoint at \(path): serving popularity")
             return nil
         }
-        let loaded = try SASRecCheckpoint.read(from: URL(fileURLWithPath: path))
-        logger.notice("serving \(path): \(loaded.itemIDs.count) items")
+        let loaded = try ModelCheckpoint.read(from: URL(fileURLWithPath: path))
+        logger.notice("serving \(path): \(loaded.recommender.name), \(loaded.itemIDs.count) items")
         return loaded
     }
 

@@ -6,23 +6,35 @@ import NovarecML
 import NovarecService
 
 /// `novarec train`: trains the sequential Transformer on a dataset's training part, stops early
-/// on validation NDCG@10, and writes the best model as a safetensors checkpoint.
+/// on validation NDCG@10, and writes the best model as a safetensors checkpoint — or, with
+/// `--model pop|itemknn|ease`, tunes that baseline on validation NDCG@10 and writes its
+/// checkpoint (`BaselineCheckpoint`), which `novarec serve --checkpoint` serves alike.
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train the SASRec Transformer and write a safetensors checkpoint.",
-        discussion: "Trains on all but the last two items of each user; the second-to-last item picks the best epoch."
+        abstract: "Train the SASRec Transformer (or a baseline) and write a safetensors checkpoint.",
+        discussion: """
+            Trains on all but the last two items of each user; the second-to-last item picks the best epoch \
+            (for a baseline, the best hyper-parameters).
+            """
     )
 
     @OptionGroup var data: DatasetOptions
+    @Option(name: .customLong("model"), help: "Model to train: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var modelKind: ModelKind = .sasrec
     @Option(help: "Checkpoint file to write.") var out: String
     @Option(help: "Checkpoint to continue training from (warm start; same items and shape).") var initial: String?
     @OptionGroup var transformer: TransformerOptions
+
+    func validate() throws {
+        guard modelKind == .sasrec || initial == nil else { throw ValidationError("--initial warm-starts SASRec only") }
+    }
 
     func run() throws {
         log("OpenBLAS kernel: \(OpenBLASRuntime.coreName), \(OpenBLASRuntime.threadCount) thread(s)")
         let dataset = try data.load()
         let context = EvaluationContext(dataset: dataset)
+        guard modelKind == .sasrec else { return try trainBaseline(dataset: dataset, context: context) }
         var trainer = ModelTrainer(context: context)
         trainer.sasrecConfiguration = try transformer.configuration(itemCount: context.split.itemCount)
         trainer.sasrecOptions = try transformer.options
@@ -58,5 +70,22 @@ struct TrainCommand: ParsableCommand {
         try SASRecCheckpoint(model: model, itemIDs: dataset.items.ids, metadata: metadata).write(to: URL(fileURLWithPath: out))
         print(String(format: "best valid NDCG@10 %.4f at epoch %@ after %.0fs; wrote %@",
                      trained.validationNDCG, metadata["novarec.best_epoch"]!, trained.trainingSeconds, out))
+    }
+
+    /// Tunes a baseline's hyper-parameters on the validation targets and writes its checkpoint.
+    private func trainBaseline(dataset: Dataset, context: EvaluationContext) throws {
+        let trained = try ModelTrainer(context: context).train(modelKind)
+        guard let model = trained.recommender as? any CheckpointableRecommender else {
+            throw CommandFailure(description: "a \(modelKind.rawValue) model cannot be stored in a checkpoint")
+        }
+        let metadata = [
+            "novarec.dataset": dataset.name,
+            "novarec.validation_ndcg10": String(trained.validationNDCG),
+            "novarec.training_seconds": String(format: "%.1f", trained.trainingSeconds),
+        ]
+        try BaselineCheckpoint(model: model, itemIDs: dataset.items.ids, metadata: metadata).write(to: URL(fileURLWithPath: out))
+        let settings = model.hyperparameters.sorted { $0.key < $1.key }.map { "\($0.key) " + String(format: "%g", $0.value) }.joined(separator: ", ")
+        print(String(format: "%@: best valid NDCG@10 %.4f (%@) after %.0fs; wrote %@",
+                     model.name, trained.validationNDCG, settings.isEmpty ? "no hyper-parameters" : settings, trained.trainingSeconds, out))
     }
 }

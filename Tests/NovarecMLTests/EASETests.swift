@@ -7,6 +7,11 @@ struct EASETests {
         RecommenderContract.check(try EASE(cooccurrence: RecommenderContract.cooccurrence, statistics: RecommenderContract.statistics, lambda: 5))
     }
 
+    @Test func survivesACheckpointRoundTrip() throws {
+        try RecommenderContract.checkCheckpointRoundTrip(try EASE(cooccurrence: RecommenderContract.cooccurrence,
+                                                                  statistics: RecommenderContract.statistics, lambda: 7))
+    }
+
     /// B = I − P diag(1/diag P), P = (XᵀX + λI)⁻¹, checked against a Gauss–Jordan inverse in Double.
     @Test func weightsMatchTheClosedFormByHand() throws {
         let training: [ArraySlice<Int32>] = [[0, 1], [0, 1, 2], [1, 2], [2, 3], [0]]

@@ -13,6 +13,10 @@ struct ItemKNNTests {
         RecommenderContract.check(model())
     }
 
+    @Test func survivesACheckpointRoundTrip() throws {
+        try RecommenderContract.checkCheckpointRoundTrip(model(shrink: 10, neighbourhood: 4, decay: 0.7))
+    }
+
     @Test func scoresAreDecayedCosineSimilaritiesByHand() {
         // Users {0,1}, {0,1,2}, {1,2}: n = (2, 3, 2); c01 = 2, c02 = 1, c12 = 2.
         let training: [ArraySlice<Int32>] = [[0, 1], [0, 1, 2], [1, 2]]

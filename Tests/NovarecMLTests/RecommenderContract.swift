@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import NovarecCore
 import NovarecML
 import Testing
@@ -88,6 +89,31 @@ enum RecommenderContract {
         }
         #expect(results.allSatisfy { $0 }, "concurrent reads see the same scores")
     }
+
+    /// Writes `model` as `novarec train` would (a baseline or a SASRec checkpoint, a real file in
+    /// a temporary directory), reads it back as `novarec serve` does (`ModelCheckpoint.read`), and
+    /// expects the same kind, hyper-parameters, item ids, metadata and bit-identical scores.
+    static func checkCheckpointRoundTrip(_ model: any Recommender) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("novarec-contract-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("\(model.name).safetensors")
+        let itemIDs = (0..<model.itemCount).map { "sku-\($0)" }, metadata = ["novarec.note": "round trip"]
+        if let baseline = model as? any CheckpointableRecommender {
+            try BaselineCheckpoint(model: baseline, itemIDs: itemIDs, metadata: metadata).write(to: url)
+        } else {
+            let sasrec = try #require(model as? SASRec, "\(model.name) has no checkpoint format")
+            try SASRecCheckpoint(model: sasrec, itemIDs: itemIDs, metadata: metadata).write(to: url)
+        }
+        let loaded = try ModelCheckpoint.read(from: url)
+        #expect(loaded.recommender.name == model.name && loaded.metadata["novarec.kind"] == model.name)
+        #expect(loaded.recommender.hyperparameters == model.hyperparameters)
+        #expect(loaded.itemIDs == itemIDs)
+        #expect(loaded.metadata["novarec.note"] == "round trip")
+        for history: ArraySlice<Int32> in [[], [2, 8, 14], [3, 9, 15], [0], [39, 1, 38, 2, 37]] {
+            #expect(scores(loaded.recommender, history) == scores(model, history), "bit-identical scores for \(history)")
+        }
+    }
 }
 
 /// The wrappers the service serves models through.
@@ -121,6 +147,10 @@ struct ServingWrapperTests {
 struct MostPopularTests {
     @Test func fulfilsTheContract() {
         RecommenderContract.check(MostPopular(statistics: RecommenderContract.statistics), personalised: false)
+    }
+
+    @Test func survivesACheckpointRoundTrip() throws {
+        try RecommenderContract.checkCheckpointRoundTrip(MostPopular(statistics: RecommenderContract.statistics))
     }
 
     @Test func scoresAreDistinctTrainingUsers() {

@@ -1,8 +1,8 @@
 import Foundation
 
 /// A trained SASRec model on disk: a safetensors file whose metadata carries the model
-/// configuration, the item vocabulary (original ids, by dense index) and any extra facts
-/// (training options, validation score). Written atomically; verified on load.
+/// configuration, the kind and item vocabulary every checkpoint names (`CheckpointFile`) and
+/// any extra facts (training options, validation score). Written atomically; verified on load.
 public struct SASRecCheckpoint: Sendable {
     public let model: SASRec
     /// Original item ids, indexed by the model's dense item indices.
@@ -10,7 +10,8 @@ public struct SASRecCheckpoint: Sendable {
     public let metadata: [String: String]
 
     static let configurationKey = "novarec.configuration"
-    static let itemsKey = "novarec.items"
+    /// The kind its metadata names (`novarec.kind`).
+    static let kind = "sasrec"
 
     public init(model: SASRec, itemIDs: [String], metadata: [String: String] = [:]) {
         precondition(itemIDs.count == model.itemCount, "one id per item")
@@ -25,12 +26,8 @@ public struct SASRecCheckpoint: Sendable {
 
     /// The safetensors bytes (what `write` stores; what replicas exchange through the database).
     public func encoded() throws -> Data {
-        let configuration = String(decoding: try JSONEncoder().encode(model.configuration), as: UTF8.self)
-        let items = String(decoding: try JSONEncoder().encode(itemIDs), as: UTF8.self)
-        var fullMetadata = metadata
-        fullMetadata["format"] = "pt"
-        fullMetadata[Self.configurationKey] = configuration
-        fullMetadata[Self.itemsKey] = items
+        var fullMetadata = try CheckpointFile.metadata(kind: Self.kind, itemIDs: itemIDs, extra: metadata)
+        fullMetadata[Self.configurationKey] = try CheckpointFile.json(model.configuration)
         let tensors = model.parameters.entries.map { entry in
             SafeTensors.Tensor(name: entry.name, shape: entry.shape, values: Array(model.parameters[entry.name]))
         }
@@ -38,29 +35,32 @@ public struct SASRecCheckpoint: Sendable {
     }
 
     public static func read(from url: URL) throws -> SASRecCheckpoint {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw SASRecError.invalidCheckpoint("cannot read \(url.path)")
-        }
-        return try decode(data, source: url.path)
+        let (tensors, metadata) = try CheckpointFile.read(url, invalid: SASRecError.invalidCheckpoint)
+        return try make(tensors: tensors, metadata: metadata, source: url.path)
     }
 
     /// A checkpoint from safetensors bytes; `source` names them in errors.
     public static func decode(_ data: Data, source: String) throws -> SASRecCheckpoint {
-        let (tensors, metadata): ([SafeTensors.Tensor], [String: String])
-        do {
-            (tensors, metadata) = try SafeTensors.decode(data)
-        } catch {
-            throw SASRecError.invalidCheckpoint("\(source): \(error.description)")
+        let (tensors, metadata) = try CheckpointFile.decode(data, source: source, invalid: SASRecError.invalidCheckpoint)
+        return try make(tensors: tensors, metadata: metadata, source: source)
+    }
+
+    /// The checkpoint from a verified file's contents.
+    static func make(tensors: [SafeTensors.Tensor], metadata: [String: String], source: String) throws -> SASRecCheckpoint {
+        if let kind = metadata[CheckpointFile.kindKey], kind != Self.kind {
+            throw SASRecError.invalidCheckpoint("\(source): holds model kind \(kind), not \(Self.kind)")
         }
-        guard let configurationText = metadata[configurationKey], let itemsText = metadata[itemsKey],
-              let configuration = try? JSONDecoder().decode(SASRecConfiguration.self, from: Data(configurationText.utf8)),
-              let itemIDs = try? JSONDecoder().decode([String].self, from: Data(itemsText.utf8)) else {
+        guard let configuration = CheckpointFile.value(SASRecConfiguration.self, at: configurationKey, in: metadata),
+              let itemIDs = CheckpointFile.itemIDs(in: metadata) else {
             throw SASRecError.invalidCheckpoint("\(source): metadata lacks a valid configuration or item list")
         }
         var parameters = ParameterSet()
         for tensor in tensors {
+            guard case .f32(let values) = tensor.storage else {
+                throw SASRecError.invalidCheckpoint("\(source): tensor '\(tensor.name)' is \(tensor.storage.dtype), not F32")
+            }
             let offset = parameters.add(tensor.name, shape: tensor.shape)
-            parameters.values.replaceSubrange(offset..<(offset + tensor.values.count), with: tensor.values)
+            parameters.values.replaceSubrange(offset..<(offset + values.count), with: values)
         }
         let model = try SASRec(configuration: configuration, parameters: parameters)
         guard itemIDs.count == configuration.itemCount else {

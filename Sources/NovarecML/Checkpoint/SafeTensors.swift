@@ -1,25 +1,12 @@
 import Foundation
 
 /// Reads and writes the safetensors format (an 8-byte little-endian header length, a JSON
-/// header, then raw little-endian tensor bytes), for `F32` tensors and string metadata, so
-/// checkpoints open in Python's `safetensors` as well as here.
+/// header, then raw little-endian tensor bytes), for `F32`, `I32` and `I64` tensors (`Tensor`)
+/// and string metadata, so checkpoints open in Python's `safetensors` as well as here.
 ///
 /// The writer stores the SHA-256 of the data section in the metadata (`data_sha256`); the
 /// reader refuses a file whose data does not hash to it, or whose header is inconsistent.
 public enum SafeTensors {
-    public struct Tensor: Sendable, Equatable {
-        public let name: String
-        public let shape: [Int]
-        public let values: [Float]
-
-        public init(name: String, shape: [Int], values: [Float]) {
-            precondition(shape.reduce(1, *) == values.count, "shape does not match value count for \(name)")
-            self.name = name
-            self.shape = shape
-            self.values = values
-        }
-    }
-
     public struct Failure: Error, Equatable, CustomStringConvertible {
         public let description: String
         init(_ description: String) { self.description = description }
@@ -33,8 +20,8 @@ public enum SafeTensors {
         var header: [String: Any] = [:]
         for tensor in tensors {
             let begin = body.count
-            tensor.values.withUnsafeBytes { body.append(contentsOf: $0) }
-            header[tensor.name] = ["dtype": "F32", "shape": tensor.shape, "data_offsets": [begin, body.count]]
+            tensor.storage.append(to: &body)
+            header[tensor.name] = ["dtype": tensor.storage.dtype, "shape": tensor.shape, "data_offsets": [begin, body.count]]
         }
         var fullMetadata = metadata
         fullMetadata[checksumKey] = SHA256.hex(body)
@@ -69,19 +56,17 @@ public enum SafeTensors {
     }
 
     private static func decodeTensor(name: String, _ value: Any, body: Data) throws(Failure) -> (begin: Int, tensor: Tensor) {
-        guard let entry = value as? [String: Any], entry["dtype"] as? String == "F32",
+        guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String, let size = Storage.elementSize(of: dtype),
               let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2 else {
-            throw Failure("tensor '\(name)' has a malformed entry (only F32 tensors are supported)")
+            throw Failure("tensor '\(name)' has a malformed entry (only F32, I32 and I64 tensors are supported)")
         }
         let (begin, end) = (offsets[0], offsets[1])
         guard begin >= 0, begin <= end, end <= body.count, shape.allSatisfy({ $0 >= 0 }),
-              (end - begin) == shape.reduce(1, *) * MemoryLayout<Float>.stride else {
+              (end - begin) == shape.reduce(1, *) * size else {
             throw Failure("tensor '\(name)' has offsets \(offsets) inconsistent with shape \(shape) or the file size")
         }
         let bytes = body[(body.startIndex + begin)..<(body.startIndex + end)]
-        let values = bytes.withUnsafeBytes { raw in
-            (0..<(raw.count / 4)).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
-        }
-        return (begin, Tensor(name: name, shape: shape, values: values))
+        guard let storage = Storage.decode(dtype: dtype, bytes: bytes) else { throw Failure("tensor '\(name)' has unsupported dtype \(dtype)") }
+        return (begin, Tensor(name: name, shape: shape, storage: storage))
     }
 }

@@ -29,6 +29,10 @@ struct CheckpointTests {
         #expect(leftovers == ["model.safetensors"], "no temporary file is left behind")
     }
 
+    @Test func survivesTheContractsCheckpointRoundTrip() throws {
+        try RecommenderContract.checkCheckpointRoundTrip(try SASRec(configuration: SASRecTests.tinyConfiguration(items: RecommenderContract.itemCount), seed: 3))
+    }
+
     @Test func fileLayoutIsSafetensors() throws {
         let (url, checkpoint) = try writtenCheckpoint()
         let data = try Data(contentsOf: url)
