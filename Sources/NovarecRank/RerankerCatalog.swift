@@ -1,7 +1,7 @@
 /// Every re-ranker by its `name`, for the CLI's flags and the service's requests.
 public enum RerankerCatalog {
     /// The names `make` knows, in the order reports list them.
-    public static let names = ["blend", "popularity-penalty", "mmr", "xquad", "calibration", "personal-novelty"]
+    public static let names = ["blend", "popularity-penalty", "mmr", "xquad", "calibration", "personal-novelty", "tail-affinity-penalty"]
 
     /// The re-ranker called `name` with its default settings, or nil for an unknown name.
     /// - Parameter users: shoppers the item space's novelty was computed over (the popularity
@@ -14,6 +14,7 @@ public enum RerankerCatalog {
         case "xquad": XQuADReranker()
         case "calibration": CalibrationReranker()
         case "personal-novelty": PersonalNoveltyReranker()
+        case "tail-affinity-penalty": TailAffinityPenaltyReranker(users: users)
         default: nil
         }
     }

@@ -34,6 +34,16 @@ public final class Catalogue: Sendable {
 
     public func item(_ id: String) -> ItemRecord? { state.withLock { $0.records[id] } }
 
+    /// The records of `ids` that have one, in one lock (the per-request path).
+    public func records(_ ids: some Sequence<String>) -> [String: ItemRecord] {
+        state.withLock { state in
+            guard !state.records.isEmpty else { return [:] }
+            var found: [String: ItemRecord] = [:]
+            for id in ids { if let record = state.records[id] { found[id] = record } }
+            return found
+        }
+    }
+
     /// Removes every item outside `categories` (or unavailable) from `scores`, indexed like `items`.
     public func restrict(_ scores: UnsafeMutableBufferPointer<Float>, items: Vocabulary, to categories: [String]) {
         state.withLock { state in

@@ -1,6 +1,7 @@
 import Foundation
 import NovarecCore
 import NovarecEval
+import NovarecML
 
 /// The novelty dial evaluated offline through exactly the call the service makes: every user of
 /// the leave-one-out protocol is asked for through `RecommendationEngine.recommend` with their
@@ -46,6 +47,10 @@ public struct DialSweep: Sendable {
     /// the mean novelty the engine reported.
     public func lists(_ setting: Setting, stage: LeaveOneOutSplit.Stage) -> (lists: [[Int32]], servedNovelty: Double) {
         let split = context.split, items = split.dataset.items
+        // Users run in parallel, each with small products: a multi-threaded BLAS underneath would only spin against them.
+        let blasThreads = OpenBLASRuntime.threadCount
+        OpenBLASRuntime.threadCount = 1
+        defer { OpenBLASRuntime.threadCount = blasThreads }
         let chunks = Parallel.mapChunks(count: split.userCount, chunks: 16) { users in
             users.map { user -> (list: [Int32], novelty: Double) in
                 let history = split.history(user, stage: stage).map { items.id(at: $0) }

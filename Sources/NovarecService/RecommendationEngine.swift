@@ -65,10 +65,11 @@ public final class RecommendationEngine: Sendable {
         let ranking = reranker.rerank(pool, for: request, in: model.novelty.space)
         served.record(items: ranking.items.map { model.items.id(at: $0.item) }, meanNovelty: ranking.meanNovelty,
                       tailItems: ranking.items.lazy.filter { !model.novelty.space.isHead[Int($0.item)] }.count, catalogueSize: model.items.count)
-        let reasons = RecommendationReason(space: model.novelty.space, items: model.items, catalogue: catalogue, history: history, fallback: !useModel)
-        let items = ranking.items.map { ranked in
+        let reasons = RecommendationReason.reasons(for: ranking, space: model.novelty.space, items: model.items, catalogue: catalogue,
+                                                   history: history, fallback: !useModel)
+        let items = zip(ranking.items, reasons).map { ranked, reason in
             Recommendations.Item(itemID: model.items.id(at: ranked.item), score: ranked.score, relevance: ranked.relevance,
-                                 novelty: ranked.novelty, reason: reasons.reason(for: ranked))
+                                 novelty: ranked.novelty, reason: reason)
         }
         return Recommendations(items: items, modelVersion: model.version, fallback: !useModel, novelty: ranking.meanNovelty, user: query.user)
     }
