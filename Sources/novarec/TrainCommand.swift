@@ -24,10 +24,15 @@ struct TrainCommand: ParsableCommand {
     var modelKind: ModelKind = .sasrec
     @Option(help: "Checkpoint file to write.") var out: String
     @Option(help: "Checkpoint to continue training from (warm start; same items and shape).") var initial: String?
+    @Option(help: "Search dropout, width, depth and logit adjustment on validation NDCG@10 within this many minutes, starting from the flags' settings, and keep the best.")
+    var tune: Double?
     @OptionGroup var transformer: TransformerOptions
 
     func validate() throws {
         guard modelKind == .sasrec || initial == nil else { throw ValidationError("--initial warm-starts SASRec only") }
+        guard modelKind == .sasrec || tune == nil else { throw ValidationError("--tune searches the Transformer's settings; baselines are always tuned") }
+        guard tune.map({ $0 > 0 }) ?? true else { throw ValidationError("--tune must be a positive number of minutes") }
+        guard tune == nil || initial == nil else { throw ValidationError("--tune trains from scratch; drop --initial") }
     }
 
     func run() throws {
@@ -47,11 +52,16 @@ struct TrainCommand: ParsableCommand {
         }
         let display = TrainingDisplay()
         trainer.trainingProgress = { display.show($0) }
-        let trained = try trainer.train(.sasrec)
-        let served = trained.recommender
-        guard let model = ((served as? LogitAdjustedRecommender)?.base ?? served) as? SASRec else {
-            throw CommandFailure(description: "training produced no model")
+        var tau = trainer.sasrecOptions.logitAdjustment
+        let trained: TrainedModel
+        if let tune {
+            let search = try TransformerSearch(budgetSeconds: tune * 60).run(trainer, log: log)
+            log("tune: chose \(search.setting)")
+            (trained, tau) = (search.model, search.setting.logitAdjustment)
+        } else {
+            trained = try trainer.train(.sasrec)
         }
+        guard let model = trained.recommender.unadjusted as? SASRec else { throw CommandFailure(description: "training produced no model") }
         let best = trained.trials.max { $0.validationNDCG < $1.validationNDCG }
         var metadata = [
             "novarec.dataset": dataset.name,
@@ -60,7 +70,7 @@ struct TrainCommand: ParsableCommand {
             "novarec.training_seconds": String(format: "%.1f", trained.trainingSeconds),
             "novarec.refit_epochs": String(trainer.sasrecOptions.refitEpochs),
         ]
-        metadata.merge(SASRecCheckpoint.logitAdjustmentMetadata(tau: trainer.sasrecOptions.logitAdjustment,
+        metadata.merge(SASRecCheckpoint.logitAdjustmentMetadata(tau: tau,
                                                                counts: context.popularity.interactionCounts.map(Double.init))) { $1 }
         let trainedCheckpoint = SASRecCheckpoint(model: model, itemIDs: dataset.items.ids, metadata: metadata)
         let calibration = DialCalibration.calibrate(OfflineEngine.make(checkpoint: trainedCheckpoint, context: context).model, context: context)
