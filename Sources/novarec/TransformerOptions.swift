@@ -27,7 +27,7 @@ struct TransformerOptions: ParsableArguments {
     @Option(help: "Shared negatives of the sampled softmax.") var negatives = 2_048
     @Option(help: "Training objective: all (every position) or last (one target per prefix).") var objective = SASRecTrainingOptions.Objective.allPositions
     @Option(name: .customLong("logit-adjust"), help: "Logit adjustment τ: train with τ·log(popularity) added to the softmax, rank without it (0: off).")
-    var logitAdjust: Float = 0
+    var logitAdjust: Float = 1
     @Option(help: "Random seed.") var seed: UInt64 = 1
 
     /// Checks the shape and training flags before any work starts (usage error on a bad value).

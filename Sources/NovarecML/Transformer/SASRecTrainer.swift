@@ -61,7 +61,8 @@ public struct SASRecTrainer: Sendable {
                 epoch: epoch, epochs: options.epochs, step: stepsPerEpoch, stepsPerEpoch: stepsPerEpoch, loss: records.last!.loss,
                 instancesPerSecond: Double(processed) / Date().timeIntervalSince(start), elapsed: Date().timeIntervalSince(start),
                 lastValidation: score, bestValidation: best?.score, epochFinished: true))
-            if let best, epoch - best.epoch >= options.patience { break }
+            // Not before the warm-up is over: on small data (few steps per epoch) early epochs say little.
+            if let best, epoch - best.epoch >= options.patience, optimizer.step >= options.warmupSteps { break }
             if let limit = options.maxSeconds, Date().timeIntervalSince(start) >= limit { break }
         }
         let last = try SASRec(configuration: configuration, parameters: template.parameters.replacingValues(values))

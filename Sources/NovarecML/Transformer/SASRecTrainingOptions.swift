@@ -32,7 +32,7 @@ public struct SASRecTrainingOptions: Sendable, Codable, Equatable {
     public var warmupSteps = 200
     public var weightDecay: Float = 0
     public var clipNorm: Float = 5
-    /// Epochs without a better validation NDCG@10 before stopping.
+    /// Epochs without a better validation NDCG@10 before stopping (never before the warm-up is over).
     public var patience = 8
     /// Stop after this much wall time (the best epoch so far is kept).
     public var maxSeconds: Double?
