@@ -50,9 +50,10 @@ public struct SyntheticShopGenerator: Sendable {
 
     private func userSequence(catalogue: SyntheticCatalogue, random: inout SeededGenerator) -> [Int] {
         let favourites = (0..<3).map { _ in catalogue.popularCategory(random: &random) }
-        let capacity = Set(favourites).reduce(0) { $0 + catalogue.itemCount(in: $1) } / 2
+        let reachable = Set(favourites).reduce(0) { $0 + catalogue.itemCount(in: $1) }
         let drawn = 3 + Int(-log(1 - random.nextUnit()) * (configuration.meanSequenceLength - 3))
-        let length = min(drawn, max(3, capacity))
+        // Never more than the favourite categories hold (tiny shops would loop forever otherwise).
+        let length = min(drawn, max(3, reachable / 2), reachable)
         var category = favourites[0]
         var sequence: [Int] = []
         var seen: Set<Int> = []

@@ -8,7 +8,7 @@ import NovarecService
 
 /// `eval --dial …`: the dial sweep through the served engine, its dumps, `frontier.json` and `frontier.svg`.
 struct DialOptions: ParsableArguments {
-    @Option(name: .customLong("dial"), help: "A dial and its values, e.g. novelty=0,0.1,0.5 or diversity=0,0.2 (repeatable; needs --checkpoint).",
+    @Option(name: .customLong("dial"), help: "A dial and its values, e.g. novelty=0,0.1,0.5 or diversity=0,0.2 (repeatable; needs --checkpoint, which may then list several files, comma-separated).",
             transform: DialOptions.parseDial)
     var dials: [Dial] = []
 
@@ -44,34 +44,46 @@ struct DialOptions: ParsableArguments {
         return names.flatMap { name in diversity.flatMap { d in novelty.map { DialSweep.Setting(reranker: name, novelty: $0, diversity: d) } } }
     }
 
-    /// Runs the sweep on the test users and writes every output into `out`.
-    func run(checkpoint: SASRecCheckpoint, context: EvaluationContext, out: URL) throws {
-        let engine = OfflineEngine.make(checkpoint: checkpoint, context: context)
-        let settings = try settings(defaultReranker: engine.model.novelty.reranker.name)
-        let sweep = DialSweep(engine: engine, context: context)
+    /// Runs the sweep on the test users for each checkpoint (one curve per checkpoint and
+    /// re-ranker) and writes every output into `out`.
+    func run(checkpoints: [String], context: EvaluationContext, out: URL) throws {
         let started = Date()
         print(Self.header)
-        let points = try sweep.evaluate(settings) { setting, lists in
-            try TopListWriter.write(lists: lists, split: context.split, to: out.appendingPathComponent("\(setting.label).top20.tsv"))
+        var points: [(model: String, point: DialSweep.Point)] = []
+        for path in checkpoints {
+            let model = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+            let engine = OfflineEngine.make(checkpoint: try SASRecCheckpoint.read(from: URL(fileURLWithPath: path)), context: context)
+            let sweep = DialSweep(engine: engine, context: context)
+            let swept = try sweep.evaluate(try settings(defaultReranker: engine.model.novelty.reranker.name)) { setting, lists in
+                try TopListWriter.write(lists: lists, split: context.split, to: out.appendingPathComponent("\(model)_\(setting.label).top20.tsv"))
+            }
+            for point in swept { print(Self.row(point, model: model)) }
+            points += swept.map { (model, $0) }
         }
-        for point in points { print(Self.row(point)) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(points).write(to: out.appendingPathComponent("frontier.json"))
-        let series = Dictionary(grouping: points) { "\($0.setting.reranker) d\($0.setting.diversity)" }.sorted { $0.key < $1.key }.map { name, points in
-            FrontierPlot.Series(name: name, points: points.map { ($0.metrics["Novelty@10"] ?? 0, $0.metrics["NDCG@10"] ?? 0, $0.metrics["TailHR@10"] ?? 0) })
-        }
+        try encoder.encode(points.map { Entry(model: $0.model, point: $0.point) }).write(to: out.appendingPathComponent("frontier.json"))
+        let series = Dictionary(grouping: points) { "\($0.model) \($0.point.setting.reranker) d\($0.point.setting.diversity)" }
+            .sorted { $0.key < $1.key }.map { name, points in
+                FrontierPlot.Series(name: name, points: points.map { ($0.point.metrics["Novelty@10"] ?? 0, $0.point.metrics["NDCG@10"] ?? 0, $0.point.metrics["TailHR@10"] ?? 0) })
+            }
         let plot = FrontierPlot(title: "\(context.split.dataset.name): accuracy–novelty frontier (test users, served engine)", series: series)
         try plot.svg().write(to: out.appendingPathComponent("frontier.svg"), atomically: true, encoding: .utf8)
-        print(String(format: "%d settings in %.1f s; wrote %@/frontier.json, frontier.svg and one <setting>.top20.tsv each",
+        print(String(format: "%d settings in %.1f s; wrote %@/frontier.json, frontier.svg and one <model>_<setting>.top20.tsv each",
                      points.count, Date().timeIntervalSince(started), out.path))
     }
 
-    static let header = "setting                                  HR@10   NDCG@10  Novelty@10  TailHR@10  LongTail@10  Coverage@10"
+    /// One line of `frontier.json`.
+    struct Entry: Encodable {
+        let model: String
+        let point: DialSweep.Point
+    }
 
-    static func row(_ point: DialSweep.Point) -> String {
+    static let header = "model           setting                                  HR@10   NDCG@10  Novelty@10  TailHR@10  LongTail@10  Coverage@10"
+
+    static func row(_ point: DialSweep.Point, model: String) -> String {
         let m = point.metrics
-        return String(format: "%-38@  %.4f   %.4f    %7.3f     %.4f      %.3f        %.3f", point.setting.label, m["HR@10"] ?? 0, m["NDCG@10"] ?? 0,
+        return String(format: "%-15@ %-38@  %.4f   %.4f    %7.3f     %.4f      %.3f        %.3f", model, point.setting.label, m["HR@10"] ?? 0, m["NDCG@10"] ?? 0,
                       m["Novelty@10"] ?? 0, m["TailHR@10"] ?? 0, m["LongTail@10"] ?? 0, m["Coverage@10"] ?? 0)
     }
 }

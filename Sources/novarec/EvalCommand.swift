@@ -50,7 +50,7 @@ struct EvalCommand: ParsableCommand {
         let display = ProgressDisplay()
         let context = EvaluationContext(dataset: dataset)
         if !dial.isEmpty, let checkpoint {
-            return try dial.run(checkpoint: try SASRecCheckpoint.read(from: URL(fileURLWithPath: checkpoint)), context: context, out: outURL)
+            return try dial.run(checkpoints: checkpoint.split(separator: ",").map(String.init), context: context, out: outURL)
         }
         var evaluation = OfflineEvaluation(context: context, cutoffs: k, observer: display)
         evaluation.trainer.sasrecConfiguration = try transformer.configuration(itemCount: context.split.itemCount)

@@ -53,4 +53,12 @@ struct SyntheticShopGeneratorTests {
             try DatasetLoader.load(path: directory.path)
         }
     }
+
+    @Test func aTinyShopWithMoreCategoriesThanItemsPerCategoryStillFinishes() {
+        var configuration = SyntheticShopGenerator.Configuration()
+        configuration.users = 40
+        configuration.items = 20
+        let dataset = SyntheticShopGenerator(configuration: configuration).generate()
+        #expect(dataset.sequences.allSatisfy { Set($0).count == $0.count && !$0.isEmpty })
+    }
 }
