@@ -21,7 +21,7 @@ public struct ServingNovelty: Sendable {
     }
 
     /// The re-ranker chosen by the measured frontier (README, *Novelty*).
-    public static func defaultReranker(users: Int) -> any Reranker { PopularityPenaltyReranker(users: users) }
+    public static func defaultReranker(users: Int) -> any Reranker { TailAffinityPenaltyReranker(users: users) }
 
     /// The re-ranker called `name`, the default for nil.
     func reranker(named name: String?) throws(RecommendationError) -> any Reranker {
