@@ -19,7 +19,7 @@ let package = Package(
         .target(name: "NovarecML", dependencies: ["NovarecCore", "CBLAS", "COpenSSL"]),
         .target(name: "NovarecEval", dependencies: ["NovarecCore", "NovarecML"]),
         .target(name: "NovarecStore", dependencies: ["CLibPQ"]),
-        .target(name: "NovarecRank"),
+        .target(name: "NovarecRank", dependencies: ["NovarecCore"]),
         .target(name: "NovarecService", dependencies: ["NovarecCore", "NovarecML", "NovarecEval", "NovarecRank", "NovarecHTTP", "NovarecStore"]),
         .target(name: "NovarecHTTP", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .executableTarget(

@@ -1,4 +1,5 @@
 import Foundation
+import NovarecCore
 
 /// What re-rankers know about the serving model's items besides the request: global novelty,
 /// the popularity head, similarity in the model's item space and categories. Built once per
@@ -26,7 +27,7 @@ public struct ItemSpace: Sendable {
     /// An item space from distinct-user popularity (`userCounts`, over `users` shoppers).
     public init(userCounts: [Int], users: Int, embeddings: [Float]? = nil, categories: [[Int32]] = []) {
         self.init(novelty: Self.normalisedSelfInformation(userCounts: userCounts, users: users),
-                  isHead: Self.head(of: userCounts), similarity: ItemSimilarity(embeddings: embeddings, count: userCounts.count),
+                  isHead: PopularityStatistics.head(of: userCounts), similarity: ItemSimilarity(embeddings: embeddings, count: userCounts.count),
                   categories: categories)
     }
 
@@ -42,21 +43,6 @@ public struct ItemSpace: Sendable {
             let value = -log2(Double(min(max(count, 0), users) + 1) / total) / maximum
             return min(1, max(0, value)) + 0.0
         }
-    }
-
-    /// The most popular items (ties to the smaller index) that together take `share` of all
-    /// `counts`; every other item is long tail.
-    public static func head(of counts: [Int], share: Double = 0.2) -> [Bool] {
-        let total = counts.reduce(0, +)
-        let order = counts.indices.sorted { (-counts[$0], $0) < (-counts[$1], $1) }
-        var isHead = Array(repeating: false, count: counts.count)
-        var cumulative = 0
-        for item in order {
-            if Double(cumulative) >= share * Double(total) { break }
-            isHead[item] = true
-            cumulative += counts[item]
-        }
-        return isHead
     }
 
     /// How far `item` is from what the shopper has seen: `1 − max cosine` to the last

@@ -1,4 +1,5 @@
 import Foundation
+import NovarecCore
 import Testing
 import NovarecRank
 
@@ -11,12 +12,9 @@ struct ItemSpaceTests {
         #expect(ItemSpace.normalisedSelfInformation(userCounts: [1, 0], users: 1) == [0, 1], "defined for a one-user log")
     }
 
-    @Test func headTakesTheMostPopularItemsUpToTheShare() {
+    @Test func theHeadIsThePopularityStatisticsHead() {
         // 20 % of 100 interactions: the 50-item alone.
-        #expect(ItemSpace.head(of: [30, 50, 10, 10]) == [false, true, false, false])
-        // 20 % of 30 is 6: the first 10 (ties to the smaller index) already exceeds it.
-        #expect(ItemSpace.head(of: [5, 10, 10, 5]) == [false, true, false, false])
-        #expect(ItemSpace.head(of: [5, 10, 10, 5], share: 0.5) == [false, true, true, false])
+        #expect(ItemSpace(userCounts: [30, 50, 10, 10], users: 60).isHead == [false, true, false, false])
     }
 
     @Test func similarityIsTheCosineOfTheItemVectors() {
