@@ -34,7 +34,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "File of API keys, one per line, required as 'Authorization: Bearer <key>' on writes (env NOVAREC_API_KEYS: comma-separated). Without keys the server listens on loopback only.")
     var apiKeysFile: String?
 
-    @Option(help: "Model checkpoint to serve, of any kind 'novarec train --model' writes (default: DATA_DIR/model.safetensors when it exists).")
+    @Option(help: "Model checkpoint to serve, of any kind novarec train writes: sasrec, pop, itemknn or ease (default: DATA_DIR/model.safetensors when it exists).")
     var checkpoint: String?
 
     @Option(help: "Users whose model candidates are kept between two of their events (0 disables the cache).")
