@@ -13,11 +13,17 @@ public final class Catalogue: Sendable {
         var records: [String: ItemRecord] = [:]
         var unavailable: Set<String> = []
         var members: [String: Set<String>] = [:]
+        /// Records with a title or categories (what explanations can name).
+        var described = 0
+
+        static func describes(_ item: ItemRecord) -> Bool { !item.title.isEmpty || !item.categories.isEmpty }
 
         mutating func put(_ item: ItemRecord) {
             if let old = records[item.itemID] {
                 for category in old.categories { members[category]?.remove(item.itemID) }
+                if Self.describes(old) { described -= 1 }
             }
+            if Self.describes(item) { described += 1 }
             records[item.itemID] = item
             if item.available { unavailable.remove(item.itemID) } else { unavailable.insert(item.itemID) }
             for category in item.categories where item.available { members[category, default: []].insert(item.itemID) }
@@ -25,6 +31,9 @@ public final class Catalogue: Sendable {
     }
 
     private let state = Mutex(State())
+
+    /// True when some item has a title or categories (otherwise explanations skip the catalogue).
+    public var describesItems: Bool { state.withLock { $0.described > 0 } }
 
     public init(_ items: [ItemRecord] = []) { update(items) }
 

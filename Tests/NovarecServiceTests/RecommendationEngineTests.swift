@@ -2,6 +2,7 @@ import Foundation
 import NovarecCore
 import NovarecML
 import NovarecRank
+import NovarecStore
 import Testing
 @testable import NovarecService
 
@@ -10,7 +11,7 @@ import Testing
 struct RecommendationEngineTests {
     /// ItemKNN on a checkerboard shop (even users buy even items), 40 items, with item vectors
     /// that put even and odd items in two directions.
-    static func engine(scale: DialScale = .identity) -> RecommendationEngine {
+    static func engine(scale: DialScale = .identity, catalogue: Catalogue = Catalogue()) -> RecommendationEngine {
         let items = Vocabulary(orderedIDs: (0..<40).map { "sku\($0)" })
         let training: [ArraySlice<Int32>] = (0..<60).map { (user: Int) -> ArraySlice<Int32> in
             let parity = Int32(user % 2)
@@ -22,7 +23,7 @@ struct RecommendationEngineTests {
         let embeddings = (0..<40).flatMap { item -> [Float] in item % 2 == 0 ? [1, Float(item) / 100] : [Float(item) / 100, 1] }
         let serving = ServingModel(version: "v1", model: model, items: items, userCounts: statistics.userCounts, users: 60,
                                    embeddings: embeddings, scale: scale)
-        return RecommendationEngine(model: serving, journal: nil, candidateCacheUsers: 0)
+        return RecommendationEngine(model: serving, journal: nil, catalogue: catalogue, candidateCacheUsers: 0)
     }
 
     let engine = Self.engine()
@@ -68,6 +69,18 @@ struct RecommendationEngineTests {
         #expect(reasons.allSatisfy { $0.contains("connects to 'sku") }, "\(reasons)")
         let odd = answer.items.filter { Int($0.itemID.dropFirst(3))! % 2 == 1 }
         #expect(odd.allSatisfy { $0.reason.contains("unlike your recent items") }, "odd items point away from an even history: \(odd)")
+    }
+
+    @Test func reasonsNameANewCategoryAndTheConnectedItemByTitle() throws {
+        // Even items are "skin care", odd items "fragrance"; every item has a title.
+        let records = (0..<40).map { ItemRecord(itemID: "sku\($0)", title: "Item \($0)", description: "", categories: [$0 % 2 == 0 ? "skin care" : "fragrance"], available: true) }
+        let engine = Self.engine(catalogue: Catalogue(records))
+        let answer = try engine.recommend(RecommendationQuery(history: history, k: 10, novelty: 1, reranker: "personal-novelty"))
+        let odd = answer.items.filter { Int($0.itemID.dropFirst(3))! % 2 == 1 }
+        #expect(!odd.isEmpty)
+        #expect(odd.allSatisfy { $0.reason.contains("from fragrance, a category new to you") }, "\(odd.map(\.reason))")
+        #expect(answer.items.allSatisfy { $0.reason.contains("(connects to 'Item ") }, "\(answer.items.map(\.reason))")
+        #expect(answer.items.filter { Int($0.itemID.dropFirst(3))! % 2 == 0 }.allSatisfy { !$0.reason.contains("category new to you") })
     }
 
     @Test(arguments: RerankerCatalog.names)
