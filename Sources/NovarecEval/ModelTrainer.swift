@@ -87,7 +87,7 @@ public struct ModelTrainer: Sendable {
             guard checkpoint.itemIDs == context.split.dataset.items.ids else {
                 throw SASRecError.invalidCheckpoint("its item vocabulary differs from this dataset's")
             }
-            let served = checkpoint.servedModel(fallbackCounts: context.popularity.interactionCounts.map(Double.init))
+            let served = checkpoint.servedModel()
             let score = validation.ndcg(of: served)
             return ((served, score), [.init(hyperparameters: checkpoint.model.hyperparameters, validationNDCG: score)])
         }

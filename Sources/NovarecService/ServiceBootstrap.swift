@@ -38,9 +38,7 @@ public enum ServiceBootstrap {
         }
         let users = Set(interactions.map(\.user)).count
         guard let checkpoint else { return ServingModel(version: "popularity", model: nil, items: catalogue, userCounts: userCounts, users: users) }
-        let model = checkpoint.recommender
-        return ServingModel(version: checkpoint.metadata["data_sha256"].map { String($0.prefix(12)) } ?? "checkpoint", model: model,
-                            items: catalogue, userCounts: userCounts, users: users, embeddings: model.itemEmbeddings,
-                            scale: ServingNovelty.scale(from: checkpoint.metadata))
+        return ServingModel(checkpoint: checkpoint, version: checkpoint.metadata["data_sha256"].map { String($0.prefix(12)) } ?? "checkpoint",
+                            userCounts: userCounts, users: users)
     }
 }

@@ -46,11 +46,12 @@ public struct ServingModel: Sendable {
     /// Cosine similarity of item embeddings (empty without a trained model).
     var similarity: ItemSimilarity { novelty.space.similarity }
 
-    /// A SASRec checkpoint served with popularity from `userCounts` (aligned with its items).
-    public init(checkpoint: SASRecCheckpoint, version: String, userCounts: [Int], users: Int) {
-        self.init(version: version, model: checkpoint.servedModel(), items: Vocabulary(orderedIDs: checkpoint.itemIDs),
-                  userCounts: userCounts, users: users, embeddings: checkpoint.model.itemEmbeddings,
-                  scale: ServingNovelty.scale(from: checkpoint.metadata))
+    /// A checkpoint of any kind served with popularity from `userCounts` (aligned with its items):
+    /// the model as served at novelty 0, its item vectors, the dial scale it carries.
+    public init(checkpoint: ModelCheckpoint, version: String, userCounts: [Int], users: Int) {
+        let model = checkpoint.recommender
+        self.init(version: version, model: model, items: Vocabulary(orderedIDs: checkpoint.itemIDs), userCounts: userCounts, users: users,
+                  embeddings: model.itemEmbeddings, scale: ServingNovelty.scale(from: checkpoint.metadata))
     }
 
     /// A SASRec checkpoint with the popularity it was trained with (`popularityMetadata`), so
@@ -60,7 +61,7 @@ public struct ServingModel: Sendable {
               let counts = try? JSONDecoder().decode([Int].self, from: Data(countsText.utf8)), counts.count == checkpoint.itemIDs.count else {
             return nil
         }
-        self.init(checkpoint: checkpoint, version: version, userCounts: counts, users: users)
+        self.init(checkpoint: .sasrec(checkpoint), version: version, userCounts: counts, users: users)
     }
 
     static let userCountsKey = "novarec.user_counts", usersKey = "novarec.users"

@@ -77,17 +77,15 @@ extension SASRecCheckpoint {
 
     /// Metadata recording a logit adjustment τ and its counts (empty when τ is 0).
     public static func logitAdjustmentMetadata(tau: Float, counts: [Double]) -> [String: String] {
-        guard tau > 0, let json = try? JSONEncoder().encode(counts.map { Int($0) }) else { return [:] }
-        return [logitAdjustmentKey: String(tau), priorCountsKey: String(decoding: json, as: UTF8.self)]
+        guard tau > 0, let json = try? CheckpointFile.json(counts.map { Int($0) }) else { return [:] }
+        return [logitAdjustmentKey: String(tau), priorCountsKey: json]
     }
 
     /// The model as served at novelty 0: with its popularity prior added back when it was trained
-    /// with logit adjustment (counts from the metadata, else `fallbackCounts` aligned with its
-    /// items), the plain model otherwise.
-    public func servedModel(fallbackCounts: [Double]? = nil) -> any Recommender {
-        guard let tau = metadata[Self.logitAdjustmentKey].flatMap(Float.init), tau > 0 else { return model }
-        let stored = metadata[Self.priorCountsKey].flatMap { try? JSONDecoder().decode([Double].self, from: Data($0.utf8)) }
-        guard let counts = stored ?? fallbackCounts, counts.count == model.itemCount else { return model }
+    /// with logit adjustment (τ and the counts from the metadata), the plain model otherwise.
+    public func servedModel() -> any Recommender {
+        guard let tau = metadata[Self.logitAdjustmentKey].flatMap(Float.init), tau > 0,
+              let counts = CheckpointFile.value([Double].self, at: Self.priorCountsKey, in: metadata), counts.count == model.itemCount else { return model }
         return LogitAdjustedRecommender(base: model, prior: LogitAdjustedRecommender.prior(counts: counts, tau: tau))
     }
 }
