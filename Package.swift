@@ -22,10 +22,12 @@ let package = Package(
         .target(name: "NovarecRank", dependencies: ["NovarecCore"]),
         .target(name: "NovarecService", dependencies: ["NovarecCore", "NovarecML", "NovarecEval", "NovarecRank", "NovarecHTTP", "NovarecStore"]),
         .target(name: "NovarecHTTP", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(name: "NovarecApp", dependencies: ["NovarecService", "NovarecHTTP", "NovarecStore", "NovarecML",
+                                                   .product(name: "Logging", package: "swift-log")]),
         .executableTarget(
             name: "novarec",
             dependencies: [
-                "NovarecCore", "NovarecML", "NovarecEval", "NovarecHTTP", "NovarecRank", "NovarecStore", "NovarecService", "CBLAS",
+                "NovarecCore", "NovarecML", "NovarecEval", "NovarecHTTP", "NovarecRank", "NovarecStore", "NovarecService", "NovarecApp", "CBLAS",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -38,7 +40,8 @@ let package = Package(
         .testTarget(name: "NovarecRankTests", dependencies: ["NovarecRank", "NovarecCore"]),
         .target(name: "NovarecTestSupport", path: "Tests/NovarecTestSupport"),
         .testTarget(name: "NovarecServiceTests",
-                    dependencies: ["NovarecService", "NovarecStore", "NovarecHTTP", "NovarecML", "NovarecRank", "NovarecCore", "NovarecTestSupport"]),
+                    dependencies: ["NovarecService", "NovarecApp", "NovarecStore", "NovarecHTTP", "NovarecML", "NovarecRank", "NovarecCore",
+                                   "NovarecTestSupport"]),
         .testTarget(name: "NovarecCLITests", dependencies: ["novarec", "NovarecStore", "NovarecTestSupport"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CBLAS", "CLibPQ"]),
     ],

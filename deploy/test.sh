@@ -11,4 +11,7 @@ trap 'rm -f "$log"; rm -rf "$scratch"' EXIT
 TMPDIR="$scratch" swift test 2>&1 | tee "$log"
 # XCTest reports its own (empty) run too; close with the Swift Testing count in plain form.
 count=$(grep -oE 'Test run with [0-9]+ tests' "$log" | grep -oE '[0-9]+' | tail -n 1)
+# With real processes: PostgreSQL stops for 20 s under load; reads must not fail, writes must
+# answer 503 with Retry-After and recover by themselves.
+TMPDIR="$scratch" python3 deploy/fault-test.py
 echo "tests: ${count:-0} passed, 0 failed"

@@ -45,6 +45,8 @@ public struct ModelTrainer: Sendable {
     public var sasrecInitial: SASRec?
     /// Receives SASRec training progress.
     public var trainingProgress: (@Sendable (TrainingProgress) -> Void)?
+    /// Asked before every SASRec step; true stops training (`SASRecError.cancelled`).
+    public var isCancelled: @Sendable () -> Bool = { false }
 
     public init(context: EvaluationContext, observer: (any ProgressObserver)? = nil) {
         self.context = context
@@ -101,7 +103,7 @@ public struct ModelTrainer: Sendable {
         let trainer = try SASRecTrainer(configuration: configuration, options: sasrecOptions)
         let result = try trainer.train(
             sequences: context.split.trainingSequences, itemWeights: weights, initial: sasrecInitial,
-            validate: { validation.ndcg(of: served($0)) }, progress: progress)
+            validate: { validation.ndcg(of: served($0)) }, progress: progress, isCancelled: isCancelled)
         let trials = result.epochs.compactMap { record in
             record.validationNDCG.map { TrainedModel.Trial(hyperparameters: ["epoch": Double(record.epoch)], validationNDCG: $0) }
         }
@@ -110,7 +112,7 @@ public struct ModelTrainer: Sendable {
         refit.epochs = refit.refitEpochs
         let extended = (0..<context.split.userCount).map { context.split.history($0, stage: .test) }
         let final = try SASRecTrainer(configuration: configuration, options: refit).train(
-            sequences: extended, itemWeights: weights, initial: result.model, progress: progress)
+            sequences: extended, itemWeights: weights, initial: result.model, progress: progress, isCancelled: isCancelled)
         return ((served(final.model), result.bestValidation ?? 0), trials)
     }
 

@@ -27,7 +27,9 @@ public struct HTTPResponse: Sendable {
     /// An `application/problem+json` response whose status is the problem's.
     public static func problem(_ problem: ProblemDetails) -> HTTPResponse {
         let body = (try? encodeJSON(problem)) ?? Array(#"{"title":"Internal Server Error","status":500}"#.utf8)
-        return HTTPResponse(status: problem.status, headers: ["Content-Type": "application/problem+json"], body: body)
+        var response = HTTPResponse(status: problem.status, headers: ["Content-Type": "application/problem+json"], body: body)
+        if let seconds = problem.retryAfter { response.headers.set("Retry-After", String(seconds)) }
+        return response
     }
 
     private static func encodeJSON<Value: Encodable>(_ value: Value) throws -> [UInt8] {

@@ -19,6 +19,9 @@ public struct Router: Sendable {
     }
 
     private var routes: [Route] = []
+    /// Turns errors of the layers below (e.g. a database that is down) into the problem they
+    /// mean for the client; an error it returns nil for is a 500.
+    public var problemForError: (@Sendable (any Error) -> ProblemDetails?)?
 
     public init() {}
 
@@ -50,15 +53,16 @@ public struct Router: Sendable {
         }
         var request = request
         request.pathParameters = parameters
-        return Router.run(route, request)
+        return run(route, request)
     }
 
-    private static func run(_ route: Route, _ request: HTTPRequest) -> RoutedResponse {
+    private func run(_ route: Route, _ request: HTTPRequest) -> RoutedResponse {
         do {
             return RoutedResponse(response: try route.handler(request), route: route.pattern)
         } catch let problem as ProblemDetails {
             return RoutedResponse(response: .problem(problem), route: route.pattern)
         } catch {
+            if let problem = problemForError?(error) { return RoutedResponse(response: .problem(problem), route: route.pattern, error: error) }
             return RoutedResponse(response: .problem(ProblemDetails(status: .internalServerError)), route: route.pattern, error: error)
         }
     }

@@ -32,7 +32,7 @@ public enum DatasetImport {
             let metadata = dataset.itemMetadata[Int32(index)]
             return ItemRecord(itemID: dataset.items.id(at: Int32(index)), title: metadata?.title ?? "", categories: metadata?.categories ?? [])
         }
-        try ItemStore(connection: store.connection).bulkUpsert(items, keepExisting: true)
+        try ItemStore(database: store.database).bulkUpsert(items, keepExisting: true)
         summary.items = items.count
         summary.itemsWithText = dataset.itemMetadata.count
         var chunk: [BehaviourEvent] = []

@@ -31,13 +31,13 @@ extension ModelCoordinator {
         router.post("/v1/admin/train") { [self] request in
             try service.keys.authorize(request)
             let training = try AdminTrainRequest.parse(request)
-            guard status.role == "trainer" else {
+            guard status.role == .trainer else {
                 guard try forward(training) else {
                     throw ProblemDetails(status: HTTPStatus(503), title: "No trainer",
                                          detail: "no replica holds the trainer role right now; one takes it within --poll-interval, retry then")
                 }
                 var answer = status
-                answer.state = "forwarded"
+                answer.state = .forwarded
                 return try .json(answer, status: .accepted)
             }
             guard self.request(training) else {

@@ -41,13 +41,27 @@ extension RecommendationEngine {
             """ + served.prometheusText()
     }
 
-    /// Why this replica cannot serve properly now (empty: ready).
-    public func readinessProblems() -> [String] {
-        var problems: [String] = []
-        if let journal, !journal.isReachable() { problems.append("database unreachable") }
-        if model.model == nil { problems.append("no trained model loaded (serving popularity)") }
-        return problems
+    /// Whether this replica can serve recommendations and store events now, and why not.
+    public func readiness() -> Readiness {
+        var readiness = Readiness(serve: model.model != nil, write: journal?.isReachable() ?? false, reasons: [])
+        if !readiness.serve { readiness.reasons.append("no trained model loaded (serving popularity)") }
+        if journal == nil {
+            readiness.reasons.append("read-only engine: no event journal")
+        } else if !readiness.write {
+            readiness.reasons.append("database unreachable: events and items cannot be stored; recommendations are served from memory")
+        }
+        return readiness
     }
+}
+
+/// What `/readyz` reports: a replica that can serve takes traffic even while it cannot write
+/// (reads come from memory; writes answer 503 with `Retry-After` until the database is back).
+public struct Readiness: Sendable, Equatable, Encodable {
+    /// A trained model answers (not only the popularity fallback).
+    public var serve: Bool
+    /// The database answers, so events and items can be stored.
+    public var write: Bool
+    public var reasons: [String]
 }
 
 /// The items most like one item ("more like this").

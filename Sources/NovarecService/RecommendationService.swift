@@ -23,6 +23,7 @@ public final class RecommendationService: Sendable {
     /// when `httpMetrics` is given. `/recommend` and `/events` are the design card's short
     /// names for `/v1/recommendations` and `/v1/events`.
     public func routes(_ router: inout Router, httpMetrics: ServerMetrics? = nil, coordinator: ModelCoordinator? = nil) {
+        router.problemForError = Self.problem(for:)
         coordinator?.routes(&router, service: self)
         let recommendations = RecommendationEndpoint(), events = EventsEndpoint(), items = ItemsEndpoint()
         for path in ["/v1/recommendations", "/recommend"] {
@@ -54,12 +55,34 @@ public final class RecommendationService: Sendable {
         }
     }
 
+    /// 200 while this replica can serve (`write` says whether it can also store), 503 when it
+    /// cannot; `reasons` say why in both cases.
     private func readiness() throws -> HTTPResponse {
-        let problems = engine.readinessProblems()
-        guard problems.isEmpty else {
-            throw ProblemDetails(status: HTTPStatus(503), title: "Not ready", detail: problems.joined(separator: "; "), extensions: ["reasons": problems])
+        let readiness = engine.readiness()
+        guard readiness.serve else {
+            throw ProblemDetails(status: HTTPStatus(503), title: "Not ready", detail: readiness.reasons.joined(separator: "; "),
+                                 extensions: ["reasons": readiness.reasons, "serve": false, "write": readiness.write])
         }
-        return try .json(["status": "ready"])
+        return try .json(ReadyAnswer(status: readiness.write ? "ready" : "degraded", readiness: readiness))
+    }
+
+    struct ReadyAnswer: Encodable {
+        let status: String
+        let serve: Bool
+        let write: Bool
+        let reasons: [String]
+
+        init(status: String, readiness: Readiness) {
+            (self.status, serve, write, reasons) = (status, readiness.serve, readiness.write, readiness.reasons)
+        }
+    }
+
+    /// A database that is down or too slow is the service's trouble, not the client's: 503 with
+    /// `Retry-After`, never a bare 500.
+    static func problem(for error: any Error) -> ProblemDetails? {
+        guard let error = error as? PostgresError, error.isUnavailable else { return nil }
+        return ProblemDetails(status: HTTPStatus(503), title: "Database unavailable",
+                              detail: "the event database does not answer right now; nothing was stored, retry later", retryAfter: 5)
     }
 }
 

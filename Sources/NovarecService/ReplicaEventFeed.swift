@@ -36,6 +36,7 @@ public final class ReplicaEventFeed: Sendable {
     /// hold the only reference: a connection nobody reads would pin PostgreSQL's NOTIFY queue).
     private let subscribed: Mutex<PostgresConnection?>
     private let stopped = Atomic<Bool>(false)
+    private let threads = BackgroundThreads()
 
     /// Starts listening at once (announcements wait on the connection until `start`).
     public init(origin: String, connect: @escaping @Sendable () throws -> PostgresConnection, log: @escaping @Sendable (String) -> Void) throws {
@@ -73,17 +74,21 @@ public final class ReplicaEventFeed: Sendable {
     /// Feeds `engine` on a thread of its own until `stop()`, beginning with what was announced
     /// since the feed was created.
     public func start(feeding engine: RecommendationEngine) {
-        Thread.detachNewThread { [self] in listen(feeding: engine) }
+        threads.start("event feed") { [self] in listen(feeding: engine) }
     }
 
-    public func stop() { stopped.store(true, ordering: .relaxed) }
+    /// Stops feeding and waits for the feeding thread (at most about a second).
+    public func stop() {
+        stopped.store(true, ordering: .relaxed)
+        threads.join()
+    }
 
     private func listen(feeding engine: RecommendationEngine) {
         var listener = subscribed.withLock { $0.take() }
         while !stopped.load(ordering: .relaxed) {
             do {
                 if listener == nil { listener = try resubscribe(reloading: engine) }
-                take(try listener!.notifications(timeout: 1), into: engine)
+                take(try listener!.notifications(timeout: 1).map(\.payload), into: engine)
             } catch {
                 log("event feed: \(error); reconnecting in 1 s")
                 listener = nil
@@ -97,7 +102,7 @@ public final class ReplicaEventFeed: Sendable {
     private func resubscribe(reloading engine: RecommendationEngine) throws -> PostgresConnection {
         let listener = try connect()
         try listener.listen(Self.channel)
-        let read = try engine.reloadHistories { try EventStore(connection: connect()).storedInteractions() }
+        let read = try engine.reloadHistories { try EventStore(database: connect()).storedInteractions() }
         log("event feed reconnected; histories reloaded from \(read) stored interactions")
         return listener
     }

@@ -13,7 +13,7 @@ public enum ServiceBootstrap {
         store: EventStore, interactions: StoredInteractions, checkpoint: ModelCheckpoint?, keys: APIKeys = APIKeys([]),
         candidateCacheUsers: Int = 50_000
     ) throws -> RecommendationService {
-        let itemStore = ItemStore(connection: store.connection)
+        let itemStore = ItemStore(database: store.database)
         let engine = RecommendationEngine(model: servingModel(checkpoint, interactions: interactions.rows), journal: store,
                                           catalogue: Catalogue(try itemStore.all()), candidateCacheUsers: candidateCacheUsers)
         engine.loadHistories(from: interactions)

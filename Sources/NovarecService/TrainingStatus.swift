@@ -3,8 +3,8 @@ import NovarecStore
 /// What `GET /v1/admin/train` reports: this replica's role, the run in progress (if this replica
 /// is training one) and the latest runs of the registry.
 public struct TrainingStatus: Sendable, Encodable {
-    public var role = "follower"
-    public var state = "idle"
+    public var role = TrainerRole.follower
+    public var state = RunState.idle
     public var version: String?
     public var trigger: String?
     public var epoch = 0
@@ -21,6 +21,17 @@ public struct TrainingStatus: Sendable, Encodable {
         case role, state, version, trigger, epoch, epochs, loss, error
         case validationNDCG = "validation_ndcg10", startedAt = "started_at", finishedAt = "finished_at", recentRuns = "recent_runs"
     }
+}
+
+/// Whether this replica holds the trainer role (see `TrainerElection`).
+public enum TrainerRole: String, Sendable, Encodable {
+    case follower, trainer
+}
+
+/// Where this replica's latest run stands: `queued` and `running` while one is under way, its
+/// outcome once it ended; `forwarded` in a follower's answer to a request it handed on.
+public enum RunState: String, Sendable, Encodable {
+    case idle, queued, running, forwarded, accepted, rejected, failed
 }
 
 /// A training request from `POST /v1/admin/train` or a trigger; Codable so a replica that does

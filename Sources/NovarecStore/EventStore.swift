@@ -3,12 +3,12 @@ import Foundation
 /// The durable event log in PostgreSQL: batches are written in one transaction and are durable
 /// once the call returns; a repeated `event_id` is counted as a duplicate and not stored again.
 public struct EventStore: Sendable {
-    public let connection: PostgresConnection
+    public let database: any PostgresClient
     /// Sent with every `insert` that stores something (nil: nothing is announced).
     public let announcement: EventAnnouncement?
 
-    public init(connection: PostgresConnection, announcement: EventAnnouncement? = nil) {
-        self.connection = connection
+    public init(database: any PostgresClient, announcement: EventAnnouncement? = nil) {
+        self.database = database
         self.announcement = announcement
     }
 
@@ -39,7 +39,7 @@ public struct EventStore: Sendable {
             PostgresArray.literal(events.map { $0.value.map { String($0) } }),
             PostgresArray.literal(events.map { String(format: "%.6f", $0.timestamp.timeIntervalSince1970) }),
         ]
-        let (ids, transactionID) = try connection.transaction { transaction in
+        let (ids, transactionID) = try database.transaction { transaction in
             let rows = try transaction.query("""
                 INSERT INTO events (event_id, user_id, item_id, type, value, ts)
                 SELECT e, u, i, t, v, to_timestamp(s)
@@ -73,7 +73,7 @@ public struct EventStore: Sendable {
             text += "\(event.eventID.uuidString)\t\(CopyText.escape(event.userID))\t\(CopyText.escape(event.itemID))\t"
             text += "\(event.kind.rawValue)\t\(value)\t\(String(format: "%.6f", event.timestamp.timeIntervalSince1970))\n"
         }
-        let stored = try connection.transaction { transaction in
+        let stored = try database.transaction { transaction in
             try transaction.query("""
                 CREATE TEMPORARY TABLE import_events (n bigserial, event_id uuid, user_id text, item_id text, type text, value real, s float8)
                 ON COMMIT DROP
@@ -89,22 +89,22 @@ public struct EventStore: Sendable {
     }
 
     /// True when the database answers a trivial query now.
-    public func isReachable() -> Bool { (try? connection.query("SELECT 1")) != nil }
+    public func isReachable() -> Bool { database.isReachable() }
 
     public func count() throws -> Int {
-        Int(try connection.query("SELECT count(*) FROM events").scalar ?? "0") ?? 0
+        Int(try database.query("SELECT count(*) FROM events").scalar ?? "0") ?? 0
     }
 
     /// The highest event id stored (0 when there is none): where a training run's data ends.
     /// Ids are handed out at insert and committed in any order, so an event committed late may
     /// carry an id below a watermark read earlier; treat it as a position, not a guarantee.
     public func watermark() throws -> Int64 {
-        Int64(try connection.query("SELECT coalesce(max(id), 0) FROM events").scalar ?? "0") ?? 0
+        Int64(try database.query("SELECT coalesce(max(id), 0) FROM events").scalar ?? "0") ?? 0
     }
 
     /// How many interactions (impressions left out) were stored after `watermark` (ids above it).
     public func count(since watermark: Int64) throws -> Int {
-        Int(try connection.query("SELECT count(*) FROM events WHERE id > $1 AND type <> 'impression'", [String(watermark)]).scalar ?? "0") ?? 0
+        Int(try database.query("SELECT count(*) FROM events WHERE id > $1 AND type <> 'impression'", [String(watermark)]).scalar ?? "0") ?? 0
     }
 
     /// Every stored interaction as `(user, item, Unix time)` in time order per user, read with
@@ -117,7 +117,7 @@ public struct EventStore: Sendable {
     /// event announced later is already among them exactly when the snapshot sees the
     /// announcing transaction.
     public func storedInteractions() throws -> StoredInteractions {
-        let (snapshotText, data) = try connection.transaction { transaction in
+        let (snapshotText, data) = try database.transaction { transaction in
             try transaction.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             let snapshot = try transaction.query("SELECT pg_current_snapshot()::text").scalar
             return (snapshot, try transaction.copyOut("""

@@ -23,12 +23,12 @@ public struct ItemRecord: Sendable, Equatable, Codable {
 
 /// The item catalogue in PostgreSQL: batch upserts in one statement and transaction.
 public struct ItemStore: Sendable {
-    public let connection: PostgresConnection
+    public let database: any PostgresClient
     /// Joins an item's categories into one text value for `unnest` (arrays of arrays do not unnest).
     static let separator = "\u{1F}"
 
-    public init(connection: PostgresConnection) {
-        self.connection = connection
+    public init(database: any PostgresClient) {
+        self.database = database
     }
 
     /// Inserts or replaces `items` atomically.
@@ -40,7 +40,7 @@ public struct ItemStore: Sendable {
             PostgresArray.literal(items.map { $0.categories.joined(separator: Self.separator) }),
             PostgresArray.literal(items.map { $0.available ? "true" : "false" }),
         ]
-        try connection.transaction { transaction in
+        try database.transaction { transaction in
             try transaction.query("""
                 INSERT INTO items (item_id, title, description, categories, available, updated_at)
                 SELECT i, t, d, CASE WHEN c = '' THEN '{}'::text[] ELSE string_to_array(c, chr(31)) END, a, now()
@@ -65,7 +65,7 @@ public struct ItemStore: Sendable {
             DO UPDATE SET title = excluded.title, description = excluded.description,
                 categories = excluded.categories, available = excluded.available, updated_at = now()
             """
-        try connection.transaction { transaction in
+        try database.transaction { transaction in
             try transaction.query("""
                 CREATE TEMPORARY TABLE import_items (n bigserial, item_id text, title text, description text, categories text[], available boolean)
                 ON COMMIT DROP
@@ -88,7 +88,7 @@ public struct ItemStore: Sendable {
     public func all() throws -> [ItemRecord] { try records(where: "", []) }
 
     private func records(where clause: String, _ parameters: [String?]) throws -> [ItemRecord] {
-        let result = try connection.query(
+        let result = try database.query(
             "SELECT item_id, title, description, array_to_string(categories, chr(31)), available FROM items \(clause) ORDER BY item_id",
             parameters)
         return result.rows.map { row in

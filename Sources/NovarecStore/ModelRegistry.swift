@@ -8,16 +8,16 @@ public struct ModelRegistry: Sendable {
     /// The `LISTEN` channel; each payload is the version replicas should now serve.
     public static let channel = "novarec_models"
 
-    public let connection: PostgresConnection
+    public let database: any PostgresClient
 
-    public init(connection: PostgresConnection) {
-        self.connection = connection
+    public init(database: any PostgresClient) {
+        self.database = database
     }
 
     /// Records that `trainer` started training `version` on the events up to `watermark`, while
     /// `parent` was served.
     public func begin(version: String, parent: String?, trigger: String, trainer: String, watermark: Int64) throws {
-        try connection.query("""
+        try database.query("""
             INSERT INTO models (version, parent, state, trigger, trainer, data_watermark)
             VALUES ($1, $2, 'training', $3, $4, $5)
             """, [version, parent, trigger, trainer, String(watermark)])
@@ -43,7 +43,7 @@ public struct ModelRegistry: Sendable {
             accepted ? sha256 : nil,
             accepted ? checkpoint.flatMap { if case .file(let path) = $0 { path } else { nil } } : nil,
         ]
-        try connection.transaction { transaction in
+        try database.transaction { transaction in
             let updated = try transaction.query("""
                 UPDATE models SET state = $2, reason = $3, trained_events = $4, candidate_metrics = $5::jsonb,
                     serving_metrics = $6::jsonb, training_seconds = $7, evaluation_seconds = $8, checkpoint = $9::bytea,
@@ -65,7 +65,7 @@ public struct ModelRegistry: Sendable {
     /// with it (for the caller to verify); nil when there is none (unknown version, or a run
     /// that was not accepted).
     public func checkpoint(version: String) throws -> (data: Data, sha256: String)? {
-        let row = try connection.query("""
+        let row = try database.query("""
             SELECT encode(checkpoint, 'hex'), sha256, checkpoint_path FROM models
             WHERE version = $1 AND (checkpoint IS NOT NULL OR checkpoint_path IS NOT NULL)
             """, [version]).rows.first
@@ -87,7 +87,7 @@ public struct ModelRegistry: Sendable {
     /// several replicas take one model each, in turn. Throws
     /// `ModelRegistryError.noPreviousModel`, changing nothing, unless two models are accepted.
     public func rollback(reason: String) throws -> ModelRecord {
-        try connection.transaction { transaction in
+        try database.transaction { transaction in
             try transaction.query("LOCK TABLE models IN EXCLUSIVE MODE")
             let accepted = try transaction.query(
                 "SELECT version FROM models WHERE state = 'accepted' ORDER BY accepted_at DESC LIMIT 2"
@@ -111,14 +111,14 @@ public struct ModelRegistry: Sendable {
     /// process that died or lost its session, and its late `finish` will be refused.
     @discardableResult
     public func markInterrupted() throws -> [String] {
-        try connection.query("""
+        try database.query("""
             UPDATE models SET state = 'failed', reason = 'interrupted', finished_at = clock_timestamp()
             WHERE state = 'training' RETURNING version
             """).rows.compactMap { $0[0] }
     }
 
     private func records(_ clause: String, _ parameters: [String?] = []) throws -> [ModelRecord] {
-        try connection.query("SELECT \(ModelRecord.columns) FROM models \(clause)", parameters).rows.map { row throws(PostgresError) in
+        try database.query("SELECT \(ModelRecord.columns) FROM models \(clause)", parameters).rows.map { row throws(PostgresError) in
             try ModelRecord(row: row)
         }
     }

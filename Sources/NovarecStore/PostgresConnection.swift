@@ -11,13 +11,18 @@ public final class PostgresConnection: Sendable {
 
     private let handle: Mutex<Handle>
 
-    /// Connects with a libpq connection string (`host=/tmp/dir port=5432 dbname=novarec`) or URL.
-    public init(_ connectionString: String) throws(PostgresError) {
-        guard let pointer = PQconnectdb(connectionString) else { throw PostgresError("out of memory creating a connection") }
+    /// Connects with a libpq connection string (`host=/tmp/dir port=5432 dbname=novarec`) or URL;
+    /// `settings` give the timeouts and keepalives unless the string sets them itself.
+    public init(_ connectionString: String, settings: ConnectionSettings = ConnectionSettings()) throws(PostgresError) {
+        let parameters = settings.parameters + [("dbname", connectionString)]
+        let pointer = Self.withCStrings(parameters.map(\.0)) { keywords in
+            Self.withCStrings(parameters.map(\.1)) { values in PQconnectdbParams(keywords + [nil], values + [nil], 1) }
+        }
+        guard let pointer else { throw PostgresError("out of memory creating a connection") }
         guard PQstatus(pointer) == CONNECTION_OK else {
             let message = String(cString: PQerrorMessage(pointer)).trimmingCharacters(in: .whitespacesAndNewlines)
             PQfinish(pointer)
-            throw PostgresError("cannot connect to PostgreSQL: \(message)")
+            throw PostgresError("cannot connect to PostgreSQL: \(message)", isUnavailable: true)
         }
         // Server notices ("relation already exists, skipping") would go to stderr unasked.
         PQsetNoticeProcessor(pointer, { _, _ in }, nil)
@@ -27,6 +32,10 @@ public final class PostgresConnection: Sendable {
     deinit {
         handle.withLock { PQfinish($0.pointer) }
     }
+
+    /// False once libpq saw the connection break (the server went away, a keepalive failed):
+    /// such a connection never works again and must be replaced.
+    public var isOpen: Bool { withConnection { PQstatus($0) == CONNECTION_OK } }
 
     /// Runs one statement with text parameters (`$1`, `$2`, ... ; nil is SQL NULL) and returns
     /// its rows as text.
@@ -73,7 +82,11 @@ public final class PostgresConnection: Sendable {
         let result = Self.withCStrings(parameters) { values in
             PQexecParams(connection, sql, Int32(parameters.count), nil, values, nil, nil, 0)
         }
-        return try QueryResult(result, connection: connection)
+        do {
+            return try QueryResult(result, connection: connection)
+        } catch {
+            throw error.marking(connectionLost: PQstatus(connection) != CONNECTION_OK)
+        }
     }
 
     private static func withCStrings<T>(_ strings: [String?], _ body: ([UnsafePointer<CChar>?]) -> T) -> T {

@@ -17,11 +17,11 @@ extension PostgresConnection {
     }
 
     /// Waits up to `timeout` seconds for notifications on the channels this session listens to
-    /// and returns their payloads in arrival order: at once when some are already waiting,
+    /// and returns them in arrival order: at once when some are already waiting,
     /// empty when none came in time (a timeout beyond a day waits a day). The wait (`poll(2)` on
     /// the socket) does not hold the connection's lock. Throws when the connection is broken, so
     /// the caller can reconnect.
-    public func notifications(timeout: Double) throws(PostgresError) -> [String] {
+    public func notifications(timeout: Double) throws(PostgresError) -> [PostgresNotification] {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: .seconds(min(max(timeout, 0), 86_400)))
         var payloads = try receivedNotifications()
@@ -35,15 +35,16 @@ extension PostgresConnection {
     }
 
     /// Reads whatever the server sent and takes the notifications libpq has queued.
-    private func receivedNotifications() throws(PostgresError) -> [String] {
+    private func receivedNotifications() throws(PostgresError) -> [PostgresNotification] {
         try withConnection { connection throws(PostgresError) in
             guard PQconsumeInput(connection) == 1, PQstatus(connection) == CONNECTION_OK else {
                 let message = String(cString: PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines)
-                throw PostgresError("listening connection lost: \(message)")
+                throw PostgresError("listening connection lost: \(message)", isUnavailable: true)
             }
-            var payloads: [String] = []
+            var payloads: [PostgresNotification] = []
             while let notification = PQnotifies(connection) {
-                payloads.append(String(cString: notification.pointee.extra))
+                payloads.append(PostgresNotification(channel: String(cString: notification.pointee.relname),
+                                                     payload: String(cString: notification.pointee.extra)))
                 PQfreemem(notification)
             }
             return payloads
@@ -62,4 +63,10 @@ extension PostgresConnection {
             throw PostgresError("waiting for notifications failed: \(String(cString: strerror(errno)))")
         }
     }
+}
+
+/// One notification: the channel it was sent on and its payload.
+public struct PostgresNotification: Sendable, Equatable {
+    public let channel: String
+    public let payload: String
 }

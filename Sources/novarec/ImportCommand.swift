@@ -33,7 +33,7 @@ struct ImportCommand: ParsableCommand {
         let start = Date()
         let summary: DatasetImport.Summary
         do {
-            summary = try DatasetImport.run(dataset, store: EventStore(connection: db.connection), kind: type) { progress in
+            summary = try DatasetImport.run(dataset, store: EventStore(database: db.connection), kind: type) { progress in
                 log("imported \(progress.events) of \(dataset.interactionCount) events")
             }
         } catch {

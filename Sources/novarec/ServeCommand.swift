@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import NovarecApp
 import NovarecHTTP
 import NovarecML
 import NovarecService
@@ -135,37 +136,37 @@ struct ServeCommand: ParsableCommand {
         let db = try database.open(ownsCluster: true, logger: logger)
         defer { db.close(logger: logger) }
         try? FileManager.default.createDirectory(atPath: database.dataDir, withIntermediateDirectories: true)
-        let trainedModel = URL(fileURLWithPath: database.path("model.safetensors"))
-        let origin = UUID().uuidString
-        let store = EventStore(connection: db.connection, announcement: ReplicaEventFeed.announcement(origin: origin))
-        let connectionString = db.connectionString, modelLogger = logger
-        let feed: ReplicaEventFeed
+        let application: Application
         do {
-            feed = try ReplicaEventFeed(origin: origin, connect: { try PostgresConnection(connectionString) }, log: { modelLogger.notice("\($0)") })
-        } catch { throw CommandFailure(description: "event feed: \(error)") }
-        let service = try ServiceBootstrap.make(store: store, interactions: try store.storedInteractions(), checkpoint: try loadCheckpoint(logger: logger),
-                                                keys: keys, candidateCacheUsers: candidateCacheUsers)
-        feed.start(feeding: service.engine)
-        defer { feed.stop() }
-        let replica = replicaName ?? "\(ProcessInfo.processInfo.hostName):\(port == 0 ? "pid\(getpid())" : String(port))"
-        let coordinator = ModelCoordinator(engine: service.engine, policy: trainingPolicy(), replica: replica, checkpointURL: trainedModel,
-                                           checkpointDirectory: try sharedCheckpointDirectory(), connect: { try PostgresConnection(connectionString) },
-                                           log: { modelLogger.notice("\($0)") })
-        do { try coordinator.start() } catch { throw CommandFailure(description: "model registry: \(error)") }
-        defer { coordinator.stop() }
-        var router = try makeRouter()
-        let metrics = ServerMetrics()
-        service.routes(&router, httpMetrics: metrics, coordinator: coordinator)
-        let server = HTTPServer(configuration: serverConfiguration(), router: router, logger: logger, metrics: metrics)
+            application = try Application(configuration: try configuration(database: db.connectionString, keys: keys, logger: logger), logger: logger)
+        } catch let failure as CommandFailure {
+            throw failure
+        } catch {
+            throw CommandFailure(description: "start-up: \(error)")
+        }
         let address: BoundAddress
         do {
-            address = try server.start()
+            address = try application.start()
         } catch {
-            throw CommandFailure(description: "cannot listen on \(host):\(port): \(error)")
+            application.stop()
+            throw CommandFailure(description: "cannot start on \(host):\(port): \(error)")
         }
         logger.notice("listening on http://\(address) (OpenBLAS kernel: \(OpenBLASRuntime.coreName))")
-        server.runUntilTerminated()
+        application.runUntilTerminated()
         logger.notice("stopped")
+    }
+
+    /// The flags as an application configuration.
+    private func configuration(database connectionString: String, keys: APIKeys, logger: Logger) throws -> ApplicationConfiguration {
+        let replica = replicaName ?? "\(ProcessInfo.processInfo.hostName):\(port == 0 ? "pid\(getpid())" : String(port))"
+        var configuration = ApplicationConfiguration(database: connectionString, server: serverConfiguration(), replicaName: replica)
+        configuration.keys = keys
+        configuration.checkpoint = try loadCheckpoint(logger: logger)
+        configuration.candidateCacheUsers = candidateCacheUsers
+        configuration.training = trainingPolicy()
+        configuration.localCheckpoint = URL(fileURLWithPath: database.path("model.safetensors"))
+        configuration.sharedCheckpointDirectory = try sharedCheckpointDirectory()
+        return configuration
     }
 
     /// `--checkpoint-dir`, created when missing; it must be writable (any replica may become the trainer).
@@ -198,23 +199,6 @@ struct ServeCommand: ParsableCommand {
                                   maxConnections: maxConnections, headerTimeout: headerTimeout, idleTimeout: idleTimeout,
                                   bodyTimeout: bodyTimeout, writeTimeout: writeTimeout)
         return HTTPServer.Configuration(host: host, port: port, limits: limits, shutdownGracePeriod: shutdownGrace)
-    }
-
-    /// `GET /healthz`: the process is alive; names the OpenBLAS kernel so a slow fallback shows.
-    private func makeRouter() throws -> Router {
-        struct Health: Encodable {
-            let status = "ok"
-            let openblasKernel = OpenBLASRuntime.coreName
-
-            enum CodingKeys: String, CodingKey {
-                case status
-                case openblasKernel = "openblas_kernel"
-            }
-        }
-        let health = try HTTPResponse.json(Health())
-        var router = Router()
-        router.get("/healthz") { _ in health }
-        return router
     }
 
     /// The configured keys; refuses a non-loopback address without any (writes would be open).

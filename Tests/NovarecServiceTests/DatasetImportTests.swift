@@ -17,7 +17,7 @@ struct DatasetImportTests {
 
     @Test func importsEventsInOrderWithItemTextAndIsIdempotent() throws {
         let dataset = shop()
-        let store = EventStore(connection: try ThrowawayPostgres.freshConnection())
+        let store = EventStore(database: try ThrowawayPostgres.freshConnection())
         let first = try DatasetImport.run(dataset, store: store, chunkSize: 500)
         #expect(first.events == dataset.interactionCount)
         #expect(first.stored == dataset.interactionCount && first.duplicates == 0)
@@ -33,7 +33,7 @@ struct DatasetImportTests {
         #expect(restored.sequences[Int(index)].map { restored.items.id(at: $0) } == original)
 
         let item = try #require(dataset.itemMetadata.first)
-        let record = try ItemStore(connection: store.connection).item(dataset.items.id(at: item.key))
+        let record = try ItemStore(database: store.database).item(dataset.items.id(at: item.key))
         #expect(record?.title == item.value.title)
         #expect(record?.categories == item.value.categories)
     }

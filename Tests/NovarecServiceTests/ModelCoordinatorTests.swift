@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Logging
+import NovarecApp
 import NovarecCore
 import NovarecHTTP
 import NovarecStore
@@ -13,30 +14,24 @@ import Testing
 /// The model lifecycle against a real PostgreSQL: triggers, the validation gate, rollback, and
 /// several replicas on one database (each a service with its own connections and coordinator).
 struct ModelCoordinatorTests {
-    /// One replica: a service on the shared database, its coordinator and a listening server.
+    /// One replica: the whole application (as `novarec serve` builds it) on the shared database,
+    /// listening on a free port.
     final class Replica: Sendable {
-        let service: RecommendationService
-        let coordinator: ModelCoordinator
-        let server: HTTPServer
+        let application: Application
         let port: Int
 
         init(database: String, name: String, policy: TrainingPolicy, checkpointDirectory: URL? = nil) throws {
-            let store = EventStore(connection: try PostgresConnection(database))
-            service = try ServiceBootstrap.make(store: store, interactions: try store.storedInteractions(), checkpoint: nil)
-            coordinator = ModelCoordinator(engine: service.engine, policy: policy, replica: name, checkpointURL: nil, checkpointDirectory: checkpointDirectory,
-                                           connect: { try PostgresConnection(database) }, log: { _ in })
-            try coordinator.start()
-            var router = Router()
-            service.routes(&router, coordinator: coordinator)
-            server = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0), router: router,
-                                logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
-            port = try server.start().port
+            var configuration = ApplicationConfiguration(database: database, server: .init(host: "127.0.0.1", port: 0), replicaName: name)
+            configuration.training = policy
+            configuration.sharedCheckpointDirectory = checkpointDirectory
+            application = try Application(configuration: configuration, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+            port = try application.start().port
         }
 
-        deinit {
-            coordinator.stop()
-            server.shutdown()
-        }
+        deinit { application.stop() }
+
+        var service: RecommendationService { application.service }
+        var coordinator: ModelCoordinator { application.coordinator }
 
         func request(_ method: String, _ path: String, json: String? = nil) throws -> (status: Int, body: [String: Any]) {
             var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
@@ -55,7 +50,7 @@ struct ModelCoordinatorTests {
             return try condition()
         }
 
-        var role: String { coordinator.status.role }
+        var role: String { coordinator.status.role.rawValue }
         var servedVersion: String { service.engine.model.version }
     }
 
@@ -80,7 +75,7 @@ struct ModelCoordinatorTests {
                                timestamp: Date(timeIntervalSince1970: 1_700_000_000 + Double(position)))
             }
         }
-        _ = try EventStore(connection: PostgresConnection(database)).bulkInsert(events)
+        _ = try EventStore(database: PostgresConnection(database)).bulkInsert(events)
         return shop
     }
 
@@ -144,7 +139,7 @@ struct ModelCoordinatorTests {
         let shop = try Self.storeShop(database)
         #expect(shop.interactionCount >= 500)
         #expect(replica.wait(120) { replica.service.engine.model.model != nil }, "a run started by itself and was accepted")
-        #expect(try ModelRegistry(connection: PostgresConnection(database)).current()?.trigger == "events")
+        #expect(try ModelRegistry(database: PostgresConnection(database)).current()?.trigger == "events")
     }
 
     @Test func checkpointsCanTravelThroughASharedDirectory() throws {
@@ -160,19 +155,19 @@ struct ModelCoordinatorTests {
         let version = try #require(run["version"] as? String)
         #expect(run["checkpoint_path"] as? String == directory.appendingPathComponent("\(version).safetensors").path)
         #expect(follower.wait(10) { follower.servedVersion == version }, "the follower loads it from the shared file")
-        #expect(try ModelRegistry(connection: PostgresConnection(database)).recent(limit: 1).first?.checkpointPath != nil)
+        #expect(try ModelRegistry(database: PostgresConnection(database)).recent(limit: 1).first?.checkpointPath != nil)
     }
 
     @Test func aRequestToAFollowerWithNoTrainerAnywhereIsRefused() throws {
         let database = try ThrowawayPostgres.freshDatabase()
         let otherTrainer = try PostgresConnection(database)
-        #expect(try otherTrainer.tryAdvisoryLock(ModelCoordinator.trainerLockKey))
+        #expect(try otherTrainer.tryAdvisoryLock(TrainingRequestChannel.trainerLockKey))
         var policy = Self.policy()
         policy.pollInterval = 600
         let follower = try Replica(database: database, name: "f", policy: policy)
         #expect(follower.role == "follower", "the role is settled before the replica answers")
         #expect(try follower.request("POST", "/v1/admin/train").status == 202, "forwarded while a trainer holds the role")
-        #expect(try otherTrainer.advisoryUnlock(ModelCoordinator.trainerLockKey))
+        #expect(try otherTrainer.advisoryUnlock(TrainingRequestChannel.trainerLockKey))
         let refused = try follower.request("POST", "/v1/admin/train")
         #expect(refused.status == 503, "nobody would read the forwarded request")
         #expect(refused.body["title"] as? String == "No trainer")

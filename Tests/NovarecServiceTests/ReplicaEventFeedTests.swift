@@ -47,8 +47,8 @@ struct ReplicaEventFeedTests {
     /// stored at the moment the test names.
     @Test func noEventFallsBetweenReadingAndListeningOrIsTakenTwice() throws {
         let database = try ThrowawayPostgres.freshDatabase()
-        let other = EventStore(connection: try PostgresConnection(database), announcement: ReplicaEventFeed.announcement(origin: "a"))
-        let own = EventStore(connection: try PostgresConnection(database), announcement: ReplicaEventFeed.announcement(origin: "b"))
+        let other = EventStore(database: try PostgresConnection(database), announcement: ReplicaEventFeed.announcement(origin: "a"))
+        let own = EventStore(database: try PostgresConnection(database), announcement: ReplicaEventFeed.announcement(origin: "b"))
         func event(_ item: String, at second: Double) -> BehaviourEvent {
             BehaviourEvent(eventID: UUID(), userID: "zoe", itemID: item, kind: .view, timestamp: Date(timeIntervalSince1970: 1_700_000_000 + second))
         }

@@ -33,13 +33,13 @@ struct ServiceTests {
             let statistics = PopularityStatistics(itemCount: 40, trainingSequences: training)
             let model = ItemKNN(cooccurrence: ItemCooccurrence(itemCount: 40, trainingSequences: training), statistics: statistics,
                                 configuration: .init(shrink: 0, neighbourhood: 5, decay: 1))
-            store = EventStore(connection: try PostgresConnection(database ?? ThrowawayPostgres.freshDatabase()),
+            store = EventStore(database: try PostgresConnection(database ?? ThrowawayPostgres.freshDatabase()),
                                announcement: origin.map { ReplicaEventFeed.announcement(origin: $0) })
             let engine = RecommendationEngine(
                 model: ServingModel(version: "test-1", model: withModel ? model : nil, items: items, userCounts: statistics.userCounts, users: 60,
                                     embeddings: embeddings),
                 journal: store, candidateCacheUsers: candidateCacheUsers)
-            service = RecommendationService(engine: engine, itemStore: ItemStore(connection: store.connection), keys: APIKeys(keys))
+            service = RecommendationService(engine: engine, itemStore: ItemStore(database: store.database), keys: APIKeys(keys))
             var router = Router()
             let metrics = ServerMetrics()
             service.routes(&router, httpMetrics: metrics)

@@ -11,7 +11,7 @@ struct EventStoreTests {
     }
 
     @Test func batchesAreStoredOnceAndReadBackInTimeOrder() throws {
-        let store = EventStore(connection: try ThrowawayPostgres.freshConnection())
+        let store = EventStore(database: try ThrowawayPostgres.freshConnection())
         let repeated = UUID()
         let batch = [
             event("u1", "b", at: 200), event("u1", "a", at: 100, id: repeated), event("u2", "tab\there", .rating, at: 50),
@@ -28,7 +28,7 @@ struct EventStoreTests {
 
     @Test func aBadEventRejectsTheWholeBatch() throws {
         let connection = try ThrowawayPostgres.freshConnection()
-        let store = EventStore(connection: connection)
+        let store = EventStore(database: connection)
         try connection.query("ALTER TABLE events ADD CONSTRAINT no_forbidden CHECK (item_id <> 'forbidden')")
         #expect(throws: PostgresError.self) { try store.insert([event("u1", "ok", at: 1), event("u1", "forbidden", at: 2)]) }
         #expect(try store.count() == 0, "nothing of a failed batch is stored")
@@ -37,7 +37,7 @@ struct EventStoreTests {
     @Test func impressionsAreStoredButAreNeverInteractionsNorAnnounced() throws {
         let connection = try ThrowawayPostgres.freshConnection()
         let announced = Mutex<[String]>([])
-        let store = EventStore(connection: connection, announcement: EventAnnouncement(channel: "events") { stored, _ in
+        let store = EventStore(database: connection, announcement: EventAnnouncement(channel: "events") { stored, _ in
             announced.withLock { $0 += stored.map(\.itemID) }
             return []
         })
@@ -59,7 +59,7 @@ struct EventStoreTests {
     @Test func parametersAreNeverSplicedIntoSQL() throws {
         let connection = try ThrowawayPostgres.freshConnection()
         let hostile = "x'); DROP TABLE events; --"
-        let store = EventStore(connection: connection)
+        let store = EventStore(database: connection)
         _ = try store.insert([event(hostile, hostile, at: 1)])
         #expect(try connection.query("SELECT user_id FROM events WHERE item_id = $1", [hostile]).scalar == hostile)
     }
@@ -74,7 +74,7 @@ struct EventStoreTests {
     }
 
     @Test func bulkInsertStoresEachEventOnceInOneTransaction() throws {
-        let store = EventStore(connection: try ThrowawayPostgres.freshConnection())
+        let store = EventStore(database: try ThrowawayPostgres.freshConnection())
         let events = (0..<3_000).map { event("u\($0 % 50)", "tab\t\($0 % 70)\\", $0 % 3 == 0 ? .rating : .view, at: Double($0)) }
         #expect(try store.bulkInsert(events) == .init(stored: 3_000, duplicates: 0))
         let again = Array(events.prefix(1_000)) + [event("new", "item", at: 5)]
@@ -82,23 +82,23 @@ struct EventStoreTests {
         #expect(try store.count() == 3_001)
         let stored = try store.interactions().filter { $0.user == "u7" }
         #expect(stored.map(\.item) == events.filter { $0.userID == "u7" }.map(\.itemID))
-        #expect(try store.connection.query("SELECT count(*) FROM events WHERE type = 'rating' AND value = 4").scalar == "1000")
+        #expect(try store.database.query("SELECT count(*) FROM events WHERE type = 'rating' AND value = 4").scalar == "1000")
     }
 
     /// Quotes, backslashes, tabs and line breaks followed by a combining mark or an emoji
     /// modifier are single Characters in Swift; every path must still escape them.
     @Test func idsWithGraphemeClustersAroundSpecialCharactersRoundTrip() throws {
         let ids = ["\"\u{1F3FB}x", "a\\\u{301}", "x\r\ny", "t\t\u{301}z", "n\n\u{301}", "\u{301}\"", "q\"\\\u{1F3FB}"]
-        let single = EventStore(connection: try ThrowawayPostgres.freshConnection())
+        let single = EventStore(database: try ThrowawayPostgres.freshConnection())
         #expect(try single.insert(ids.enumerated().map { event($1, "item\($0)", at: Double($0)) }).stored == ids.count)
         #expect(try Set(single.interactions().map(\.user)) == Set(ids))
-        let bulk = EventStore(connection: try ThrowawayPostgres.freshConnection())
+        let bulk = EventStore(database: try ThrowawayPostgres.freshConnection())
         #expect(try bulk.bulkInsert(ids.enumerated().map { event("u", $1, at: Double($0)) }).stored == ids.count)
         #expect(try bulk.interactions().map(\.item) == ids)
     }
 
     @Test func watermarkAndCountSinceFollowTheEventIDs() throws {
-        let store = EventStore(connection: try ThrowawayPostgres.freshConnection())
+        let store = EventStore(database: try ThrowawayPostgres.freshConnection())
         #expect(try store.watermark() == 0)
         #expect(try store.count(since: 0) == 0)
         _ = try store.insert([event("u1", "a", at: 1), event("u1", "b", at: 2), event("u2", "a", at: 3)])
@@ -118,7 +118,7 @@ struct EventStoreTests {
 
 struct ItemStoreTests {
     @Test func upsertsAndReadsItemsWithCategories() throws {
-        let store = ItemStore(connection: try ThrowawayPostgres.freshConnection())
+        let store = ItemStore(database: try ThrowawayPostgres.freshConnection())
         try store.upsert([
             ItemRecord(itemID: "a", title: "Kettle, \"steel\"", categories: ["Kitchen", "Tea, coffee"]),
             ItemRecord(itemID: "b", title: "Tent", categories: [], available: false),
@@ -132,7 +132,7 @@ struct ItemStoreTests {
     }
 
     @Test func bulkUpsertReplacesOrKeepsExistingRecords() throws {
-        let store = ItemStore(connection: try ThrowawayPostgres.freshConnection())
+        let store = ItemStore(database: try ThrowawayPostgres.freshConnection())
         try store.upsert([ItemRecord(itemID: "kept", title: "Edited by hand", available: false)])
         let imported = [
             ItemRecord(itemID: "kept", title: "From the dataset"),
@@ -162,10 +162,10 @@ struct EmbeddedPostgresTests {
         try cluster.createDatabase("novarec")
         let connection = try PostgresConnection(cluster.connectionString(database: "novarec"))
         try Migrations.apply(to: connection)
-        let store = EventStore(connection: connection)
+        let store = EventStore(database: connection)
         _ = try store.insert([BehaviourEvent(eventID: UUID(), userID: "u", itemID: "i", kind: .purchase, timestamp: Date())])
         try cluster.stop()
         try cluster.start()
-        #expect(try EventStore(connection: PostgresConnection(cluster.connectionString(database: "novarec"))).count() == 1)
+        #expect(try EventStore(database: PostgresConnection(cluster.connectionString(database: "novarec"))).count() == 1)
     }
 }

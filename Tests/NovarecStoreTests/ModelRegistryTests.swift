@@ -7,7 +7,7 @@ struct ModelRegistryTests {
     private let metrics = ["ndcg10": 0.05, "novelty10": 9.1, "coverage10": 0.7]
 
     private func registry() throws -> ModelRegistry {
-        ModelRegistry(connection: try ThrowawayPostgres.freshConnection())
+        ModelRegistry(database: try ThrowawayPostgres.freshConnection())
     }
 
     private func accept(_ version: String, in registry: ModelRegistry, checkpoint: StoredCheckpoint = .bytes(Data("weights".utf8))) throws {

@@ -23,7 +23,7 @@ struct PostgresSnapshotTests {
     /// one still open during it nor one made after it, and its rows agree.
     @Test func aReadsSnapshotAgreesWithItsRows() throws {
         let database = try ThrowawayPostgres.freshDatabase()
-        let store = EventStore(connection: try PostgresConnection(database))
+        let store = EventStore(database: try PostgresConnection(database))
         func event(_ item: String) -> BehaviourEvent {
             BehaviourEvent(eventID: UUID(), userID: "u", itemID: item, kind: .view, timestamp: Date(timeIntervalSince1970: 1_700_000_000))
         }

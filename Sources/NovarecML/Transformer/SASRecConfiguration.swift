@@ -31,11 +31,14 @@ public struct SASRecConfiguration: Sendable, Codable, Equatable {
 public enum SASRecError: Error, Equatable, CustomStringConvertible {
     case invalidConfiguration(String)
     case invalidCheckpoint(String)
+    /// The caller asked training to stop (e.g. the process is shutting down).
+    case cancelled
 
     public var description: String {
         switch self {
         case .invalidConfiguration(let message): "invalid model configuration: \(message)"
         case .invalidCheckpoint(let message): "invalid checkpoint: \(message)"
+        case .cancelled: "training cancelled"
         }
     }
 }

@@ -20,9 +20,10 @@ public struct SASRecTrainer: Sendable {
     ///   - itemWeights: per-item sampling weights for the sampled softmax (e.g. training counts).
     ///   - initial: weights to continue from (warm start); a fresh model when nil.
     ///   - validate: returns validation NDCG@10 of a candidate model (nil: no early stopping).
+    ///   - isCancelled: asked before every step; true stops training with `SASRecError.cancelled`.
     public func train(
         sequences: [ArraySlice<Int32>], itemWeights: [Double]? = nil, initial: SASRec? = nil,
-        validate: ((SASRec) -> Double)? = nil, progress: (TrainingProgress) -> Void = { _ in }
+        validate: ((SASRec) -> Double)? = nil, progress: (TrainingProgress) -> Void = { _ in }, isCancelled: () -> Bool = { false }
     ) throws(SASRecError) -> TrainingResult {
         let template: SASRec
         if let initial { template = initial } else { template = try SASRec(configuration: configuration, seed: options.seed) }
@@ -45,6 +46,7 @@ public struct SASRecTrainer: Sendable {
             let epochStart = Date()
             var lossSum = 0.0
             for (step, batch) in instances.batches(size: options.batchSize, random: &random).enumerated() {
+                guard !isCancelled() else { throw .cancelled }
                 let rate = learningRate(step: optimizer.step)
                 lossSum += trainStep(batch, model: template, loss: loss, values: &values, optimizer: &optimizer, learningRate: rate, seed: random.next())
                 processed += batch.count
