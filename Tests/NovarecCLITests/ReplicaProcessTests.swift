@@ -37,6 +37,13 @@ struct ReplicaProcessTests {
             process.waitUntilExit()
         }
 
+        /// Sends `signal` and waits for the exit; nil when the process outlived `seconds`.
+        func exitStatus(after signal: Int32, within seconds: Double) -> Int32? {
+            kill(process.processIdentifier, signal)
+            guard eventually(timeout: seconds, { !process.isRunning }) else { return nil }
+            return process.terminationStatus
+        }
+
         func kill9() {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
@@ -54,15 +61,6 @@ struct ReplicaProcessTests {
         var latestRun: [String: Any] { json("/v1/model")["latest_run"] as? [String: Any] ?? [:] }
     }
 
-    private func eventually(_ seconds: Double, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition() { return true }
-            Thread.sleep(forTimeInterval: 0.2)
-        }
-        return condition()
-    }
-
     @Test func oneProcessTrainsTheOthersFollowAndTrainingSurvivesKill9() throws {
         let directory = try CommandLineTests.temporaryDirectory()
         #expect(try CommandLineTests.run(["generate", "--out", directory.path + "/shop", "--users", "200", "--items", "40"]).status == 0)
@@ -70,22 +68,22 @@ struct ReplicaProcessTests {
         let cluster = try EmbeddedPostgres(directory: directory.appendingPathComponent("a/postgres"))
         defer { try? cluster.stop() }
         let first = try Server(["--data-dir", directory.path + "/a"], log: directory.appendingPathComponent("a.log"))
-        #expect(eventually(10) { first.role == "trainer" })
+        #expect(eventually(timeout: 10) { first.role == "trainer" })
         let url = cluster.connectionString(database: "novarec")
         let second = try Server(["--data-dir", directory.path + "/b", "--database-url", url], log: directory.appendingPathComponent("b.log"))
         #expect(second.role == "follower", "exactly one process trains")
 
         let forwarded = second.json("/v1/admin/train", method: "POST", body: #"{"epochs":40}"#)
         #expect(forwarded["state"] as? String == "forwarded")
-        #expect(eventually(120) { first.latestRun["state"] as? String == "accepted" }, "the trainer ran the forwarded request")
+        #expect(eventually(timeout: 120) { first.latestRun["state"] as? String == "accepted" }, "the trainer ran the forwarded request")
         let accepted = try #require(first.latestRun["version"] as? String)
-        #expect(eventually(30) { first.version == accepted && second.version == accepted }, "both serve the accepted model")
+        #expect(eventually(timeout: 30) { first.version == accepted && second.version == accepted }, "both serve the accepted model")
 
         #expect(first.json("/v1/admin/train", method: "POST", body: #"{"epochs":500,"patience":100,"full":true}"#)["state"] as? String == "queued")
-        #expect(eventually(30) { first.role == "trainer" && first.json("/v1/admin/train")["state"] as? String == "running" })
+        #expect(eventually(timeout: 30) { first.role == "trainer" && first.json("/v1/admin/train")["state"] as? String == "running" })
         let interrupted = try #require(first.latestRun["version"] as? String)
         first.kill9()
-        #expect(eventually(10) { second.role == "trainer" }, "the survivor takes over training")
+        #expect(eventually(timeout: 10) { second.role == "trainer" }, "the survivor takes over training")
         #expect(second.version == accepted, "the served model is untouched by the killed run")
         let runs = second.json("/v1/admin/train")["recent_runs"] as? [[String: Any]] ?? []
         let killed = runs.first { $0["version"] as? String == interrupted }
@@ -99,7 +97,29 @@ struct ReplicaProcessTests {
             #"{"event_id":"\#(UUID().uuidString)","user_id":"newcomer","item_id":"\#(item)","type":"view","timestamp":"2026-11-29T10:00:0\#(index)Z"}"#
         }
         #expect(second.json("/v1/events", method: "POST", body: #"{"events":[\#(events.joined(separator: ","))]}"#)["stored"] as? Int == 2)
-        #expect(eventually(10) { third.json("/v1/recommendations?user_id=newcomer")["fallback"] as? Bool == false },
+        #expect(eventually(timeout: 10) { third.json("/v1/recommendations?user_id=newcomer")["fallback"] as? Bool == false },
                 "events stored through one process shape another's recommendations")
+    }
+
+    /// A deploy or scale-down during training: SIGTERM stops the run at its next step, joins
+    /// every background thread and exits 0 (it used to crash inside OpenBLAS at exit).
+    @Test func sigtermDuringATrainingRunExitsCleanly() throws {
+        let directory = try CommandLineTests.temporaryDirectory()
+        #expect(try CommandLineTests.run(["generate", "--out", directory.path + "/shop", "--users", "200", "--items", "40"]).status == 0)
+        #expect(try CommandLineTests.run(["import", "--dataset", directory.path + "/shop", "--data-dir", directory.path + "/a"]).status == 0)
+        let cluster = try EmbeddedPostgres(directory: directory.appendingPathComponent("a/postgres"))
+        defer { try? cluster.stop() }
+        let log = directory.appendingPathComponent("a.log")
+        let server = try Server(["--data-dir", directory.path + "/a"], log: log)
+        #expect(eventually(timeout: 10) { server.role == "trainer" })
+        #expect(server.json("/v1/admin/train", method: "POST", body: #"{"epochs":500,"patience":100,"full":true}"#)["state"] as? String == "queued")
+        #expect(eventually(timeout: 30) { server.json("/v1/admin/train")["state"] as? String == "running" })
+        let status = server.exitStatus(after: SIGTERM, within: 60)
+        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        #expect(status == 0, "exit status \(status.map(String.init) ?? "none within 60 s"): \(text.suffix(600))")
+        #expect(text.contains("stopped"))
+        try cluster.start()  // `serve` stopped the cluster it owns on its way out
+        let run = try ModelRegistry(database: PostgresConnection(cluster.connectionString(database: "novarec"))).recent(limit: 1).first
+        #expect(run?.state == .failed, "the cancelled run is recorded, not left training")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import NovarecHTTP
+import NovarecTestSupport
 import Testing
 
 /// Every limit over the wire. Timeouts are short (0.2 s) so the tests are quick, but nothing

@@ -1,5 +1,6 @@
 import Foundation
 import NovarecHTTP
+import NovarecTestSupport
 import Testing
 
 struct ShutdownTests {

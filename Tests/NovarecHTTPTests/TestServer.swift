@@ -99,12 +99,3 @@ func onThreads(_ count: Int, timeout: Double = 120, _ work: @escaping @Sendable 
     return group.wait(timeout: .now() + timeout) == .success
 }
 
-/// Retries `condition` (which may throw) until it holds, for up to `timeout` seconds.
-func eventually(timeout: Double = 15, _ condition: () throws -> Bool) rethrows -> Bool {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if (try? condition()) == true { return true }
-        usleep(20_000)
-    }
-    return try condition()
-}

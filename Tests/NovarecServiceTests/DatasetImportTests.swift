@@ -1,6 +1,7 @@
 import Foundation
 import NovarecCore
 import NovarecStore
+import NovarecTestSupport
 import Testing
 @testable import NovarecService
 

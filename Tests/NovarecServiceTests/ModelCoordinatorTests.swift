@@ -40,16 +40,6 @@ struct ModelCoordinatorTests {
             return try HTTPClient.send(request)
         }
 
-        /// Waits until `condition` holds (polling every 0.1 s), at most `seconds`.
-        func wait(_ seconds: Double = 60, until condition: () throws -> Bool) rethrows -> Bool {
-            let deadline = Date().addingTimeInterval(seconds)
-            while Date() < deadline {
-                if try condition() { return true }
-                Thread.sleep(forTimeInterval: 0.1)
-            }
-            return try condition()
-        }
-
         var role: String { coordinator.status.role.rawValue }
         var servedVersion: String { service.engine.model.version }
     }
@@ -82,15 +72,15 @@ struct ModelCoordinatorTests {
     /// Starts a run on `replica` and waits for its outcome in the registry.
     static func train(_ replica: Replica, _ body: String) throws -> [String: Any] {
         let before = (try replica.request("GET", "/v1/model").body["latest_run"] as? [String: Any])?["version"] as? String
-        #expect(replica.wait(10) { replica.role == "trainer" })
+        #expect(eventually(timeout: 10) { replica.role == "trainer" })
         #expect(try replica.request("POST", "/v1/admin/train", json: body).status == 202)
         var latest: [String: Any] = [:]
-        _ = try replica.wait(120) {
+        _ = try eventually(timeout: 120) {
             latest = try replica.request("GET", "/v1/model").body["latest_run"] as? [String: Any] ?? [:]
             return latest["version"] as? String != before && ["accepted", "rejected", "failed"].contains(latest["state"] as? String ?? "")
         }
         if latest["state"] as? String == "accepted" {
-            #expect(replica.wait(30) { replica.servedVersion == latest["version"] as? String }, "the trainer serves what it accepted")
+            #expect(eventually(timeout: 30) { replica.servedVersion == latest["version"] as? String }, "the trainer serves what it accepted")
         }
         return latest
     }
@@ -129,16 +119,16 @@ struct ModelCoordinatorTests {
         let rolledBack = try replica.request("POST", "/v1/admin/rollback", json: #"{"reason":"test"}"#)
         #expect(rolledBack.status == 200)
         #expect(rolledBack.body["version"] as? String == first["version"] as? String)
-        #expect(replica.wait(30) { replica.servedVersion == first["version"] as? String })
+        #expect(eventually(timeout: 30) { replica.servedVersion == first["version"] as? String })
     }
 
     @Test func newEventsTriggerARun() throws {
         let database = try ThrowawayPostgres.freshDatabase()
         let replica = try Replica(database: database, name: "a", policy: Self.policy(newEvents: 500))
-        #expect(replica.wait(10) { replica.role == "trainer" })
+        #expect(eventually(timeout: 10) { replica.role == "trainer" })
         let shop = try Self.storeShop(database)
         #expect(shop.interactionCount >= 500)
-        #expect(replica.wait(120) { replica.service.engine.model.model != nil }, "a run started by itself and was accepted")
+        #expect(eventually(timeout: 120) { replica.service.engine.model.model != nil }, "a run started by itself and was accepted")
         #expect(try ModelRegistry(database: PostgresConnection(database)).current()?.trigger == "events")
     }
 
@@ -149,12 +139,12 @@ struct ModelCoordinatorTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let trainer = try Replica(database: database, name: "a", policy: Self.policy(), checkpointDirectory: directory)
-        #expect(trainer.wait(10) { trainer.role == "trainer" })
+        #expect(eventually(timeout: 10) { trainer.role == "trainer" })
         let follower = try Replica(database: database, name: "b", policy: Self.policy(), checkpointDirectory: directory)
         let run = try Self.train(trainer, #"{"epochs":40}"#)
         let version = try #require(run["version"] as? String)
         #expect(run["checkpoint_path"] as? String == directory.appendingPathComponent("\(version).safetensors").path)
-        #expect(follower.wait(10) { follower.servedVersion == version }, "the follower loads it from the shared file")
+        #expect(eventually(timeout: 10) { follower.servedVersion == version }, "the follower loads it from the shared file")
         #expect(try ModelRegistry(database: PostgresConnection(database)).recent(limit: 1).first?.checkpointPath != nil)
     }
 
@@ -191,10 +181,10 @@ struct ModelCoordinatorTests {
             SELECT pg_terminate_backend(pid) FROM pg_stat_activity
             WHERE datname = current_database() AND pid NOT IN (pg_backend_pid(), $1::int)
             """, [holder])
-        #expect(try a.wait(20) { try admin.query("SELECT count(*) FROM pg_stat_activity WHERE pid = $1::int", [holder]).scalar == "0" },
+        #expect(try eventually(timeout: 20) { try admin.query("SELECT count(*) FROM pg_stat_activity WHERE pid = $1::int", [holder]).scalar == "0" },
                 "the trainer noticed its broken work connection and closed its lock session")
         var trainers: [Replica] = []
-        #expect(a.wait(20) {
+        #expect(eventually(timeout: 20) {
             trainers = [a, b].filter { $0.role == "trainer" }
             return trainers.count == 1
         })
@@ -207,22 +197,22 @@ struct ModelCoordinatorTests {
         _ = try Self.storeShop(database)
         var replicas = [try Replica(database: database, name: "a", policy: Self.policy()),
                         try Replica(database: database, name: "b", policy: Self.policy())]
-        #expect(replicas[0].wait(10) { replicas.map(\.role).sorted() == ["follower", "trainer"] }, "exactly one trains")
+        #expect(eventually(timeout: 10) { replicas.map(\.role).sorted() == ["follower", "trainer"] }, "exactly one trains")
         let trainerIndex = replicas.firstIndex { $0.role == "trainer" }!
         let trainer = replicas[trainerIndex], follower = replicas[1 - trainerIndex]
         let forwarded = try follower.request("POST", "/v1/admin/train", json: #"{"epochs":40}"#)
         #expect(forwarded.status == 202, "a follower forwards the request to the trainer")
         #expect(forwarded.body["state"] as? String == "forwarded")
         var run: [String: Any] = [:]
-        #expect(try trainer.wait(120) {
+        #expect(try eventually(timeout: 120) {
             run = try trainer.request("GET", "/v1/model").body["latest_run"] as? [String: Any] ?? [:]
             return run["state"] as? String == "accepted" && run["trigger"] as? String == "admin"
         }, "the trainer ran the forwarded request")
-        #expect(follower.wait(10) { follower.servedVersion == run["version"] as? String }, "the follower loads the accepted model")
+        #expect(eventually(timeout: 10) { follower.servedVersion == run["version"] as? String }, "the follower loads the accepted model")
 
         trainer.coordinator.stop()
         replicas.remove(at: trainerIndex)
-        #expect(follower.wait(10) { follower.role == "trainer" }, "the follower takes over once the trainer is gone")
+        #expect(eventually(timeout: 10) { follower.role == "trainer" }, "the follower takes over once the trainer is gone")
         _ = try Self.storeShop(database, users: 60, seed: 7)
         let next = try Self.train(follower, #"{"epochs":40}"#)
         #expect(["accepted", "rejected"].contains(next["state"] as? String ?? ""), "\(next)")

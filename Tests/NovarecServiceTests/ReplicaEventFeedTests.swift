@@ -1,6 +1,7 @@
 import Foundation
 import NovarecStore
 import Synchronization
+import NovarecTestSupport
 import Testing
 @testable import NovarecService
 
@@ -89,10 +90,5 @@ struct ReplicaEventFeedTests {
         #expect(service.engine.histories.history(of: "zoe") == ["heard-and-read", "heard-after-the-read", "stored-while-deaf", "own-during-the-reload", "heard-after-reconnecting"])
         // 3 before the reload, moved on by the 4 items read, then one more.
         #expect(service.engine.histories.entry(of: "zoe")?.revision == 8)
-    }
-
-    private func eventually(_ condition: () -> Bool) -> Bool {
-        for _ in 0..<400 where !condition() { Thread.sleep(forTimeInterval: 0.05) }
-        return condition()
     }
 }

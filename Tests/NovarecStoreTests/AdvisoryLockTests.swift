@@ -1,4 +1,5 @@
 import Foundation
+import NovarecTestSupport
 import Testing
 @testable import NovarecStore
 
@@ -40,14 +41,5 @@ struct AdvisoryLockTests {
         #expect(try observer.isAdvisoryLockHeld(key) == false)
         #expect(try holder.tryAdvisoryLock(-7))
         #expect(try observer.isAdvisoryLockHeld(-7), "negative keys too")
-    }
-
-    /// Retries `condition` for up to five seconds.
-    private func eventually(_ condition: () throws -> Bool) throws -> Bool {
-        for _ in 0..<250 {
-            if try condition() { return true }
-            usleep(20_000)
-        }
-        return false
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NovarecTestSupport
 import Testing
 @testable import NovarecStore
 

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import NovarecTestSupport
 import Testing
 @testable import NovarecStore
 

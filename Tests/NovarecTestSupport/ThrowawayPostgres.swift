@@ -1,4 +1,5 @@
 import Foundation
+import NovarecStore
 
 /// One throwaway PostgreSQL cluster per process, started on first use in a fresh temporary
 /// directory and stopped when the process exits; each call hands out a new migrated database.
