@@ -37,6 +37,11 @@ final class CandidateCache: Sendable {
     /// - Parameter capacity: users kept at most; 0 disables the cache.
     init(capacity: Int) { generationSize = capacity / 2 }
 
+    /// Drops `user`'s entry (an erased shopper).
+    func remove(user: String) {
+        _ = generations.withLock { ($0.current.removeValue(forKey: user), $0.previous.removeValue(forKey: user)) }
+    }
+
     func candidates(for key: Key) -> [Candidate]? {
         guard generationSize > 0 else { return nil }
         let (candidates, _) = generations.withLock { generations -> ([Candidate]?, [String: Entry]) in

@@ -5,6 +5,8 @@ import NovarecStore
 public protocol EventJournal: Sendable {
     /// Stores a batch in one transaction; returns only after the commit.
     func insert(_ events: [BehaviourEvent]) throws -> EventStore.InsertResult
+    /// Deletes every event of `user` and records the erasure, in one transaction.
+    func erase(user: String) throws -> EventStore.ErasureResult
     /// True when the journal answers now (readiness probes).
     func isReachable() -> Bool
 }

@@ -38,6 +38,11 @@ public final class ImpressionLog: Sendable {
         }
     }
 
+    /// Forgets everything shown to `user` (an erased shopper).
+    public func forget(user: String) {
+        _ = generations.withLock { ($0.current.removeValue(forKey: user), $0.previous.removeValue(forKey: user)) }
+    }
+
     /// Forgets the showings of items the shopper then interacted with.
     public func clear(_ interactions: [(user: String, item: String)]) {
         generations.withLock { generations in

@@ -28,6 +28,17 @@ public final class LivePopularity: Sendable {
         }
     }
 
+    /// Takes back one count of each of `items` (an erased shopper's history).
+    public func forget(items: [String]) {
+        state.withLock { state in
+            for item in items {
+                guard let count = state.counts[item], count > 0 else { continue }
+                state.counts[item] = count - 1
+                if let index = state.catalogue.index(of: item) { state.scores[Int(index)] = max(state.scores[Int(index)] - 1, 0) }
+            }
+        }
+    }
+
     /// Scores for a catalogue, by its dense indices. `key` names the catalogue (the serving
     /// model's version): the vector is rebuilt only when it changes.
     public func scores(for catalogue: Vocabulary, key: String) -> [Float] {

@@ -20,6 +20,24 @@ extension RecommendationEngine {
         return result
     }
 
+    /// Erases `user`: their events are deleted from the journal (with a record that keeps them
+    /// from coming back) and their live state — history, cached list, impressions, their share
+    /// of live popularity — is dropped here; other replicas drop theirs on the announcement.
+    public func erase(user: String) throws -> EventStore.ErasureResult {
+        guard let journal else { throw RecommendationError.readOnly }
+        let result = try journal.erase(user: user)
+        forget(user: user, transaction: result.transaction)
+        return result
+    }
+
+    /// Drops `user`'s live state, erased by `transaction`.
+    func forget(user: String, transaction: UInt64) {
+        let items = histories.remove(user: user, transaction: transaction)
+        candidates.remove(user: user)
+        impressions.forget(user: user)
+        popularity.forget(items: items ?? [])
+    }
+
     /// Service gauges in Prometheus text format.
     public func prometheusText() -> String {
         let model = model

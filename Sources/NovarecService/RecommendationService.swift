@@ -44,6 +44,11 @@ public final class RecommendationService: Sendable {
             try keys.authorize(request)
             return try items.post(request, store: itemStore, catalogue: engine.catalogue)
         }
+        let erasure = ErasureEndpoint()
+        router.delete("/v1/users/{user_id}") { [self] request in
+            try keys.authorize(request)
+            return try erasure.respond(request, engine: engine)
+        }
         router.get("/v1/items/{item_id}") { [self] request in try items.get(request, catalogue: engine.catalogue) }
         let similar = SimilarItemsEndpoint()
         router.get("/v1/items/{item_id}/similar") { [self] request in try similar.respond(request, engine: engine) }

@@ -21,12 +21,13 @@ public final class ReplicaEventFeed: Sendable {
     static let payloadLimit = 7_900
 
     /// One payload: an origin, the storing transaction, a chunk number (so two chunks never
-    /// look alike) and the events.
+    /// look alike) and the events; or, with `erased`, the shopper that transaction erased.
     struct Payload: Codable {
         let origin: String
         let transaction: UInt64
         let chunk: Int
         let events: [[String]]
+        var erased: String?
     }
 
     private let origin: String
@@ -68,6 +69,9 @@ public final class ReplicaEventFeed: Sendable {
             }
             flush()
             return payloads
+        } erasure: { user, transaction in
+            let payload = Payload(origin: origin, transaction: transaction, chunk: 0, events: [], erased: user)
+            return String(decoding: (try? JSONEncoder().encode(payload)) ?? Data(), as: UTF8.self)
         }
     }
 
@@ -114,6 +118,10 @@ public final class ReplicaEventFeed: Sendable {
                 continue
             }
             guard payload.origin != origin else { continue }
+            if let user = payload.erased {
+                engine.forget(user: user, transaction: payload.transaction)
+                continue
+            }
             engine.accept(payload.events.compactMap { $0.count == 2 ? (user: $0[0], item: $0[1]) : nil }, transaction: payload.transaction)
         }
     }

@@ -17,9 +17,10 @@ public final class UserHistories: Sendable {
         public var revision = 0
     }
 
-    /// A batch taken in while a reload reads the store.
+    /// A batch taken in, or a shopper erased, while a reload reads the store.
     private struct Journaled {
-        let events: [(user: String, item: String)]
+        var events: [(user: String, item: String)] = []
+        var erased: String?
         let transaction: UInt64
     }
 
@@ -48,6 +49,16 @@ public final class UserHistories: Sendable {
         }
     }
 
+    /// Drops `user`'s history, erased by `transaction`; returns the items it held (nil: none).
+    /// A reload under way drops the user too unless its read already missed their events.
+    @discardableResult
+    public func remove(user: String, transaction: UInt64) -> [String]? {
+        state.withLock { state in
+            state.journal?.append(Journaled(erased: user, transaction: transaction))
+            return state.entries.removeValue(forKey: user)?.items
+        }
+    }
+
     /// Starts recording what is taken in, for `load` to replay onto a fresh read of the store.
     public func beginReload() { state.withLock { $0.journal = [] } }
 
@@ -64,6 +75,7 @@ public final class UserHistories: Sendable {
         for (user, items) in itemsByUser { append(user: user, items: items, to: &fresh) }
         state.withLock { state in
             for batch in state.journal ?? [] where !snapshot.sees(batch.transaction) {
+                if let user = batch.erased { fresh[user] = nil }
                 for event in batch.events { append(user: event.user, items: [event.item], to: &fresh) }
             }
             for (user, entry) in fresh {

@@ -7,9 +7,13 @@
 public struct EventAnnouncement: Sendable {
     public let channel: String
     public let payloads: @Sendable (_ stored: [BehaviourEvent], _ transaction: UInt64) -> [String]
+    /// The payload announcing that `user` was erased by `transaction`.
+    public let erasure: @Sendable (_ user: String, _ transaction: UInt64) -> String
 
-    public init(channel: String, payloads: @escaping @Sendable (_ stored: [BehaviourEvent], _ transaction: UInt64) -> [String]) {
+    public init(channel: String, payloads: @escaping @Sendable (_ stored: [BehaviourEvent], _ transaction: UInt64) -> [String],
+                erasure: @escaping @Sendable (_ user: String, _ transaction: UInt64) -> String = { "\($1) erased \($0)" }) {
         self.channel = channel
         self.payloads = payloads
+        self.erasure = erasure
     }
 }

@@ -44,6 +44,7 @@ public struct EventStore: Sendable {
                 INSERT INTO events (event_id, user_id, item_id, type, value, ts)
                 SELECT e, u, i, t, v, to_timestamp(s)
                 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::real[], $6::float8[]) AS x(e, u, i, t, v, s)
+                WHERE NOT EXISTS (SELECT 1 FROM erasures r WHERE r.user_id = x.u AND to_timestamp(x.s) <= r.erased_at)
                 ON CONFLICT (event_id) DO NOTHING
                 RETURNING event_id, pg_current_xact_id()::text
                 """, parameters).rows
@@ -81,11 +82,38 @@ public struct EventStore: Sendable {
             try transaction.copyIn("COPY import_events (event_id, user_id, item_id, type, value, s) FROM STDIN", data: Data(text.utf8))
             return try transaction.query("""
                 INSERT INTO events (event_id, user_id, item_id, type, value, ts)
-                SELECT event_id, user_id, item_id, type, value, to_timestamp(s) FROM import_events ORDER BY n
+                SELECT event_id, user_id, item_id, type, value, to_timestamp(s) FROM import_events x
+                WHERE NOT EXISTS (SELECT 1 FROM erasures r WHERE r.user_id = x.user_id AND to_timestamp(x.s) <= r.erased_at)
+                ORDER BY n
                 ON CONFLICT (event_id) DO NOTHING
                 """).affectedRows
         }
         return InsertResult(stored: stored, duplicates: events.count - stored)
+    }
+
+    /// The outcome of erasing one shopper.
+    public struct ErasureResult: Sendable, Equatable {
+        public let eventsDeleted: Int
+        /// The transaction that erased them.
+        public let transaction: UInt64
+    }
+
+    /// Deletes every event of `user` and records the erasure, in one transaction that also
+    /// announces it (so every replica drops the shopper's live state); from then on, events of
+    /// `user` dated before the erasure are not stored again. Erasing twice is harmless.
+    public func erase(user: String) throws -> ErasureResult {
+        try database.transaction { transaction in
+            let deleted = try transaction.query("DELETE FROM events WHERE user_id = $1", [user]).affectedRows
+            let id = try transaction.query("""
+                INSERT INTO erasures (user_id, erased_at) VALUES ($1, now())
+                ON CONFLICT (user_id) DO UPDATE SET erased_at = now()
+                RETURNING pg_current_xact_id()::text
+                """, [user]).scalar.flatMap { UInt64($0) } ?? 0
+            if let announcement {
+                try transaction.query("SELECT pg_notify($1, $2)", [announcement.channel, announcement.erasure(user, id)])
+            }
+            return ErasureResult(eventsDeleted: deleted, transaction: id)
+        }
     }
 
     /// True when the database answers a trivial query now.

@@ -58,6 +58,9 @@ public enum Migrations {
             "ALTER TABLE events DROP CONSTRAINT events_type_check",
             "ALTER TABLE events ADD CONSTRAINT events_type_check CHECK (type IN ('view', 'click', 'add_to_cart', 'purchase', 'rating', 'impression'))",
         ]),
+        // Erased shoppers (`EventStore.erase`): events of theirs that happened before the erasure
+        // are never stored again (a client retrying an old batch cannot bring them back).
+        (5, ["CREATE TABLE erasures (user_id text PRIMARY KEY, erased_at timestamptz NOT NULL)"]),
     ]
 
     /// Applies every migration newer than the database's version; returns the versions applied.

@@ -1,0 +1,48 @@
+import Foundation
+import NovarecStore
+import NovarecTestSupport
+import Testing
+@testable import NovarecService
+
+/// `DELETE /v1/users/{id}` on one of two replicas sharing a database: the events are gone from
+/// PostgreSQL, both replicas forget the shopper at once, and neither a retried old batch, a
+/// reload nor a restart's read brings them back.
+struct ErasureTests {
+    @Test func anErasedShopperIsGoneEverywhereAndStaysGone() throws {
+        let database = try ThrowawayPostgres.freshDatabase()
+        let a = try ServiceTests.Fixture(database: database, origin: "a"), b = try ServiceTests.Fixture(database: database, origin: "b")
+        let feeds = try [("a", a), ("b", b)].map { origin, fixture in
+            let feed = try ReplicaEventFeed(origin: origin, connect: { try PostgresConnection(database) }, log: { _ in })
+            feed.start(feeding: fixture.service.engine)
+            return feed
+        }
+        defer { for feed in feeds { feed.stop() } }
+        let ids = [UUID(), UUID()]
+        let batch = ServiceTests.eventsJSON([("zoe", "sku4", 1), ("zoe", "sku8", 2)], ids: ids)
+        #expect(try a.request("POST", "/v1/events", json: batch).status == 202)
+        #expect(try a.request("POST", "/v1/events", json: ServiceTests.eventsJSON([("max", "sku4", 3)])).status == 202)
+        #expect(eventually { b.service.engine.histories.history(of: "zoe") == ["sku4", "sku8"] })
+
+        let erased = try a.request("DELETE", "/v1/users/zoe")
+        #expect(erased.status == 202)
+        #expect(erased.body["events_deleted"] as? Int == 2)
+        let store = EventStore(database: try PostgresConnection(database))
+        #expect(try store.interactions().map(\.user) == ["max"], "only the other shopper's events are left for training")
+        #expect(a.service.engine.histories.history(of: "zoe") == nil)
+        #expect(eventually(timeout: 1) { b.service.engine.histories.history(of: "zoe") == nil }, "the other replica forgets within a second")
+        for fixture in [a, b] {
+            #expect(try fixture.request("GET", "/v1/recommendations?user_id=zoe").body["fallback"] as? Bool == true)
+        }
+
+        let retried = try b.request("POST", "/v1/events", json: batch)
+        #expect(retried.status == 202)
+        #expect(retried.body["stored"] as? Int == 0, "a retried batch from before the erasure stores nothing")
+        #expect(try store.interactions().map(\.user) == ["max"])
+        _ = try b.service.engine.reloadHistories { try store.storedInteractions() }
+        #expect(b.service.engine.histories.history(of: "zoe") == nil, "a reload does not bring the shopper back")
+
+        #expect(try b.request("POST", "/v1/events", json: ServiceTests.eventsJSON([("zoe", "sku12", 4)]).replacingOccurrences(of: "2026-11-29", with: "2099-01-01")).status == 202)
+        #expect(b.service.engine.histories.history(of: "zoe") == ["sku12"], "a shopper who comes back after the erasure starts afresh")
+        #expect(try a.request("DELETE", "/v1/users/nobody").body["events_deleted"] as? Int == 0, "erasing an unknown shopper is harmless")
+    }
+}
