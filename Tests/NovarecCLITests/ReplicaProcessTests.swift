@@ -61,11 +61,16 @@ struct ReplicaProcessTests {
         var latestRun: [String: Any] { json("/v1/model")["latest_run"] as? [String: Any] ?? [:] }
     }
 
-    @Test func oneProcessTrainsTheOthersFollowAndTrainingSurvivesKill9() throws {
+    /// A generated shop imported into the embedded cluster of `DIRECTORY/a`.
+    static func importedShop() throws -> (directory: URL, cluster: EmbeddedPostgres) {
         let directory = try CommandLineTests.temporaryDirectory()
         #expect(try CommandLineTests.run(["generate", "--out", directory.path + "/shop", "--users", "200", "--items", "40"]).status == 0)
         #expect(try CommandLineTests.run(["import", "--dataset", directory.path + "/shop", "--data-dir", directory.path + "/a"]).status == 0)
-        let cluster = try EmbeddedPostgres(directory: directory.appendingPathComponent("a/postgres"))
+        return (directory, try EmbeddedPostgres(directory: directory.appendingPathComponent("a/postgres")))
+    }
+
+    @Test func oneProcessTrainsTheOthersFollowAndTrainingSurvivesKill9() throws {
+        let (directory, cluster) = try Self.importedShop()
         defer { try? cluster.stop() }
         let first = try Server(["--data-dir", directory.path + "/a"], log: directory.appendingPathComponent("a.log"))
         #expect(eventually(timeout: 10) { first.role == "trainer" })
@@ -104,10 +109,7 @@ struct ReplicaProcessTests {
     /// A deploy or scale-down during training: SIGTERM stops the run at its next step, joins
     /// every background thread and exits 0 (it used to crash inside OpenBLAS at exit).
     @Test func sigtermDuringATrainingRunExitsCleanly() throws {
-        let directory = try CommandLineTests.temporaryDirectory()
-        #expect(try CommandLineTests.run(["generate", "--out", directory.path + "/shop", "--users", "200", "--items", "40"]).status == 0)
-        #expect(try CommandLineTests.run(["import", "--dataset", directory.path + "/shop", "--data-dir", directory.path + "/a"]).status == 0)
-        let cluster = try EmbeddedPostgres(directory: directory.appendingPathComponent("a/postgres"))
+        let (directory, cluster) = try Self.importedShop()
         defer { try? cluster.stop() }
         let log = directory.appendingPathComponent("a.log")
         let server = try Server(["--data-dir", directory.path + "/a"], log: log)

@@ -9,14 +9,8 @@ import Testing
 /// reload nor a restart's read brings them back.
 struct ErasureTests {
     @Test func anErasedShopperIsGoneEverywhereAndStaysGone() throws {
-        let database = try ThrowawayPostgres.freshDatabase()
-        let a = try ServiceTests.Fixture(database: database, origin: "a"), b = try ServiceTests.Fixture(database: database, origin: "b")
-        let feeds = try [("a", a), ("b", b)].map { origin, fixture in
-            let feed = try ReplicaEventFeed(origin: origin, connect: { try PostgresConnection(database) }, log: { _ in })
-            feed.start(feeding: fixture.service.engine)
-            return feed
-        }
-        defer { for feed in feeds { feed.stop() } }
+        let pair = try ReplicaEventFeedTests.ReplicaPair()
+        let (a, b) = (pair.a, pair.b)
         let ids = [UUID(), UUID()]
         let batch = ServiceTests.eventsJSON([("zoe", "sku4", 1), ("zoe", "sku8", 2)], ids: ids)
         #expect(try a.request("POST", "/v1/events", json: batch).status == 202)
@@ -26,7 +20,7 @@ struct ErasureTests {
         let erased = try a.request("DELETE", "/v1/users/zoe")
         #expect(erased.status == 202)
         #expect(erased.body["events_deleted"] as? Int == 2)
-        let store = EventStore(database: try PostgresConnection(database))
+        let store = a.store
         #expect(try store.interactions().map(\.user) == ["max"], "only the other shopper's events are left for training")
         #expect(a.service.engine.histories.history(of: "zoe") == nil)
         #expect(eventually(timeout: 1) { b.service.engine.histories.history(of: "zoe") == nil }, "the other replica forgets within a second")

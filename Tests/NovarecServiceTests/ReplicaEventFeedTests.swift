@@ -7,15 +7,29 @@ import Testing
 
 /// Events stored through one replica reach the live state of the others.
 struct ReplicaEventFeedTests {
-    @Test func anEventPostedToOneReplicaShapesAnothersRecommendations() throws {
-        let database = try ThrowawayPostgres.freshDatabase()
-        let a = try ServiceTests.Fixture(database: database, origin: "a"), b = try ServiceTests.Fixture(database: database, origin: "b")
-        let feeds = try [("a", a), ("b", b)].map { origin, fixture in
-            let feed = try ReplicaEventFeed(origin: origin, connect: { try PostgresConnection(database) }, log: { _ in })
-            feed.start(feeding: fixture.service.engine)
-            return feed
+    /// Two replicas (origins "a" and "b") on one database, each fed the other's events.
+    final class ReplicaPair {
+        let a: ServiceTests.Fixture
+        let b: ServiceTests.Fixture
+        private let feeds: [ReplicaEventFeed]
+
+        init() throws {
+            let database = try ThrowawayPostgres.freshDatabase()
+            a = try ServiceTests.Fixture(database: database, origin: "a")
+            b = try ServiceTests.Fixture(database: database, origin: "b")
+            feeds = try [("a", a), ("b", b)].map { origin, fixture in
+                let feed = try ReplicaEventFeed(origin: origin, connect: { try PostgresConnection(database) }, log: { _ in })
+                feed.start(feeding: fixture.service.engine)
+                return feed
+            }
         }
-        defer { for feed in feeds { feed.stop() } }
+
+        deinit { for feed in feeds { feed.stop() } }
+    }
+
+    @Test func anEventPostedToOneReplicaShapesAnothersRecommendations() throws {
+        let pair = try ReplicaPair()
+        let (a, b) = (pair.a, pair.b)
         #expect(try b.request("GET", "/v1/recommendations?user_id=zoe").body["fallback"] as? Bool == true)
         let posted = try a.request("POST", "/v1/events", json: ServiceTests.eventsJSON([("zoe", "sku4", 1), ("zoe", "sku8", 2)]))
         #expect(posted.status == 202)

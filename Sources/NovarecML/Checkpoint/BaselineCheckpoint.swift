@@ -5,7 +5,7 @@ import Foundation
 /// `SASRecCheckpoint` does), the hyper-parameters (`novarec.hyperparameters`, JSON) and any
 /// extra facts, and whose tensors hold what the model scores from. Written atomically; verified
 /// on load.
-public struct BaselineCheckpoint: Sendable {
+public struct BaselineCheckpoint: EncodedCheckpoint {
     public let model: any CheckpointableRecommender
     /// Original item ids, indexed by the model's dense item indices.
     public let itemIDs: [String]
@@ -21,10 +21,6 @@ public struct BaselineCheckpoint: Sendable {
         self.model = model
         self.itemIDs = itemIDs
         self.metadata = metadata
-    }
-
-    public func write(to url: URL) throws {
-        try AtomicFile.write(try encoded(), to: url)
     }
 
     /// The safetensors bytes `write` stores.

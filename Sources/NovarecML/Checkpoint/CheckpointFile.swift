@@ -49,3 +49,16 @@ enum CheckpointFile {
         }
     }
 }
+
+/// A checkpoint that can be turned into its safetensors bytes, and so written to a file.
+public protocol EncodedCheckpoint: Sendable {
+    /// The safetensors bytes (what `write` stores; what replicas exchange through the database).
+    func encoded() throws -> Data
+}
+
+extension EncodedCheckpoint {
+    /// Writes the checkpoint atomically (a reader never sees half a file).
+    public func write(to url: URL) throws {
+        try AtomicFile.write(try encoded(), to: url)
+    }
+}

@@ -3,7 +3,7 @@ import Foundation
 /// A trained SASRec model on disk: a safetensors file whose metadata carries the model
 /// configuration, the kind and item vocabulary every checkpoint names (`CheckpointFile`) and
 /// any extra facts (training options, validation score). Written atomically; verified on load.
-public struct SASRecCheckpoint: Sendable {
+public struct SASRecCheckpoint: EncodedCheckpoint {
     public let model: SASRec
     /// Original item ids, indexed by the model's dense item indices.
     public let itemIDs: [String]
@@ -18,10 +18,6 @@ public struct SASRecCheckpoint: Sendable {
         self.model = model
         self.itemIDs = itemIDs
         self.metadata = metadata
-    }
-
-    public func write(to url: URL) throws {
-        try AtomicFile.write(try encoded(), to: url)
     }
 
     /// The safetensors bytes (what `write` stores; what replicas exchange through the database).
