@@ -41,10 +41,10 @@ struct EventsEndpoint: Sendable {
             case .failure(let error): errors.append(FieldError(index: index, field: error.field, detail: error.detail))
             }
         }
-        guard errors.isEmpty else {
+        if let first = errors.first {
             throw ProblemDetails(status: HTTPStatus(422), title: "Invalid events",
                                  detail: "\(errors.count) of \(list.count) events are invalid; nothing was stored",
-                                 extensions: ["errors": errors])
+                                 extensions: ["errors": errors, "field": "events[\(first.index)].\(first.field)"])
         }
         return events
     }
@@ -59,11 +59,12 @@ struct EventsEndpoint: Sendable {
         guard let idText = fields["event_id"] as? String, let id = UUID(uuidString: idText) else {
             return .failure(EventError(field: "event_id", detail: "must be a UUID string"))
         }
-        guard let user = fields["user_id"] as? String, RequestValidation.isStorableText(user, limit: 256) else {
-            return .failure(EventError(field: "user_id", detail: "must be a string of 1 to 256 characters without NUL"))
-        }
-        guard let item = fields["item_id"] as? String, RequestValidation.isStorableText(item, limit: 256) else {
-            return .failure(EventError(field: "item_id", detail: "must be a string of 1 to 256 characters without NUL"))
+        let user: String, item: String
+        do throws(EventError) {
+            user = try identifier(fields, "user_id").get()
+            item = try identifier(fields, "item_id").get()
+        } catch {
+            return .failure(error)
         }
         guard let typeText = fields["type"] as? String, let kind = BehaviourEvent.Kind(rawValue: typeText) else {
             let allowed = BehaviourEvent.Kind.allCases.map(\.rawValue).joined(separator: ", ")
@@ -84,6 +85,13 @@ struct EventsEndpoint: Sendable {
             timestamp = parsed
         }
         return .success(BehaviourEvent(eventID: id, userID: user, itemID: item, kind: kind, value: value.map(Float.init), timestamp: timestamp))
+    }
+
+    /// The id in `fields[name]`, checked by `IdentifierRule`.
+    private static func identifier(_ fields: [String: Any], _ name: String) -> Result<String, EventError> {
+        guard let text = fields[name] as? String else { return .failure(EventError(field: name, detail: "must be a string")) }
+        if let violation = IdentifierRule.idViolation(text) { return .failure(EventError(field: name, detail: violation)) }
+        return .success(text)
     }
 }
 
