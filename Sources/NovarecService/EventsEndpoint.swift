@@ -4,7 +4,9 @@ import NovarecStore
 
 /// `POST /v1/events` with `{"events": [{event_id, user_id, item_id, type, value?, timestamp?}]}`:
 /// validates every event (a bad one rejects the batch with a per-event error list), stores the
-/// batch through the engine (one transaction) and answers 202 only after the commit.
+/// batch through the engine (one transaction) and answers 202 only after the commit. An
+/// `event_id` repeated inside one batch is an error naming both positions: the database would
+/// store the first while memory took both, and a client that repeats an id in one batch has a bug.
 struct EventsEndpoint: Sendable {
     static let maxBatch = 1_000
 
@@ -12,6 +14,12 @@ struct EventsEndpoint: Sendable {
         let index: Int
         let field: String
         let detail: String
+        /// For a repeated `event_id`: the position of its first occurrence.
+        var duplicateOf: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case index, field, detail, duplicateOf = "duplicate_of"
+        }
     }
 
     struct Answer: Encodable {
@@ -34,10 +42,17 @@ struct EventsEndpoint: Sendable {
         }
         var events: [BehaviourEvent] = []
         var errors: [FieldError] = []
+        var positions: [UUID: Int] = [:]
         let timestamps = TimestampParser()
         for (index, element) in list.enumerated() {
             switch parseEvent(element, timestamps: timestamps) {
-            case .success(let event): events.append(event)
+            case .success(let event):
+                if let first = positions[event.eventID] {
+                    errors.append(FieldError(index: index, field: "event_id", detail: "repeats events[\(first)].event_id; an id may appear once per batch",
+                                             duplicateOf: first))
+                }
+                positions[event.eventID] = positions[event.eventID] ?? index
+                events.append(event)
             case .failure(let error): errors.append(FieldError(index: index, field: error.field, detail: error.detail))
             }
         }
