@@ -173,14 +173,22 @@ final class HTTPConnection: @unchecked Sendable {
 
     // MARK: Handling
 
-    private func handle(_ request: HTTPRequest) {
+    private func handle(_ parsed: HTTPRequest) {
         phase = .handling
         timer.set(nil)
         let started = requestStarted
+        let request = stamped(parsed)
         context.handlerQueue.async { [self] in
             let routed = context.router.respond(to: request)
             queue.async { [self] in finish(request, routed, started: started) }
         }
+    }
+
+    /// `request` with what the connection knows about where it arrived.
+    private func stamped(_ request: HTTPRequest) -> HTTPRequest {
+        var request = request
+        request.listenerIsLoopback = context.listenerIsLoopback.load(ordering: .acquiring)
+        return request
     }
 
     private func finish(_ request: HTTPRequest, _ routed: RoutedResponse, started: DispatchTime) {

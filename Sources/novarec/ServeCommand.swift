@@ -31,8 +31,14 @@ struct ServeCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(help: "File of API keys, one per line, required as 'Authorization: Bearer <key>' on writes (env NOVAREC_API_KEYS: comma-separated). Without keys the server listens on loopback only.")
+    @Option(help: "File of write keys, one per line, required as 'Authorization: Bearer <key>' on writes (env NOVAREC_API_KEYS: comma-separated). Without write or admin keys the server listens on loopback only.")
     var apiKeysFile: String?
+
+    @Option(help: "File of read keys: once set, recommendations and item reads need a read, write or admin key (env NOVAREC_READ_KEYS: comma-separated).")
+    var readKeysFile: String?
+
+    @Option(help: "File of admin keys: once set, /v1/admin/*, /v1/model and /metrics need one (without them /v1/admin/* takes the write keys) (env NOVAREC_ADMIN_KEYS: comma-separated).")
+    var adminKeysFile: String?
 
     @Option(help: "Model checkpoint to serve, of any kind novarec train writes: sasrec, pop, itemknn or ease (default: DATA_DIR/model.safetensors when it exists).")
     var checkpoint: String?
@@ -159,7 +165,7 @@ struct ServeCommand: ParsableCommand {
         let server = HTTPServer(configuration: serverConfiguration(), router: router, logger: logger, metrics: metrics)
         let address: BoundAddress
         do {
-            address = try server.start()
+            address = try server.start(verifying: keys.checkListening)
         } catch {
             throw CommandFailure(description: "cannot listen on \(host):\(port): \(error)")
         }
@@ -217,19 +223,11 @@ struct ServeCommand: ParsableCommand {
         return router
     }
 
-    /// The configured keys; refuses a non-loopback address without any (writes would be open).
+    /// The configured keys of every scope (the server refuses a non-loopback bound address while writes are open).
     private func loadKeys() throws -> APIKeys {
-        let keys: APIKeys
-        do {
-            keys = try APIKeys.load(file: apiKeysFile, list: ProcessInfo.processInfo.environment["NOVAREC_API_KEYS"])
-        } catch {
-            throw CommandFailure(description: "\(error)")
-        }
-        let loopback = ["127.0.0.1", "::1", "localhost"].contains(host) || host.hasPrefix("127.")
-        guard !keys.isEmpty || loopback else {
-            throw CommandFailure(description: "--host \(host) is not loopback: configure API keys (--api-keys-file or NOVAREC_API_KEYS) first")
-        }
-        return keys
+        let sources = APIKeys.Sources(writeFile: apiKeysFile, readFile: readKeysFile, adminFile: adminKeysFile,
+                                      environment: ProcessInfo.processInfo.environment)
+        do { return try APIKeys.load(sources) } catch { throw CommandFailure(description: "\(error)") }
     }
 
     /// The checkpoint to serve, of any kind `novarec train --model` writes.
