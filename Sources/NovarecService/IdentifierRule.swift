@@ -30,27 +30,22 @@ enum IdentifierRule {
     /// `text` when it is a valid id; otherwise throws a 422 problem naming `field`.
     @discardableResult
     static func requireID(_ text: String, field: String) throws -> String {
-        if let violation = idViolation(text) { throw problem(field, violation) }
+        if let violation = idViolation(text) { throw RequestValidation.unacceptable(field, violation) }
         return text
     }
 
     /// Every element of `ids` is a valid id (at most `maxCount` of them); throws a 422 problem
     /// naming the list, or the first bad element as `field[index]`.
     static func requireIDs(_ ids: [String], field: String, maxCount: Int) throws {
-        guard ids.count <= maxCount else { throw problem(field, "must hold at most \(maxCount) ids, got \(ids.count)") }
+        guard ids.count <= maxCount else { throw RequestValidation.unacceptable(field, "must hold at most \(maxCount) ids, got \(ids.count)") }
         for (index, id) in ids.enumerated() { try requireID(id, field: "\(field)[\(index)]") }
     }
 
     /// `name` when it is a valid category; otherwise throws a 422 problem naming `field`.
     @discardableResult
     static func requireCategory(_ name: String, field: String) throws -> String {
-        if let violation = categoryViolation(name) { throw problem(field, violation) }
+        if let violation = categoryViolation(name) { throw RequestValidation.unacceptable(field, violation) }
         return name
-    }
-
-    /// The 422 answer for a field that is well-formed JSON but not an acceptable value.
-    static func problem(_ field: String, _ detail: String) -> ProblemDetails {
-        ProblemDetails(status: HTTPStatus(422), title: "Invalid field", detail: "\(field): \(detail)", extensions: ["field": field])
     }
 
     private static func controlCharacterViolation(_ text: String) -> String? {

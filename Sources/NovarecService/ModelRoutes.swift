@@ -27,9 +27,10 @@ extension ModelCoordinator {
         let reason: String?
     }
 
-    public func routes(_ router: inout Router, service: RecommendationService) {
+    /// - Parameter trainMaxMinutes: the longest run `POST /v1/admin/train` may ask for (`--train-max-minutes`).
+    public func routes(_ router: inout Router, service: RecommendationService, trainMaxMinutes: Double) {
         router.post("/v1/admin/train", gate: service.gate(.admin)) { [self] request in
-            let training = try AdminTrainRequest.parse(request)
+            let training = try AdminTrainRequest.parse(request, maxMinutes: trainMaxMinutes)
             guard status.role == "trainer" else {
                 guard try forward(training) else {
                     throw ProblemDetails(status: HTTPStatus(503), title: "No trainer",

@@ -22,10 +22,12 @@ public final class RecommendationService: Sendable {
     /// The service's routes on top of `router` (which may already hold other routes), with the
     /// model lifecycle's when a coordinator is given; `/metrics` adds the HTTP server's counters
     /// when `httpMetrics` is given. `/recommend` and `/events` are the design card's short
-    /// names for `/v1/recommendations` and `/v1/events`.
-    public func routes(_ router: inout Router, httpMetrics: ServerMetrics? = nil, coordinator: ModelCoordinator? = nil) {
+    /// names for `/v1/recommendations` and `/v1/events`. `trainMaxMinutes` bounds what an admin
+    /// may ask a training run to take (the coordinator's policy limit, `--train-max-minutes`).
+    public func routes(_ router: inout Router, httpMetrics: ServerMetrics? = nil, coordinator: ModelCoordinator? = nil,
+                       trainMaxMinutes: Double = TrainingPolicy().maxMinutes) {
         router.addGate(LoopbackHost.require)
-        coordinator?.routes(&router, service: self)
+        coordinator?.routes(&router, service: self, trainMaxMinutes: trainMaxMinutes)
         let recommendations = RecommendationEndpoint(), events = EventsEndpoint(), items = ItemsEndpoint()
         for path in ["/v1/recommendations", "/recommend"] {
             router.get(path, gate: gate(.read)) { [self] request in try recommendations.respondToGet(request, engine: engine) }

@@ -2,7 +2,8 @@
 /// configure services: an option `--foo-bar` absent from the command line takes the value of
 /// `NOVAREC_FOO_BAR` when that is set (`--database-url` also takes `DATABASE_URL`). The values
 /// join the arguments before parsing, so they are validated exactly like typed ones, and a bad
-/// one stops start-up with the usual message plus the variable it came from.
+/// one stops start-up with the usual message plus the variable it came from (a database URL's
+/// password masked).
 enum EnvironmentArguments {
     /// The `serve` options that the environment can set (every one; a test keeps this list
     /// equal to the options `novarec serve --help` shows).
@@ -28,7 +29,7 @@ enum EnvironmentArguments {
             let names = option == "database-url" ? [variable(for: option), "DATABASE_URL"] : [variable(for: option)]
             guard let name = names.first(where: { environment[$0] != nil }), let value = environment[name] else { continue }
             merged.append("--\(option)=\(value)")
-            sources.append("\(name)=\(value)")
+            sources.append("\(name)=\(option == "database-url" ? SecretRedaction.connectionString(value) : value)")
         }
         return (merged, sources)
     }

@@ -161,7 +161,7 @@ struct ServeCommand: ParsableCommand {
         defer { coordinator.stop() }
         var router = try makeRouter()
         let metrics = ServerMetrics()
-        service.routes(&router, httpMetrics: metrics, coordinator: coordinator)
+        service.routes(&router, httpMetrics: metrics, coordinator: coordinator, trainMaxMinutes: trainMaxMinutes)
         let server = HTTPServer(configuration: serverConfiguration(), router: router, logger: logger, metrics: metrics)
         let address: BoundAddress
         do {

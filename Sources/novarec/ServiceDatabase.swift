@@ -29,7 +29,8 @@ struct ServiceDatabase {
             try Migrations.apply(to: connection)
             return ServiceDatabase(connection: connection, connectionString: connectionString, embedded: started || ownsCluster ? cluster : nil)
         } catch {
-            throw CommandFailure(description: "database: \(error)")
+            let secrets = url.map(SecretRedaction.passwords) ?? []
+            throw CommandFailure(description: "database: " + SecretRedaction.scrub("\(error)", secrets: secrets))
         }
     }
 
