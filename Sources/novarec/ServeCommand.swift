@@ -138,7 +138,7 @@ struct ServeCommand: ParsableCommand {
         // a shared BLAS thread pool that every handler contends for.
         OpenBLASRuntime.threadCount = 1
         let keys = try loadKeys()
-        let db = try database.open(ownsCluster: true, logger: logger)
+        let db = try database.open(logger: logger)
         defer { db.close(logger: logger) }
         try? FileManager.default.createDirectory(atPath: database.dataDir, withIntermediateDirectories: true)
         let trainedModel = URL(fileURLWithPath: database.path("model.safetensors"))

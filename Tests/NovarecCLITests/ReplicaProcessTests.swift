@@ -37,6 +37,12 @@ struct ReplicaProcessTests {
             process.waitUntilExit()
         }
 
+        /// SIGTERM, then waits for the graceful exit.
+        func terminate() {
+            process.terminate()
+            process.waitUntilExit()
+        }
+
         func kill9() {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
