@@ -16,10 +16,13 @@ final class ConnectionContext: Sendable {
     let ioQueue: DispatchQueue
     /// Whether the listening socket is bound to a loopback address (set once the server bound it).
     let listenerIsLoopback = Atomic<Bool>(false)
+    /// Request-body bytes all connections may be receiving at once.
+    let bodyBudget: BodyBudget
 
     init(router: Router, limits: ServerLimits, logger: Logger, metrics: ServerMetrics, serverName: String) {
         self.router = router
         self.limits = limits
+        self.bodyBudget = BodyBudget(capacity: limits.maxBodyBytesInFlight)
         self.logger = logger
         self.metrics = metrics
         self.serializer = HTTPResponseSerializer(serverName: serverName, date: HTTPDate())

@@ -110,7 +110,8 @@ public final class HTTPServer: Sendable {
 
     private func accepted(_ fd: Int32) {
         let connection: HTTPConnection? = state.withLock { state in
-            guard !state.shuttingDown, state.connections.count < configuration.limits.maxConnections else { return nil }
+            guard !state.shuttingDown else { return nil }
+            guard state.connections.count < configuration.limits.maxConnections || reclaimIdleConnection(&state) else { return nil }
             state.nextConnectionID += 1
             let connection = HTTPConnection(fd: fd, id: state.nextConnectionID, context: context) { [self] in closed($0) }
             state.connections[connection.id] = connection
@@ -123,6 +124,17 @@ public final class HTTPServer: Sendable {
         logger.debug("connection limit \(configuration.limits.maxConnections) reached; answered 503")
         Socket.answerAndClose(fd, context.serializer.serialize(connectionLimitResponse, headOnly: false, keepAlive: false,
                                                                 version: .http1_1))
+    }
+
+    /// At the connection cap: closes one kept-alive connection that waits between requests, so a
+    /// new client is served instead of refused; false when every connection is busy.
+    private func reclaimIdleConnection(_ state: inout State) -> Bool {
+        for connection in state.connections.values where connection.reclaimIfIdle() {
+            state.connections.removeValue(forKey: connection.id)
+            logger.debug("connection limit \(configuration.limits.maxConnections) reached; closed idle keep-alive connection \(connection.id)")
+            return true
+        }
+        return false
     }
 
     private func closed(_ connection: HTTPConnection) {

@@ -88,8 +88,14 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Largest request body, in bytes (413 beyond).")
     var maxBodyBytes = ServerLimits().maxBodyBytes
 
-    @Option(help: "Most open connections (503 and close beyond).")
+    @Option(help: "Request-body bytes all connections may be receiving at once (503 with Retry-After beyond).")
+    var maxBodyBytesInFlight = ServerLimits().maxBodyBytesInFlight
+
+    @Option(help: "Most open connections (an idle keep-alive connection is reclaimed, else 503 and close beyond).")
     var maxConnections = ServerLimits().maxConnections
+
+    @Option(help: "Requests one connection may carry; the last response says 'Connection: close'.")
+    var maxRequestsPerConnection = ServerLimits().maxRequestsPerConnection
 
     @Option(help: "Seconds for a complete request head (408 and close beyond).")
     var headerTimeout = ServerLimits().headerTimeout
@@ -112,7 +118,8 @@ struct ServeCommand: ParsableCommand {
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         let counts = [("--max-header-bytes", maxHeaderBytes), ("--max-header-count", maxHeaderCount),
-                      ("--max-body-bytes", maxBodyBytes), ("--max-connections", maxConnections)]
+                      ("--max-body-bytes", maxBodyBytes), ("--max-body-bytes-in-flight", maxBodyBytesInFlight),
+                      ("--max-connections", maxConnections), ("--max-requests-per-connection", maxRequestsPerConnection)]
         for (name, value) in counts where value <= 0 { throw ValidationError("\(name) must be positive") }
         guard candidateCacheUsers >= 0 else { throw ValidationError("--candidate-cache-users must be 0 or more") }
         guard retrainEvents >= 0 else { throw ValidationError("--retrain-events must be 0 or more") }
@@ -201,7 +208,8 @@ struct ServeCommand: ParsableCommand {
 
     private func serverConfiguration() -> HTTPServer.Configuration {
         let limits = ServerLimits(maxHeaderBytes: maxHeaderBytes, maxHeaderCount: maxHeaderCount, maxBodyBytes: maxBodyBytes,
-                                  maxConnections: maxConnections, headerTimeout: headerTimeout, idleTimeout: idleTimeout,
+                                  maxBodyBytesInFlight: maxBodyBytesInFlight, maxConnections: maxConnections,
+                                  maxRequestsPerConnection: maxRequestsPerConnection, headerTimeout: headerTimeout, idleTimeout: idleTimeout,
                                   bodyTimeout: bodyTimeout, writeTimeout: writeTimeout)
         return HTTPServer.Configuration(host: host, port: port, limits: limits, shutdownGracePeriod: shutdownGrace)
     }

@@ -39,6 +39,17 @@ struct RequestOriginTests {
         #expect(unauthorized.headers["content-type"] == "application/problem+json")
     }
 
+    /// The key is decided on the head: a large body announced without one is refused at once,
+    /// never waited for (RawHTTP sends the head alone).
+    @Test func anUnauthorisedWriteIsRefusedBeforeItsBodyArrives() throws {
+        let fixture = try Fixture(keys: APIKeys(["w-key"]))
+        let head = ["POST /v1/events HTTP/1.1", "Host: 127.0.0.1:\(fixture.port)", "Connection: close", "Content-Type: application/json",
+                    "Content-Length: 900000"].joined(separator: "\r\n") + "\r\n\r\n"
+        let answer = try RawHTTP.exchange(port: fixture.port, head)
+        #expect(answer.status == 401)
+        #expect(try fixture.store.count() == 0)
+    }
+
     @Test func withoutAdminKeysAdminTakesTheWriteKeysAndMonitoringStaysOpen() throws {
         let keys = APIKeys(["w-key"])
         func authorized(_ scope: APIKeys.Scope, _ header: String?) -> Bool {
