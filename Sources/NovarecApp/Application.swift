@@ -53,7 +53,7 @@ public final class Application: Sendable {
     public func start() throws -> BoundAddress {
         feed.start(feeding: service.engine)
         try coordinator.start()
-        return try server.start()
+        return try server.start(verifying: configuration.keys.checkListening)
     }
 
     /// Blocks until SIGTERM or SIGINT, then stops.

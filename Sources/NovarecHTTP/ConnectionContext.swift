@@ -1,5 +1,6 @@
 import Dispatch
 import Logging
+import Synchronization
 
 /// What every connection of one server shares: routing, limits, logging, metrics, the response
 /// serializer and the queues work runs on.
@@ -13,10 +14,15 @@ final class ConnectionContext: Sendable {
     let handlerQueue: DispatchQueue
     /// The target of every connection's serial queue.
     let ioQueue: DispatchQueue
+    /// Whether the listening socket is bound to a loopback address (set once the server bound it).
+    let listenerIsLoopback = Atomic<Bool>(false)
+    /// Request-body bytes all connections may be receiving at once.
+    let bodyBudget: BodyBudget
 
     init(router: Router, limits: ServerLimits, logger: Logger, metrics: ServerMetrics, serverName: String) {
         self.router = router
         self.limits = limits
+        self.bodyBudget = BodyBudget(capacity: limits.maxBodyBytesInFlight)
         self.logger = logger
         self.metrics = metrics
         self.serializer = HTTPResponseSerializer(serverName: serverName, date: HTTPDate())

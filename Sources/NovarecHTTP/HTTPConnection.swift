@@ -4,7 +4,9 @@ import Foundation
 /// One client connection: reads bytes, parses requests, hands them to the router on the handler
 /// queue and writes the responses back in order. A state machine whose mutable state is touched
 /// only on its own serial `queue` (hence `@unchecked Sendable`); one request is handled at a time,
-/// so pipelined requests are answered in the order they came.
+/// so pipelined requests are answered in the order they came. A request whose body is still to
+/// come is decided on its head first — the router's gates, then the server's body budget — so a
+/// refused one is answered without its body ever being buffered.
 final class HTTPConnection: @unchecked Sendable {
     private enum Phase {
         /// No byte of the next request yet (a fresh or kept-alive connection).
@@ -21,9 +23,11 @@ final class HTTPConnection: @unchecked Sendable {
         case closed
     }
 
-    /// The metrics route label of requests rejected by the parser and of request timeouts.
+    /// The metrics route label of requests rejected by the parser, of request timeouts and of
+    /// bodies refused for the server's body budget.
     static let invalidRoute = "invalid"
     static let timeoutRoute = "timeout"
+    static let overloadRoute = "overload"
 
     private static let readBufferBytes = 16 * 1024
     private static let lingerSeconds = 2.0
@@ -52,6 +56,11 @@ final class HTTPConnection: @unchecked Sendable {
     private var shuttingDown = false
     private var continueSent = false
     private var requestStarted = DispatchTime.now()
+    private var requestsServed = 0
+    /// Bytes of the server's body budget this connection's current request holds.
+    private var reservedBodyBytes = 0
+    /// Set between requests; the server may reclaim the connection then (`reclaimIfIdle`).
+    private let idleMark = IdleMark()
     /// Sources on `fd` whose cancellation has not completed; the fd closes when it reaches 0.
     private var liveSources = 1
 
@@ -94,6 +103,14 @@ final class HTTPConnection: @unchecked Sendable {
         queue.async { [self] in close() }
     }
 
+    /// Closes the connection if it is idle between requests (true), for a new client at the
+    /// connection cap; callable from any thread.
+    func reclaimIfIdle() -> Bool {
+        guard idleMark.reclaim() else { return false }
+        forceClose()
+        return true
+    }
+
     // MARK: Reading
 
     private func readAvailable() {
@@ -118,6 +135,7 @@ final class HTTPConnection: @unchecked Sendable {
             input.append(contentsOf: bytes)
             if input.count - inputStart > context.limits.maxHeaderBytes { pauseReading() }
         case .awaitingRequest, .readingHead, .readingBody:
+            guard phase != .awaitingRequest || idleMark.leaveIdle() else { return }
             input.append(contentsOf: bytes)
             processInput()
         }
@@ -148,6 +166,7 @@ final class HTTPConnection: @unchecked Sendable {
         compactInput()
         if let pending = parser.requestAwaitingBody {
             if phase != .readingBody {
+                guard admitBody(of: pending) else { return }
                 phase = .readingBody
                 timer.set(secondsFromNow: context.limits.bodyTimeout)
             }
@@ -159,6 +178,38 @@ final class HTTPConnection: @unchecked Sendable {
             phase = .readingHead
             timer.set(min(timer.current ?? .distantFuture, .now() + context.limits.headerTimeout))
         }
+    }
+
+    /// Decides on the head of a request whose body is still to come: a gate's refusal, or no room
+    /// in the server's body budget (503, `Retry-After`), is answered now and the body never read.
+    private func admitBody(of head: HTTPRequest) -> Bool {
+        if let refused = context.router.admit(stamped(head)) {
+            answerUnread(head, refused)
+            return false
+        }
+        let bound = parser.awaitedBodyBound ?? 0
+        guard context.bodyBudget.reserve(bound) else {
+            let problem = ProblemDetails(status: .serviceUnavailable, detail: "The server is receiving too many request bodies at once; retry shortly.",
+                                         headers: ["Retry-After": "1"])
+            answerUnread(head, RoutedResponse(response: .problem(problem), route: HTTPConnection.overloadRoute))
+            return false
+        }
+        reservedBodyBytes = bound
+        return true
+    }
+
+    /// Answers `head` without reading its body, then closes (the unread body cannot be told
+    /// apart from a next request).
+    private func answerUnread(_ head: HTTPRequest, _ routed: RoutedResponse) {
+        closeAfterResponse = true
+        record(method: head.method.rawValue, path: head.rawPath, route: routed.route, status: routed.response.status,
+               bodyBytes: routed.response.body.count, started: requestStarted)
+        respond(context.serializer.serialize(routed.response, headOnly: head.method == .head, keepAlive: false, version: head.version))
+    }
+
+    private func releaseBody() {
+        context.bodyBudget.release(reservedBodyBytes)
+        reservedBodyBytes = 0
     }
 
     private func compactInput() {
@@ -173,22 +224,32 @@ final class HTTPConnection: @unchecked Sendable {
 
     // MARK: Handling
 
-    private func handle(_ request: HTTPRequest) {
+    private func handle(_ parsed: HTTPRequest) {
         phase = .handling
         timer.set(nil)
         let started = requestStarted
+        let request = stamped(parsed)
         context.handlerQueue.async { [self] in
             let routed = context.router.respond(to: request)
             queue.async { [self] in finish(request, routed, started: started) }
         }
     }
 
+    /// `request` with what the connection knows about where it arrived.
+    private func stamped(_ request: HTTPRequest) -> HTTPRequest {
+        var request = request
+        request.listenerIsLoopback = context.listenerIsLoopback.load(ordering: .acquiring)
+        return request
+    }
+
     private func finish(_ request: HTTPRequest, _ routed: RoutedResponse, started: DispatchTime) {
         guard phase == .handling else { return }
+        releaseBody()
         if let error = routed.error {
             context.logger.error("\(request.method) \(request.rawPath): handler failed: \(String(describing: error))")
         }
-        closeAfterResponse = !request.keepAlive || shuttingDown
+        requestsServed += 1
+        closeAfterResponse = !request.keepAlive || shuttingDown || requestsServed >= context.limits.maxRequestsPerConnection
         let headOnly = request.method == .head
         let bytes = context.serializer.serialize(routed.response, headOnly: headOnly, keepAlive: !closeAfterResponse,
                                                  version: request.version)
@@ -235,6 +296,7 @@ final class HTTPConnection: @unchecked Sendable {
         processInput()
         guard phase == .awaitingRequest || phase == .readingHead || phase == .readingBody else { return }
         if inputClosed { return close() }
+        if phase == .awaitingRequest { idleMark.enterIdle() }
         resumeReading()
     }
 
@@ -321,6 +383,7 @@ final class HTTPConnection: @unchecked Sendable {
     private func close() {
         guard phase != .closed else { return }
         phase = .closed
+        releaseBody()
         timer.cancel()
         resumeReading()
         readSource.cancel()

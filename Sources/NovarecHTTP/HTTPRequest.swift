@@ -21,6 +21,9 @@ public struct HTTPRequest: Sendable {
     public var keepAlive: Bool
     /// Whether the client waits for `100 Continue` before sending the body.
     public var expectsContinue: Bool
+    /// Whether the server that received it listens on a loopback address (set by the server from
+    /// the address it bound; false for a request built by hand).
+    public var listenerIsLoopback = false
 
     public init(method: HTTPMethod, target: String, rawPath: String, path: String, query: [String: [String]] = [:],
                 version: HTTPVersion = .http1_1, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [],

@@ -38,6 +38,16 @@ public struct HTTPRequestParser: Sendable {
         }
     }
 
+    /// The most bytes the awaited body may take: its declared length, or `maxBodyBytes` for a
+    /// chunked one; nil when no body is awaited.
+    public var awaitedBodyBound: Int? {
+        switch state {
+        case .fixedBody(_, let length): length
+        case .chunkedBody: limits.maxBodyBytes
+        case .head, .failed: nil
+        }
+    }
+
     /// Parses from the start of `bytes`. After `.request`, the next call starts the next request;
     /// after `.failure`, every call repeats it.
     public mutating func parse(_ bytes: UnsafeRawBufferPointer) -> (event: Event, consumed: Int) {

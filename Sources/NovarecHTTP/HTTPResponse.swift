@@ -24,11 +24,11 @@ public struct HTTPResponse: Sendable {
         HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: try encodeJSON(value))
     }
 
-    /// An `application/problem+json` response whose status is the problem's.
+    /// An `application/problem+json` response whose status and extra header fields are the problem's.
     public static func problem(_ problem: ProblemDetails) -> HTTPResponse {
         let body = (try? encodeJSON(problem)) ?? Array(#"{"title":"Internal Server Error","status":500}"#.utf8)
         var response = HTTPResponse(status: problem.status, headers: ["Content-Type": "application/problem+json"], body: body)
-        if let seconds = problem.retryAfter { response.headers.set("Retry-After", String(seconds)) }
+        for field in problem.headers { response.headers.add(field.name, field.value) }
         return response
     }
 

@@ -60,16 +60,27 @@ public final class HTTPServer: Sendable {
     }
 
     /// Binds, listens and starts accepting. Returns the bound address, e.g. `127.0.0.1:8080`
-    /// (with the real port when the configuration asked for 0). Ignores SIGPIPE process-wide, so a
-    /// client that disconnects mid-response cannot kill the process.
+    /// (with the real port when the configuration asked for 0). `verify` sees the bound address
+    /// before the first connection is accepted; when it throws, the socket is closed and the error
+    /// rethrown (a policy such as "no open writes on a public interface" decides on the address
+    /// actually bound, not on the host name asked for). Ignores SIGPIPE process-wide, so a client
+    /// that disconnects mid-response cannot kill the process.
     @discardableResult
-    public func start() throws -> BoundAddress {
+    public func start(verifying verify: (BoundAddress) throws -> Void = { _ in }) throws -> BoundAddress {
         signal(SIGPIPE, SIG_IGN)
         let listener = try Listener(host: configuration.host, port: configuration.port, backlog: configuration.backlog,
                                     queue: acceptQueue) { [self] fd in accepted(fd) }
+        let address = BoundAddress(description: listener.address, port: listener.port, isLoopback: listener.isLoopback)
+        do {
+            try verify(address)
+        } catch {
+            listener.discard()
+            throw error
+        }
+        context.listenerIsLoopback.store(address.isLoopback, ordering: .releasing)
         state.withLock { $0.listener = listener }
         listener.start()
-        return BoundAddress(description: listener.address, port: listener.port)
+        return address
     }
 
     /// Blocks until SIGTERM or SIGINT, then shuts down gracefully.
@@ -99,7 +110,8 @@ public final class HTTPServer: Sendable {
 
     private func accepted(_ fd: Int32) {
         let connection: HTTPConnection? = state.withLock { state in
-            guard !state.shuttingDown, state.connections.count < configuration.limits.maxConnections else { return nil }
+            guard !state.shuttingDown else { return nil }
+            guard state.connections.count < configuration.limits.maxConnections || reclaimIdleConnection(&state) else { return nil }
             state.nextConnectionID += 1
             let connection = HTTPConnection(fd: fd, id: state.nextConnectionID, context: context) { [self] in closed($0) }
             state.connections[connection.id] = connection
@@ -112,6 +124,17 @@ public final class HTTPServer: Sendable {
         logger.debug("connection limit \(configuration.limits.maxConnections) reached; answered 503")
         Socket.answerAndClose(fd, context.serializer.serialize(connectionLimitResponse, headOnly: false, keepAlive: false,
                                                                 version: .http1_1))
+    }
+
+    /// At the connection cap: closes one kept-alive connection that waits between requests, so a
+    /// new client is served instead of refused; false when every connection is busy.
+    private func reclaimIdleConnection(_ state: inout State) -> Bool {
+        for connection in state.connections.values where connection.reclaimIfIdle() {
+            state.connections.removeValue(forKey: connection.id)
+            logger.debug("connection limit \(configuration.limits.maxConnections) reached; closed idle keep-alive connection \(connection.id)")
+            return true
+        }
+        return false
     }
 
     private func closed(_ connection: HTTPConnection) {
@@ -135,4 +158,12 @@ public struct BoundAddress: Sendable, CustomStringConvertible {
     /// `host:port`, or `[host]:port` for IPv6.
     public let description: String
     public let port: Int
+    /// True for 127.0.0.0/8, ::1 and IPv4-mapped 127.0.0.0/8: only this machine can connect.
+    public let isLoopback: Bool
+
+    public init(description: String, port: Int, isLoopback: Bool) {
+        self.description = description
+        self.port = port
+        self.isLoopback = isLoopback
+    }
 }

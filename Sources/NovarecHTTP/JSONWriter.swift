@@ -23,17 +23,17 @@ public struct JSONWriter: Sendable {
     }
 
     public mutating func string(_ value: String) { element(); appendString(value) }
-    public mutating func bool(_ value: Bool) { element(); bytes += value ? Array("true".utf8) : Array("false".utf8) }
+    public mutating func bool(_ value: Bool) { element(); bytes.append(contentsOf: (value ? "true" : "false").utf8) }
 
     /// A finite number in Swift's shortest round-trip form (as `JSONEncoder` writes it); `null`
     /// for NaN and infinities, which JSON cannot express.
     public mutating func number(_ value: Double) {
         element()
-        guard value.isFinite else { return bytes += Array("null".utf8) }
+        guard value.isFinite else { return bytes.append(contentsOf: "null".utf8) }
         if value == value.rounded(), abs(value) < 1e15 {
-            bytes += Array(String(Int64(value)).utf8)
+            bytes.append(contentsOf: String(Int64(value)).utf8)
         } else {
-            bytes += Array(value.description.utf8)
+            bytes.append(contentsOf: value.description.utf8)
         }
     }
 
@@ -44,6 +44,11 @@ public struct JSONWriter: Sendable {
 
     private mutating func appendString(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
+        // Most strings need no escaping: copied whole.
+        if !value.utf8.contains(where: Self.needsEscape) {
+            bytes.append(contentsOf: value.utf8)
+            return bytes.append(UInt8(ascii: "\""))
+        }
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
@@ -58,6 +63,12 @@ public struct JSONWriter: Sendable {
             }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+}
+
+extension JSONWriter {
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
     }
 }
 

@@ -8,6 +8,8 @@ final class Listener: Sendable {
     /// The bound address as `host:port` (`[host]:port` for IPv6), with the real port when 0 was asked.
     let address: String
     let port: Int
+    /// Whether the bound address is a loopback one (only this machine can connect).
+    let isLoopback: Bool
     private let fd: Int32
     private let queue: DispatchQueue
     private let onAccept: @Sendable (Int32) -> Void
@@ -21,6 +23,7 @@ final class Listener: Sendable {
         guard let (boundHost, boundPort) = Socket.localAddress(of: fd) else { try Listener.fail(fd, "getsockname") }
         self.fd = fd
         self.port = boundPort
+        self.isLoopback = Socket.isBoundToLoopback(fd)
         self.address = boundHost.contains(":") ? "[\(boundHost)]:\(boundPort)" : "\(boundHost):\(boundPort)"
         self.queue = queue
         self.onAccept = onAccept
@@ -33,6 +36,13 @@ final class Listener: Sendable {
 
     /// Stops accepting and closes the socket; connections already accepted are unaffected.
     func stop() { source.cancel() }
+
+    /// Closes a listener that was never started: the source is cancelled before it is resumed,
+    /// so no connection is ever accepted, and resumed so its cancel handler closes the socket.
+    func discard() {
+        source.cancel()
+        source.resume()
+    }
 
     private static func bind(host: String, port: Int, backlog: Int32) throws -> Int32 {
         let endpoint = "\(host):\(port)"

@@ -14,18 +14,19 @@ public struct ProblemDetails: Error, Sendable, Encodable {
     public var instance: String?
     /// Extension members, encoded at the top level beside the standard ones (which win on a clash).
     public var extensions: [String: any Encodable & Sendable]
-    /// Seconds after which the client may retry, sent as `Retry-After` (503, 429).
-    public var retryAfter: Int?
+    /// Header fields the answer carries besides the body (`WWW-Authenticate` on a 401,
+    /// `Retry-After` on a 503); never encoded into the body.
+    public var headers: HTTPHeaders
 
     public init(status: HTTPStatus, title: String? = nil, detail: String? = nil, type: String = "about:blank",
-                instance: String? = nil, extensions: [String: any Encodable & Sendable] = [:], retryAfter: Int? = nil) {
+                instance: String? = nil, extensions: [String: any Encodable & Sendable] = [:], headers: HTTPHeaders = HTTPHeaders()) {
         self.type = type
         self.title = title ?? status.reasonPhrase
         self.status = status
         self.detail = detail
         self.instance = instance
         self.extensions = extensions
-        self.retryAfter = retryAfter
+        self.headers = headers
     }
 
     public func encode(to encoder: any Encoder) throws {

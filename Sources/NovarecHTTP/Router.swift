@@ -1,16 +1,30 @@
 /// Maps method + path to handlers. Patterns are `/`-separated literals and `{name}` parameters
 /// (`/v1/items/{id}`); a path matching no pattern is 404, one matching only under other methods is
 /// 405 with `Allow`. HEAD is served by the GET handler (the server drops the body).
+///
+/// Gates decide on a request's head alone — who may call, which media type, which Host — so the
+/// server can answer before it reads (and holds) a body it would refuse: router-wide gates see
+/// every request first, then the matched route's own gate.
 public struct Router: Sendable {
     /// Handlers run on the server's concurrent handler queue, never on an I/O queue. A thrown
     /// `ProblemDetails` is answered as is; any other error becomes a 500 that reveals nothing.
     public typealias Handler = @Sendable (HTTPRequest) throws -> HTTPResponse
+    /// Sees the request head (its body is empty when the server asks before reading it) and
+    /// throws a `ProblemDetails` to refuse it. Gates run on I/O queues, so they must be cheap.
+    public typealias Gate = @Sendable (HTTPRequest) throws -> Void
 
     private struct Route: Sendable {
         let method: HTTPMethod
         let pattern: String
         let segments: [PathSegment]
+        let gate: Gate?
         let handler: Handler
+    }
+
+    /// What the head decides: an answer now, or the route to run once the body is in.
+    private enum Decision {
+        case answer(RoutedResponse)
+        case proceed(Route, parameters: [String: String])
     }
 
     private enum PathSegment: Sendable {
@@ -19,52 +33,103 @@ public struct Router: Sendable {
     }
 
     private var routes: [Route] = []
+    private var gates: [Gate] = []
     /// Turns errors of the layers below (e.g. a database that is down) into the problem they
     /// mean for the client; an error it returns nil for is a 500.
     public var problemForError: (@Sendable (any Error) -> ProblemDetails?)?
 
     public init() {}
 
-    /// Registers `handler` for `method` on `pattern`; the first registration wins on overlap.
-    public mutating func on(_ method: HTTPMethod, _ pattern: String, handler: @escaping Handler) {
+    /// Registers `handler` for `method` on `pattern`, behind `gate` if given; the first
+    /// registration wins on overlap.
+    public mutating func on(_ method: HTTPMethod, _ pattern: String, gate: Gate? = nil, handler: @escaping Handler) {
         let segments = Router.split(pattern).map { text -> PathSegment in
             text.hasPrefix("{") && text.hasSuffix("}") && text.count > 2 ? .parameter(String(text.dropFirst().dropLast())) : .literal(String(text))
         }
-        routes.append(Route(method: method, pattern: pattern, segments: segments, handler: handler))
+        routes.append(Route(method: method, pattern: pattern, segments: segments, gate: gate, handler: handler))
     }
 
-    public mutating func get(_ pattern: String, handler: @escaping Handler) { on(.get, pattern, handler: handler) }
-    public mutating func post(_ pattern: String, handler: @escaping Handler) { on(.post, pattern, handler: handler) }
-    public mutating func put(_ pattern: String, handler: @escaping Handler) { on(.put, pattern, handler: handler) }
-    public mutating func patch(_ pattern: String, handler: @escaping Handler) { on(.patch, pattern, handler: handler) }
-    public mutating func delete(_ pattern: String, handler: @escaping Handler) { on(.delete, pattern, handler: handler) }
+    public mutating func get(_ pattern: String, gate: Gate? = nil, handler: @escaping Handler) { on(.get, pattern, gate: gate, handler: handler) }
+    public mutating func post(_ pattern: String, gate: Gate? = nil, handler: @escaping Handler) { on(.post, pattern, gate: gate, handler: handler) }
+    public mutating func put(_ pattern: String, gate: Gate? = nil, handler: @escaping Handler) { on(.put, pattern, gate: gate, handler: handler) }
+    public mutating func patch(_ pattern: String, gate: Gate? = nil, handler: @escaping Handler) { on(.patch, pattern, gate: gate, handler: handler) }
+    public mutating func delete(_ pattern: String, gate: Gate? = nil, handler: @escaping Handler) { on(.delete, pattern, gate: gate, handler: handler) }
 
-    /// Finds and runs the handler for `request`. Never throws: routing failures and handler errors
-    /// come back as problem responses, with the error kept for the server's log.
+    /// Adds a gate every request passes (in the order added) before routing and its route's gate.
+    public mutating func addGate(_ gate: @escaping Gate) { gates.append(gate) }
+
+    /// The answer the head alone already decides (a gate's refusal, 404, 405), or nil when the
+    /// request may go on to its handler. The server asks this before reading a body.
+    public func admit(_ head: HTTPRequest) -> RoutedResponse? {
+        guard case .answer(let routed) = decide(head) else { return nil }
+        return routed
+    }
+
+    /// Finds and runs the handler for `request` (after its gates, which run again here so a
+    /// router used without a server enforces them too). Never throws: refusals, routing failures
+    /// and handler errors come back as problem responses, with the error kept for the server's log.
     public func respond(to request: HTTPRequest) -> RoutedResponse {
+        switch decide(request) {
+        case .answer(let routed):
+            return routed
+        case .proceed(let route, let parameters):
+            var request = request
+            request.pathParameters = parameters
+            return Router.run(route.pattern, problemForError: problemForError) { try route.handler(request) }
+        }
+    }
+
+    private func decide(_ request: HTTPRequest) -> Decision {
+        let match = lookup(request)
+        let label = if case .proceed(let route, _) = match { route.pattern } else { RoutedResponse.unmatchedRoute }
+        for gate in gates {
+            if let refused = Router.refusal(label, { try gate(request) }) { return .answer(refused) }
+        }
+        guard case .proceed(let route, let parameters) = match, let gate = route.gate else { return match }
+        var head = request
+        head.pathParameters = parameters
+        return Router.refusal(route.pattern, { try gate(head) }).map { .answer($0) } ?? match
+    }
+
+    /// The route for `request`'s method and path, or the 404/405 answer.
+    private func lookup(_ request: HTTPRequest) -> Decision {
         guard let segments = Router.decodedSegments(of: request.rawPath) else {
-            return RoutedResponse(response: .problem(ProblemDetails(status: .notFound)), route: RoutedResponse.unmatchedRoute)
+            return .answer(RoutedResponse(response: .problem(ProblemDetails(status: .notFound)), route: RoutedResponse.unmatchedRoute))
         }
         let candidates = routes.compactMap { route in Router.match(route.segments, segments).map { (route, $0) } }
         let lookupMethod = request.method == .head ? HTTPMethod.get : request.method
         guard let (route, parameters) = candidates.first(where: { $0.0.method == lookupMethod }) else {
-            return candidates.isEmpty ? RoutedResponse(response: .problem(ProblemDetails(status: .notFound)), route: RoutedResponse.unmatchedRoute)
-                : Router.methodNotAllowed(allowed: candidates.map(\.0.method), route: candidates[0].0.pattern)
+            return .answer(candidates.isEmpty ? RoutedResponse(response: .problem(ProblemDetails(status: .notFound)), route: RoutedResponse.unmatchedRoute)
+                : Router.methodNotAllowed(allowed: candidates.map(\.0.method), route: candidates[0].0.pattern))
         }
-        var request = request
-        request.pathParameters = parameters
-        return run(route, request)
+        return .proceed(route, parameters: parameters)
     }
 
-    private func run(_ route: Route, _ request: HTTPRequest) -> RoutedResponse {
+    /// The gate's refusal as a response, or nil when it let the request through.
+    private static func refusal(_ route: String, _ gate: () throws -> Void) -> RoutedResponse? {
         do {
-            return RoutedResponse(response: try route.handler(request), route: route.pattern)
-        } catch let problem as ProblemDetails {
-            return RoutedResponse(response: .problem(problem), route: route.pattern)
+            try gate()
+            return nil
         } catch {
-            if let problem = problemForError?(error) { return RoutedResponse(response: .problem(problem), route: route.pattern, error: error) }
-            return RoutedResponse(response: .problem(ProblemDetails(status: .internalServerError)), route: route.pattern, error: error)
+            return answer(route, error)
         }
+    }
+
+    private static func run(_ route: String, problemForError: (@Sendable (any Error) -> ProblemDetails?)?,
+                            _ handler: () throws -> HTTPResponse) -> RoutedResponse {
+        do {
+            return RoutedResponse(response: try handler(), route: route)
+        } catch {
+            return answer(route, error, problemForError: problemForError)
+        }
+    }
+
+    /// A thrown `ProblemDetails` as is, an error `problemForError` knows as its problem (the
+    /// error kept for the log); anything else a bare 500, the error kept for the log.
+    private static func answer(_ route: String, _ error: any Error, problemForError: (@Sendable (any Error) -> ProblemDetails?)? = nil) -> RoutedResponse {
+        if let problem = error as? ProblemDetails { return RoutedResponse(response: .problem(problem), route: route) }
+        let problem = problemForError?(error) ?? ProblemDetails(status: .internalServerError)
+        return RoutedResponse(response: .problem(problem), route: route, error: error)
     }
 
     private static func methodNotAllowed(allowed: [HTTPMethod], route: String) -> RoutedResponse {

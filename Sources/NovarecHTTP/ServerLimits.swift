@@ -1,6 +1,8 @@
 /// Bounds on what one client may cost the server, each with a safe default. Sizes are in bytes,
 /// times in seconds. Exceeding a size answers 431/413 and closes; running out of connections
-/// answers 503 and closes; a timeout answers 408 (or closes an idle connection silently).
+/// first reclaims an idle keep-alive connection, then answers 503 and closes; bodies beyond the
+/// server-wide budget answer 503 with `Retry-After`; a timeout answers 408 (or closes an idle
+/// connection silently).
 public struct ServerLimits: Sendable, Equatable {
     /// Request line plus header fields (and chunked trailers); beyond it: 431.
     public var maxHeaderBytes = 16 * 1024
@@ -8,8 +10,18 @@ public struct ServerLimits: Sendable, Equatable {
     public var maxHeaderCount = 100
     /// Request body after de-chunking; beyond it: 413 (before reading it, when the length is declared).
     public var maxBodyBytes = 1024 * 1024
-    /// Simultaneously open connections; one more is answered 503 and closed.
+    /// Body bytes all connections together may be receiving at once, so that `maxConnections`
+    /// slow uploads of `maxBodyBytes` each cannot all be held in memory. A body's declared length
+    /// (`maxBodyBytes` for a chunked one) is reserved when its head arrives and released once its
+    /// request is answered; a body that does not fit is answered 503 with `Retry-After` before it
+    /// is read. One body is always admitted when none is in flight.
+    public var maxBodyBytesInFlight = 64 * 1024 * 1024
+    /// Simultaneously open connections; one more reclaims an idle keep-alive connection, or,
+    /// when none is idle, is answered 503 and closed.
     public var maxConnections = 4096
+    /// Requests one connection may carry (nginx's `keepalive_requests`); the last one's response
+    /// says `Connection: close`, so no client holds a connection forever.
+    public var maxRequestsPerConnection = 1000
     /// Time for a complete request head, from connection accept or from its first byte on a
     /// kept-alive connection (the slowloris guard).
     public var headerTimeout = 10.0
@@ -22,13 +34,15 @@ public struct ServerLimits: Sendable, Equatable {
 
     public init() {}
 
-    public init(maxHeaderBytes: Int? = nil, maxHeaderCount: Int? = nil, maxBodyBytes: Int? = nil,
-                maxConnections: Int? = nil, headerTimeout: Double? = nil, idleTimeout: Double? = nil,
+    public init(maxHeaderBytes: Int? = nil, maxHeaderCount: Int? = nil, maxBodyBytes: Int? = nil, maxBodyBytesInFlight: Int? = nil,
+                maxConnections: Int? = nil, maxRequestsPerConnection: Int? = nil, headerTimeout: Double? = nil, idleTimeout: Double? = nil,
                 bodyTimeout: Double? = nil, writeTimeout: Double? = nil) {
         self.maxHeaderBytes = maxHeaderBytes ?? self.maxHeaderBytes
         self.maxHeaderCount = maxHeaderCount ?? self.maxHeaderCount
         self.maxBodyBytes = maxBodyBytes ?? self.maxBodyBytes
+        self.maxBodyBytesInFlight = maxBodyBytesInFlight ?? self.maxBodyBytesInFlight
         self.maxConnections = maxConnections ?? self.maxConnections
+        self.maxRequestsPerConnection = maxRequestsPerConnection ?? self.maxRequestsPerConnection
         self.headerTimeout = headerTimeout ?? self.headerTimeout
         self.idleTimeout = idleTimeout ?? self.idleTimeout
         self.bodyTimeout = bodyTimeout ?? self.bodyTimeout

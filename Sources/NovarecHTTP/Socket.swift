@@ -42,6 +42,30 @@ enum Socket {
         return (text(host), port)
     }
 
+    /// Whether the socket is bound to 127.0.0.0/8, ::1 or an IPv4-mapped 127.0.0.0/8 address.
+    static func isBoundToLoopback(_ fd: Int32) -> Bool {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let status = withUnsafeMutablePointer(to: &storage) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard status == 0 else { return false }
+        let family = Int32(storage.ss_family)
+        return withUnsafeBytes(of: &storage) { raw in
+            switch family {
+            case AF_INET:
+                return raw.load(fromByteOffset: MemoryLayout<sockaddr_in>.offset(of: \.sin_addr)!, as: UInt8.self) == 127
+            case AF_INET6:
+                let start = MemoryLayout<sockaddr_in6>.offset(of: \.sin6_addr)!
+                let bytes = Array(raw[start..<start + 16])
+                let mapped = bytes[0..<10].allSatisfy { $0 == 0 } && bytes[10] == 0xFF && bytes[11] == 0xFF
+                return bytes == [UInt8](repeating: 0, count: 15) + [1] || (mapped && bytes[12] == 127)
+            default:
+                return false
+            }
+        }
+    }
+
     /// Accepted sockets do not inherit O_NONBLOCK on Linux; responses are written whole, so Nagle's
     /// delay only costs latency.
     static func configureAccepted(_ fd: Int32) {

@@ -35,6 +35,7 @@ public enum GreedySelection {
     /// without a diversity weight none are computed.
     static func greedy(_ candidates: [Candidate], request: RerankRequest, space: ItemSpace, utility: [Double]) -> Ranking {
         precondition(utility.count == candidates.count, "one utility per candidate")
+        guard request.diversity > 0 else { return top(candidates, k: request.k, space: space, utility: utility) }
         let relevance = normalisedRelevance(candidates)
         var redundancy = [Double](repeating: 0, count: candidates.count)
         var remaining = Array(candidates.indices)
@@ -55,5 +56,25 @@ public enum GreedySelection {
             }
         }
         return Ranking(items: picked)
+    }
+
+    /// The greedy pass without a diversity weight, in one scan: the `k` highest utilities, ties
+    /// to the earlier candidate (the order the pass would pick them in). The hot path of every
+    /// request without `diversity`.
+    static func top(_ candidates: [Candidate], k: Int, space: ItemSpace, utility: [Double]) -> Ranking {
+        var best: [Int] = []
+        best.reserveCapacity(k + 1)
+        for index in candidates.indices where best.count < k || utility[index] > utility[best[best.count - 1]] {
+            let position = best.firstIndex { utility[index] > utility[$0] } ?? best.count
+            best.insert(index, at: position)
+            if best.count > k { best.removeLast() }
+        }
+        let relevances = candidates.lazy.map { Double($0.relevance) }
+        let low = relevances.min() ?? 0, high = relevances.max() ?? 0
+        return Ranking(items: best.map { index in
+            let candidate = candidates[index]
+            let relevance = high > low ? (Double(candidate.relevance) - low) / (high - low) : 1
+            return RankedItem(item: candidate.item, score: candidate.relevance, relevance: relevance, novelty: space.novelty[Int(candidate.item)])
+        })
     }
 }

@@ -1,7 +1,9 @@
 import NovarecHTTP
 
 /// The optional body of `POST /v1/admin/train`: `{epochs?, max_minutes?, patience?, full?}`
-/// (null means the policy's value; `full: true` skips the warm start).
+/// (null means the policy's value; `full: true` skips the warm start). `max_minutes` may not
+/// exceed the server's `--train-max-minutes`: a request beyond it is a 422 rather than a silent
+/// clamp, so the caller learns the run is shorter than asked for the deployment's reason.
 enum AdminTrainRequest {
     struct Body: Decodable {
         let epochs: Int?
@@ -14,7 +16,7 @@ enum AdminTrainRequest {
         }
     }
 
-    static func parse(_ request: HTTPRequest) throws -> TrainingRequest {
+    static func parse(_ request: HTTPRequest, maxMinutes limit: Double) throws -> TrainingRequest {
         var training = TrainingRequest(trigger: "admin")
         guard !request.body.isEmpty else { return training }
         let body: Body
@@ -27,6 +29,9 @@ enum AdminTrainRequest {
         }
         if let minutes = body.maxMinutes {
             guard minutes > 0, minutes <= 24 * 60 else { throw RequestValidation.invalid("max_minutes", "must be between 0 and 1440") }
+            guard minutes <= limit else {
+                throw RequestValidation.unacceptable("max_minutes", "must be at most \(limit.formatted()) (this server's --train-max-minutes), got \(minutes.formatted())")
+            }
             training.options.maxSeconds = minutes * 60
         }
         if let patience = body.patience {

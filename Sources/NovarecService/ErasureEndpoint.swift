@@ -15,10 +15,7 @@ struct ErasureEndpoint: Sendable {
     }
 
     func respond(_ request: HTTPRequest, engine: RecommendationEngine) throws -> HTTPResponse {
-        let user = request.pathParameters["user_id"] ?? ""
-        guard RequestValidation.isStorableText(user, limit: 256) else {
-            throw RequestValidation.invalid("user_id", "must be 1 to 256 characters without NUL")
-        }
+        let user = try IdentifierRule.requireID(request.pathParameters["user_id"] ?? "", field: "user_id")
         do {
             let result = try engine.erase(user: user)
             return try .json(Answer(userID: user, eventsDeleted: result.eventsDeleted), status: .accepted)

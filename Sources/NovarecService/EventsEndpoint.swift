@@ -4,7 +4,9 @@ import NovarecStore
 
 /// `POST /v1/events` with `{"events": [{event_id, user_id, item_id, type, value?, timestamp?}]}`:
 /// validates every event (a bad one rejects the batch with a per-event error list), stores the
-/// batch through the engine (one transaction) and answers 202 only after the commit.
+/// batch through the engine (one transaction) and answers 202 only after the commit. An
+/// `event_id` repeated inside one batch is an error naming both positions: the database would
+/// store the first while memory took both, and a client that repeats an id in one batch has a bug.
 struct EventsEndpoint: Sendable {
     static let maxBatch = 1_000
 
@@ -12,6 +14,12 @@ struct EventsEndpoint: Sendable {
         let index: Int
         let field: String
         let detail: String
+        /// For a repeated `event_id`: the position of its first occurrence.
+        var duplicateOf: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case index, field, detail, duplicateOf = "duplicate_of"
+        }
     }
 
     struct Answer: Encodable {
@@ -34,17 +42,24 @@ struct EventsEndpoint: Sendable {
         }
         var events: [BehaviourEvent] = []
         var errors: [FieldError] = []
+        var positions: [UUID: Int] = [:]
         let timestamps = TimestampParser()
         for (index, element) in list.enumerated() {
             switch parseEvent(element, timestamps: timestamps) {
-            case .success(let event): events.append(event)
+            case .success(let event):
+                if let first = positions[event.eventID] {
+                    errors.append(FieldError(index: index, field: "event_id", detail: "repeats events[\(first)].event_id; an id may appear once per batch",
+                                             duplicateOf: first))
+                }
+                positions[event.eventID] = positions[event.eventID] ?? index
+                events.append(event)
             case .failure(let error): errors.append(FieldError(index: index, field: error.field, detail: error.detail))
             }
         }
-        guard errors.isEmpty else {
+        if let first = errors.first {
             throw ProblemDetails(status: HTTPStatus(422), title: "Invalid events",
                                  detail: "\(errors.count) of \(list.count) events are invalid; nothing was stored",
-                                 extensions: ["errors": errors])
+                                 extensions: ["errors": errors, "field": "events[\(first.index)].\(first.field)"])
         }
         return events
     }
@@ -59,11 +74,12 @@ struct EventsEndpoint: Sendable {
         guard let idText = fields["event_id"] as? String, let id = UUID(uuidString: idText) else {
             return .failure(EventError(field: "event_id", detail: "must be a UUID string"))
         }
-        guard let user = fields["user_id"] as? String, RequestValidation.isStorableText(user, limit: 256) else {
-            return .failure(EventError(field: "user_id", detail: "must be a string of 1 to 256 characters without NUL"))
-        }
-        guard let item = fields["item_id"] as? String, RequestValidation.isStorableText(item, limit: 256) else {
-            return .failure(EventError(field: "item_id", detail: "must be a string of 1 to 256 characters without NUL"))
+        let user: String, item: String
+        do throws(EventError) {
+            user = try identifier(fields, "user_id").get()
+            item = try identifier(fields, "item_id").get()
+        } catch {
+            return .failure(error)
         }
         guard let typeText = fields["type"] as? String, let kind = BehaviourEvent.Kind(rawValue: typeText) else {
             let allowed = BehaviourEvent.Kind.allCases.map(\.rawValue).joined(separator: ", ")
@@ -84,6 +100,13 @@ struct EventsEndpoint: Sendable {
             timestamp = parsed
         }
         return .success(BehaviourEvent(eventID: id, userID: user, itemID: item, kind: kind, value: value.map(Float.init), timestamp: timestamp))
+    }
+
+    /// The id in `fields[name]`, checked by `IdentifierRule`.
+    private static func identifier(_ fields: [String: Any], _ name: String) -> Result<String, EventError> {
+        guard let text = fields[name] as? String else { return .failure(EventError(field: name, detail: "must be a string")) }
+        if let violation = IdentifierRule.idViolation(text) { return .failure(EventError(field: name, detail: violation)) }
+        return .success(text)
     }
 }
 

@@ -52,7 +52,7 @@ struct ItemsEndpoint: Sendable {
     }
 
     func get(_ request: HTTPRequest, catalogue: Catalogue) throws -> HTTPResponse {
-        let id = request.pathParameters["item_id"] ?? ""
+        let id = try IdentifierRule.requireID(request.pathParameters["item_id"] ?? "", field: "item_id")
         guard let record = catalogue.item(id) else {
             throw ProblemDetails(status: .notFound, title: "Unknown item", detail: "no item '\(id)'")
         }
@@ -60,16 +60,13 @@ struct ItemsEndpoint: Sendable {
     }
 
     private static func record(id: String, _ fields: Fields, field prefix: String) throws -> ItemRecord {
-        guard RequestValidation.isStorableText(id, limit: 256) else {
-            throw RequestValidation.invalid("\(prefix)item_id", "must be 1 to 256 characters without NUL")
-        }
+        try IdentifierRule.requireID(id, field: "\(prefix)item_id")
         guard let title = fields.title, RequestValidation.isStorableText(title, limit: 1_000) else {
             throw RequestValidation.invalid("\(prefix)title", "is required (1 to 1000 characters, no NUL)")
         }
         let categories = fields.categories ?? []
-        guard categories.count <= 50, categories.allSatisfy({ RequestValidation.isStorableText($0, limit: 200) }) else {
-            throw RequestValidation.invalid("\(prefix)categories", "at most 50 categories of 1 to 200 characters without NUL")
-        }
+        guard categories.count <= 50 else { throw RequestValidation.invalid("\(prefix)categories", "at most 50 categories") }
+        for (index, category) in categories.enumerated() { try IdentifierRule.requireCategory(category, field: "\(prefix)categories[\(index)]") }
         guard RequestValidation.isStorableText(fields.description ?? "", limit: 20_000, allowEmpty: true) else {
             throw RequestValidation.invalid("\(prefix)description", "at most 20000 characters, no NUL")
         }

@@ -31,7 +31,7 @@ public final class ModelCoordinator: Sendable {
     }
 
     private let engine: RecommendationEngine
-    private let policy: TrainingPolicy
+    let policy: TrainingPolicy
     let replica: String
     private let checkpointURL: URL?
     private let checkpointDirectory: URL?

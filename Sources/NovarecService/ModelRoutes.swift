@@ -2,8 +2,8 @@ import Foundation
 import NovarecHTTP
 import NovarecStore
 
-/// The model lifecycle over HTTP: `POST|GET /v1/admin/train`, `POST /v1/admin/rollback` (bearer
-/// key when keys are configured) and `GET /v1/model`.
+/// The model lifecycle over HTTP: `POST|GET /v1/admin/train`, `POST /v1/admin/rollback` (admin
+/// scope) and `GET /v1/model` (monitoring scope); see `APIKeys`.
 extension ModelCoordinator {
     struct ModelAnswer: Encodable {
         let version: String
@@ -27,10 +27,10 @@ extension ModelCoordinator {
         let reason: String?
     }
 
+    /// `POST /v1/admin/train` may ask for runs up to the policy's longest (`--train-max-minutes`).
     public func routes(_ router: inout Router, service: RecommendationService) {
-        router.post("/v1/admin/train") { [self] request in
-            try service.keys.authorize(request)
-            let training = try AdminTrainRequest.parse(request)
+        router.post("/v1/admin/train", gate: service.gate(.admin)) { [self] request in
+            let training = try AdminTrainRequest.parse(request, maxMinutes: policy.maxMinutes)
             guard status.role == .trainer else {
                 guard try forward(training) else {
                     throw ProblemDetails(status: HTTPStatus(503), title: "No trainer",
@@ -45,14 +45,12 @@ extension ModelCoordinator {
             }
             return try .json(status, status: .accepted)
         }
-        router.get("/v1/admin/train") { [self] request in
-            try service.keys.authorize(request)
+        router.get("/v1/admin/train", gate: service.gate(.admin)) { [self] _ in
             var answer = status
             answer.recentRuns = try recentRuns()
             return try .json(answer)
         }
-        router.post("/v1/admin/rollback") { [self] request in
-            try service.keys.authorize(request)
+        router.post("/v1/admin/rollback", gate: service.gate(.admin)) { [self] request in
             let body = request.body.isEmpty ? RollbackBody(reason: nil) : try? request.decodeJSON(RollbackBody.self)
             guard let body else { throw RequestValidation.invalid("body", "must be a JSON object {reason?}") }
             do {
@@ -61,7 +59,7 @@ extension ModelCoordinator {
                 throw ProblemDetails(status: HTTPStatus(409), title: "Nothing to roll back to", detail: "\(error)")
             }
         }
-        router.get("/v1/model") { [self] _ in
+        router.get("/v1/model", gate: service.gate(.monitoring)) { [self] _ in
             let model = service.engine.model
             let runs = try recentRuns(limit: 10)
             let serving = runs.first { $0.version == model.version }

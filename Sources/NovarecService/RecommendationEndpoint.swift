@@ -23,7 +23,7 @@ struct RecommendationEndpoint: Sendable {
     /// `GET /v1/recommendations?user_id=…`.
     func respondToGet(_ request: HTTPRequest, engine: RecommendationEngine) throws -> HTTPResponse {
         guard let user = request.queryValue("user_id"), !user.isEmpty else {
-            throw RequestValidation.invalid("user_id", "is required (1 to 256 characters)")
+            throw RequestValidation.invalid("user_id", "is required")
         }
         var query = RecommendationQuery(user: user)
         query.k = try RequestValidation.integer(request, "k", default: 10, range: 1...100)
@@ -33,6 +33,7 @@ struct RecommendationEndpoint: Sendable {
         query.category = request.queryValue("category")
         query.reranker = request.queryValue("reranker")
         query.rotate = try RequestValidation.boolean(request, "rotate", default: true)
+        try Self.checkNames(query)
         return try answer(query, engine: engine)
     }
 
@@ -47,7 +48,17 @@ struct RecommendationEndpoint: Sendable {
         let query = RecommendationQuery(user: body.userID, history: body.history, k: body.k ?? 10, novelty: body.novelty ?? 0,
                                         diversity: body.diversity ?? 0, exclude: body.exclude ?? [], category: body.category, reranker: body.reranker,
                                         rotate: body.rotate ?? true)
+        try Self.checkNames(query)
         return try answer(query, engine: engine)
+    }
+
+    /// The query's ids and category obey `IdentifierRule`, its lists their bounds (422 naming
+    /// the field, e.g. `exclude[3]`); numbers are the engine's to check.
+    static func checkNames(_ query: RecommendationQuery) throws {
+        if let user = query.user { try IdentifierRule.requireID(user, field: "user_id") }
+        if let history = query.history { try IdentifierRule.requireIDs(history, field: "history", maxCount: RecommendationQuery.maxHistory) }
+        try IdentifierRule.requireIDs(query.exclude, field: "exclude", maxCount: RecommendationQuery.maxExcluded)
+        if let category = query.category { try IdentifierRule.requireCategory(category, field: "category") }
     }
 
     private func answer(_ query: RecommendationQuery, engine: RecommendationEngine) throws -> HTTPResponse {

@@ -1,5 +1,11 @@
 /// What one recommendation request asks for, whatever transport it came by.
 public struct RecommendationQuery: Sendable, Equatable {
+    /// The longest explicit history a request may send.
+    public static let maxHistory = 1_000
+    /// The most items a request may exclude (GET `exclude=a,b` or POST `exclude`): enough for
+    /// any page's "already shown or in the basket" list, few enough that a request stays cheap.
+    public static let maxExcluded = 1_000
+
     /// The shopper; nil for an anonymous session that sends its own history.
     public var user: String?
     /// An explicit history (external item ids, oldest first); nil means the user's stored one.

@@ -6,7 +6,8 @@ import NovarecStore
 
 /// The service over HTTP: thin routes that parse a request, call the `RecommendationEngine`
 /// and write its answer as JSON (or problem+json), plus the item records and API keys that
-/// only the HTTP edge needs.
+/// only the HTTP edge needs. Every route sits behind gates decided on the request head: the
+/// loopback `Host` rule for all, and per route its key scope and the JSON media type of a body.
 public final class RecommendationService: Sendable {
     public let engine: RecommendationEngine
     private let itemStore: ItemStore
@@ -24,39 +25,36 @@ public final class RecommendationService: Sendable {
     /// names for `/v1/recommendations` and `/v1/events`.
     public func routes(_ router: inout Router, httpMetrics: ServerMetrics? = nil, coordinator: ModelCoordinator? = nil) {
         router.problemForError = Self.problem(for:)
+        router.addGate(LoopbackHost.require)
         coordinator?.routes(&router, service: self)
         let recommendations = RecommendationEndpoint(), events = EventsEndpoint(), items = ItemsEndpoint()
         for path in ["/v1/recommendations", "/recommend"] {
-            router.get(path) { [self] request in try recommendations.respondToGet(request, engine: engine) }
-            router.post(path) { [self] request in try recommendations.respondToPost(request, engine: engine) }
+            router.get(path, gate: gate(.read)) { [self] request in try recommendations.respondToGet(request, engine: engine) }
+            router.post(path, gate: gate(.read)) { [self] request in try recommendations.respondToPost(request, engine: engine) }
         }
         for path in ["/v1/events", "/events"] {
-            router.post(path) { [self] request in
-                try keys.authorize(request)
-                return try events.respond(request, engine: engine)
-            }
+            router.post(path, gate: gate(.write)) { [self] request in try events.respond(request, engine: engine) }
         }
-        router.put("/v1/items/{item_id}") { [self] request in
-            try keys.authorize(request)
-            return try items.put(request, store: itemStore, catalogue: engine.catalogue)
-        }
-        router.post("/v1/items") { [self] request in
-            try keys.authorize(request)
-            return try items.post(request, store: itemStore, catalogue: engine.catalogue)
-        }
+        router.put("/v1/items/{item_id}", gate: gate(.write)) { [self] request in try items.put(request, store: itemStore, catalogue: engine.catalogue) }
+        router.post("/v1/items", gate: gate(.write)) { [self] request in try items.post(request, store: itemStore, catalogue: engine.catalogue) }
         let erasure = ErasureEndpoint()
-        router.delete("/v1/users/{user_id}") { [self] request in
-            try keys.authorize(request)
-            return try erasure.respond(request, engine: engine)
-        }
-        router.get("/v1/items/{item_id}") { [self] request in try items.get(request, catalogue: engine.catalogue) }
+        router.delete("/v1/users/{user_id}", gate: gate(.admin)) { [self] request in try erasure.respond(request, engine: engine) }
+        router.get("/v1/items/{item_id}", gate: gate(.read)) { [self] request in try items.get(request, catalogue: engine.catalogue) }
         let similar = SimilarItemsEndpoint()
-        router.get("/v1/items/{item_id}/similar") { [self] request in try similar.respond(request, engine: engine) }
+        router.get("/v1/items/{item_id}/similar", gate: gate(.read)) { [self] request in try similar.respond(request, engine: engine) }
         router.get("/readyz") { [self] _ in try readiness() }
-        router.get("/metrics") { [self] _ in
+        router.get("/metrics", gate: gate(.monitoring)) { [self] _ in
             var response = HTTPResponse.text(engine.prometheusText() + (coordinator?.prometheusText() ?? "") + (httpMetrics?.prometheusText() ?? ""))
             response.headers.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
             return response
+        }
+    }
+
+    /// The head's gate for a route of `scope`: its key, then (for a body) the JSON media type.
+    func gate(_ scope: APIKeys.Scope) -> Router.Gate {
+        { [keys] request in
+            try keys.authorize(request, for: scope)
+            try JSONContentType.require(request)
         }
     }
 
@@ -87,7 +85,8 @@ public final class RecommendationService: Sendable {
     static func problem(for error: any Error) -> ProblemDetails? {
         guard let error = error as? PostgresError, error.isUnavailable else { return nil }
         return ProblemDetails(status: HTTPStatus(503), title: "Database unavailable",
-                              detail: "the event database does not answer right now; nothing was stored, retry later", retryAfter: 5)
+                              detail: "the event database does not answer right now; nothing was stored, retry later",
+                              headers: ["Retry-After": "5"])
     }
 }
 

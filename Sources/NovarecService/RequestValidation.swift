@@ -1,9 +1,15 @@
 import NovarecHTTP
 
-/// Field validation that answers with a 400 problem naming the field.
+/// Field validation that answers with a problem naming the field: 400 for a parameter out of
+/// its documented range or a malformed body, 422 for a well-formed value the server will not
+/// accept (an id it cannot store, a limit of this deployment).
 enum RequestValidation {
     static func invalid(_ field: String, _ detail: String) -> ProblemDetails {
         ProblemDetails(status: .badRequest, title: "Invalid request", detail: "\(field): \(detail)", extensions: ["field": field])
+    }
+
+    static func unacceptable(_ field: String, _ detail: String) -> ProblemDetails {
+        ProblemDetails(status: .unprocessableContent, title: "Invalid field", detail: "\(field): \(detail)", extensions: ["field": field])
     }
 
     /// True for text PostgreSQL can store: no NUL characters, within `limit` characters.

@@ -24,10 +24,11 @@ struct SimilarItemsEndpoint: Sendable {
     }
 
     func respond(_ request: HTTPRequest, engine: RecommendationEngine) throws -> HTTPResponse {
+        let id = try IdentifierRule.requireID(request.pathParameters["item_id"] ?? "", field: "item_id")
         let k = try RequestValidation.integer(request, "k", default: 10, range: 1...100)
         let similar: SimilarItems
         do {
-            similar = try engine.similar(to: request.pathParameters["item_id"] ?? "", k: k)
+            similar = try engine.similar(to: id, k: k)
         } catch {
             throw error.problem
         }

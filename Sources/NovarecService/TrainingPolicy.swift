@@ -27,4 +27,8 @@ public struct TrainingPolicy: Sendable {
     }()
 
     public init() {}
+
+    /// The longest run in minutes (`options.maxSeconds`; a day when unbounded): what an admin
+    /// request's `max_minutes` may ask for at most.
+    public var maxMinutes: Double { (options.maxSeconds ?? 24 * 3600) / 60 }
 }

@@ -5,7 +5,10 @@ import Foundation
 /// default database for a first run, and what the storage tests use.
 ///
 /// As root, the server runs as the unprivileged `postgres` user (PostgreSQL refuses root), and
-/// the directory is handed to that user.
+/// the directory is handed to that user; a directory that user cannot reach stops start-up with
+/// a message naming the directory in the way. The cluster is private to this machine's owner of
+/// it (`EmbeddedPostgres+Access.swift`): peer authentication only, mapped from this process's
+/// user, and a socket in a 0700 directory with 0700 permissions.
 public struct EmbeddedPostgres: Sendable {
     public let directory: URL
     public let port: Int
@@ -33,10 +36,11 @@ public struct EmbeddedPostgres: Sendable {
     public func start() throws(PostgresError) -> Bool {
         try prepareDirectories()
         if !FileManager.default.fileExists(atPath: dataDirectory.appendingPathComponent("PG_VERSION").path) {
-            try run("initdb", ["-D", dataDirectory.path, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"])
+            try run("initdb", ["-D", dataDirectory.path, "--auth-local=peer", "--auth-host=reject", "-U", "postgres", "-E", "UTF8", "--no-sync"])
         }
         if (try? run("pg_ctl", ["-D", dataDirectory.path, "status"])) != nil { return false }
-        let options = "-k \(socketDirectory.path) -p \(port) -h '' -c fsync=on"
+        try writeAccessRules()
+        let options = "-k \(socketDirectory.path) -p \(port) -h '' -c fsync=on -c unix_socket_permissions=0700"
         try run("pg_ctl", ["-D", dataDirectory.path, "-l", logFile.path, "-o", options, "-w", "-t", "60", "start"])
         return true
     }
@@ -53,19 +57,22 @@ public struct EmbeddedPostgres: Sendable {
         if !exists { try connection.query("CREATE DATABASE \"\(name.replacingOccurrences(of: "\"", with: "\"\""))\"") }
     }
 
-    private var runsAsRoot: Bool { getuid() == 0 }
+    var runsAsRoot: Bool { getuid() == 0 }
 
+    /// The directories, the socket's at 0700; as root, handed to `postgres`, which must reach them.
     private func prepareDirectories() throws(PostgresError) {
         do {
             try FileManager.default.createDirectory(at: socketDirectory, withIntermediateDirectories: true)
+            try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: socketDirectory.path)
         } catch {
             throw PostgresError("cannot create \(socketDirectory.path): \(error.localizedDescription)")
         }
         guard runsAsRoot else { return }
         try execute(URL(fileURLWithPath: "/bin/chown"), ["-R", "postgres:postgres", directory.path])
+        try checkServerUserReaches(directory)
     }
 
-    private func run(_ tool: String, _ arguments: [String]) throws(PostgresError) {
+    func run(_ tool: String, _ arguments: [String]) throws(PostgresError) {
         let binary = binaries.appendingPathComponent(tool)
         guard runsAsRoot else { return try execute(binary, arguments) }
         try execute(URL(fileURLWithPath: "/sbin/runuser"), ["-u", "postgres", "--", binary.path] + arguments)
@@ -73,7 +80,7 @@ public struct EmbeddedPostgres: Sendable {
 
     /// Runs a program to completion with `posix_spawn` and `waitpid` (no run loop involved),
     /// its output captured in a temporary file for the error message, no other descriptor inherited.
-    private func execute(_ executable: URL, _ arguments: [String]) throws(PostgresError) {
+    func execute(_ executable: URL, _ arguments: [String]) throws(PostgresError) {
         let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("novarec-pg-\(UUID().uuidString).out").path
         defer { unlink(outputPath) }
         var actions = posix_spawn_file_actions_t()

@@ -11,8 +11,8 @@ struct DatabaseOptions: ParsableArguments {
     @Option(help: "PostgreSQL connection string or URL; default: the embedded cluster in the data directory.")
     var databaseURL: String?
 
-    func open(ownsCluster: Bool, logger: Logger) throws -> ServiceDatabase {
-        try ServiceDatabase.open(dataDirectory: dataDir, url: databaseURL, ownsCluster: ownsCluster, logger: logger)
+    func open(logger: Logger) throws -> ServiceDatabase {
+        try ServiceDatabase.open(dataDirectory: dataDir, url: databaseURL, logger: logger)
     }
 
     /// A file in the data directory.

@@ -2,15 +2,17 @@
 /// configure services: an option `--foo-bar` absent from the command line takes the value of
 /// `NOVAREC_FOO_BAR` when that is set (`--database-url` also takes `DATABASE_URL`). The values
 /// join the arguments before parsing, so they are validated exactly like typed ones, and a bad
-/// one stops start-up with the usual message plus the variable it came from.
+/// one stops start-up with the usual message plus the variable it came from (a database URL's
+/// password masked).
 enum EnvironmentArguments {
     /// The `serve` options that the environment can set (every one; a test keeps this list
     /// equal to the options `novarec serve --help` shows).
     static let serveOptions = [
-        "host", "port", "data-dir", "database-url", "api-keys-file", "checkpoint", "candidate-cache-users",
+        "host", "port", "data-dir", "database-url", "api-keys-file", "read-keys-file", "admin-keys-file", "checkpoint", "candidate-cache-users",
         "retrain-events", "retrain-interval", "train-max-minutes", "poll-interval", "warm-start-max-new-items", "gate-ndcg-margin",
         "gate-novelty-margin", "gate-coverage-margin", "handover-seconds", "replica-name", "checkpoint-dir",
-        "max-header-bytes", "max-header-count", "max-body-bytes", "max-connections", "header-timeout", "idle-timeout",
+        "max-header-bytes", "max-header-count", "max-body-bytes", "max-body-bytes-in-flight", "max-connections",
+        "max-requests-per-connection", "header-timeout", "idle-timeout",
         "body-timeout", "write-timeout", "shutdown-grace", "log-level",
     ]
 
@@ -28,7 +30,7 @@ enum EnvironmentArguments {
             let names = option == "database-url" ? [variable(for: option), "DATABASE_URL"] : [variable(for: option)]
             guard let name = names.first(where: { environment[$0] != nil }), let value = environment[name] else { continue }
             merged.append("--\(option)=\(value)")
-            sources.append("\(name)=\(value)")
+            sources.append("\(name)=\(option == "database-url" ? SecretRedaction.connectionString(value) : value)")
         }
         return (merged, sources)
     }

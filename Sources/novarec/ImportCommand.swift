@@ -28,7 +28,7 @@ struct ImportCommand: ParsableCommand {
     func run() throws {
         let logger = Logger(label: "novarec.import") { StreamLogHandler.standardError(label: $0) }
         let dataset = try data.load()
-        let db = try database.open(ownsCluster: false, logger: logger)
+        let db = try database.open(logger: logger)
         defer { db.close(logger: logger) }
         let start = Date()
         let summary: DatasetImport.Summary

@@ -32,8 +32,14 @@ struct ServeCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(help: "File of API keys, one per line, required as 'Authorization: Bearer <key>' on writes (env NOVAREC_API_KEYS: comma-separated). Without keys the server listens on loopback only.")
+    @Option(help: "File of write keys, one per line, required as 'Authorization: Bearer <key>' on writes (env NOVAREC_API_KEYS: comma-separated). Without write or admin keys the server listens on loopback only.")
     var apiKeysFile: String?
+
+    @Option(help: "File of read keys: once set, recommendations and item reads need a read, write or admin key (env NOVAREC_READ_KEYS: comma-separated).")
+    var readKeysFile: String?
+
+    @Option(help: "File of admin keys: once set, /v1/admin/*, /v1/model and /metrics need one (without them /v1/admin/* takes the write keys) (env NOVAREC_ADMIN_KEYS: comma-separated).")
+    var adminKeysFile: String?
 
     @Option(help: "Model checkpoint to serve, of any kind novarec train writes: sasrec, pop, itemknn or ease (default: DATA_DIR/model.safetensors when it exists).")
     var checkpoint: String?
@@ -83,8 +89,14 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Largest request body, in bytes (413 beyond).")
     var maxBodyBytes = ServerLimits().maxBodyBytes
 
-    @Option(help: "Most open connections (503 and close beyond).")
+    @Option(help: "Request-body bytes all connections may be receiving at once (503 with Retry-After beyond).")
+    var maxBodyBytesInFlight = ServerLimits().maxBodyBytesInFlight
+
+    @Option(help: "Most open connections (an idle keep-alive connection is reclaimed, else 503 and close beyond).")
     var maxConnections = ServerLimits().maxConnections
+
+    @Option(help: "Requests one connection may carry; the last response says 'Connection: close'.")
+    var maxRequestsPerConnection = ServerLimits().maxRequestsPerConnection
 
     @Option(help: "Seconds for a complete request head (408 and close beyond).")
     var headerTimeout = ServerLimits().headerTimeout
@@ -107,7 +119,8 @@ struct ServeCommand: ParsableCommand {
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         let counts = [("--max-header-bytes", maxHeaderBytes), ("--max-header-count", maxHeaderCount),
-                      ("--max-body-bytes", maxBodyBytes), ("--max-connections", maxConnections)]
+                      ("--max-body-bytes", maxBodyBytes), ("--max-body-bytes-in-flight", maxBodyBytesInFlight),
+                      ("--max-connections", maxConnections), ("--max-requests-per-connection", maxRequestsPerConnection)]
         for (name, value) in counts where value <= 0 { throw ValidationError("\(name) must be positive") }
         guard candidateCacheUsers >= 0 else { throw ValidationError("--candidate-cache-users must be 0 or more") }
         guard retrainEvents >= 0 else { throw ValidationError("--retrain-events must be 0 or more") }
@@ -133,7 +146,7 @@ struct ServeCommand: ParsableCommand {
         // a shared BLAS thread pool that every handler contends for.
         OpenBLASRuntime.threadCount = 1
         let keys = try loadKeys()
-        let db = try database.open(ownsCluster: true, logger: logger)
+        let db = try database.open(logger: logger)
         defer { db.close(logger: logger) }
         try? FileManager.default.createDirectory(atPath: database.dataDir, withIntermediateDirectories: true)
         let application: Application
@@ -196,24 +209,17 @@ struct ServeCommand: ParsableCommand {
 
     private func serverConfiguration() -> HTTPServer.Configuration {
         let limits = ServerLimits(maxHeaderBytes: maxHeaderBytes, maxHeaderCount: maxHeaderCount, maxBodyBytes: maxBodyBytes,
-                                  maxConnections: maxConnections, headerTimeout: headerTimeout, idleTimeout: idleTimeout,
+                                  maxBodyBytesInFlight: maxBodyBytesInFlight, maxConnections: maxConnections,
+                                  maxRequestsPerConnection: maxRequestsPerConnection, headerTimeout: headerTimeout, idleTimeout: idleTimeout,
                                   bodyTimeout: bodyTimeout, writeTimeout: writeTimeout)
         return HTTPServer.Configuration(host: host, port: port, limits: limits, shutdownGracePeriod: shutdownGrace)
     }
 
-    /// The configured keys; refuses a non-loopback address without any (writes would be open).
+    /// The configured keys of every scope (the server refuses a non-loopback bound address while writes are open).
     private func loadKeys() throws -> APIKeys {
-        let keys: APIKeys
-        do {
-            keys = try APIKeys.load(file: apiKeysFile, list: ProcessInfo.processInfo.environment["NOVAREC_API_KEYS"])
-        } catch {
-            throw CommandFailure(description: "\(error)")
-        }
-        let loopback = ["127.0.0.1", "::1", "localhost"].contains(host) || host.hasPrefix("127.")
-        guard !keys.isEmpty || loopback else {
-            throw CommandFailure(description: "--host \(host) is not loopback: configure API keys (--api-keys-file or NOVAREC_API_KEYS) first")
-        }
-        return keys
+        let sources = APIKeys.Sources(writeFile: apiKeysFile, readFile: readKeysFile, adminFile: adminKeysFile,
+                                      environment: ProcessInfo.processInfo.environment)
+        do { return try APIKeys.load(sources) } catch { throw CommandFailure(description: "\(error)") }
     }
 
     /// The checkpoint to serve, of any kind `novarec train --model` writes.

@@ -3,38 +3,49 @@ import Logging
 import NovarecStore
 
 /// The service's database: the given URL, or a private cluster in the data directory, started
-/// here unless already running. `serve` owns the cluster and stops it on close even when it
-/// found it running (left over from a killed process); `import` stops it only if it started it,
-/// so an import next to a running `serve` shares its cluster. Migrations run on open.
+/// here unless already running. Whoever started the embedded cluster stops it on close, unless
+/// another process still has a session on it (an `import` next to a running `serve`, a second
+/// replica); a cluster that was already running is left running. Migrations run on open.
 struct ServiceDatabase {
     let connection: PostgresConnection
     /// What opened `connection`, for more sessions on the same database.
     let connectionString: String
-    private let embedded: EmbeddedPostgres?
+    /// The cluster this process started (nil: an external database, or one found running).
+    private let startedCluster: EmbeddedPostgres?
+    /// Tags this process's sessions, so close can tell other processes' sessions apart.
+    private static let applicationName = "novarec-\(getpid())"
 
-    static func open(dataDirectory: String, url: String?, ownsCluster: Bool, logger: Logger) throws -> ServiceDatabase {
+    static func open(dataDirectory: String, url: String?, logger: Logger) throws -> ServiceDatabase {
         do {
             if let url {
                 let connection = try PostgresConnection(url)
                 try Migrations.apply(to: connection)
-                return ServiceDatabase(connection: connection, connectionString: url, embedded: nil)
+                return ServiceDatabase(connection: connection, connectionString: url, startedCluster: nil)
             }
             let directory = URL(fileURLWithPath: dataDirectory, isDirectory: true).standardizedFileURL.appendingPathComponent("postgres")
             let cluster = try EmbeddedPostgres(directory: directory)
             let started = try cluster.start()
             try cluster.createDatabase("novarec")
             logger.notice("embedded PostgreSQL \(started ? "started" : "already running") in \(directory.path)")
-            let connectionString = cluster.connectionString(database: "novarec")
+            let connectionString = cluster.connectionString(database: "novarec") + " application_name=\(applicationName)"
             let connection = try PostgresConnection(connectionString)
             try Migrations.apply(to: connection)
-            return ServiceDatabase(connection: connection, connectionString: connectionString, embedded: started || ownsCluster ? cluster : nil)
+            return ServiceDatabase(connection: connection, connectionString: connectionString, startedCluster: started ? cluster : nil)
         } catch {
-            throw CommandFailure(description: "database: \(error)")
+            let secrets = url.map(SecretRedaction.passwords) ?? []
+            throw CommandFailure(description: "database: " + SecretRedaction.scrub("\(error)", secrets: secrets))
         }
     }
 
+    /// Stops the cluster this process started, unless other processes still use it.
     func close(logger: Logger) {
-        guard let embedded else { return }
-        do { try embedded.stop() } catch { logger.error("stopping embedded PostgreSQL: \(error)") }
+        guard let startedCluster else { return }
+        let others = (try? connection.query("""
+            SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND application_name IS DISTINCT FROM $1
+            """, [Self.applicationName]).scalar).flatMap { Int($0) } ?? 0
+        guard others == 0 else {
+            return logger.notice("embedded PostgreSQL left running: \(others) session(s) of other processes use it")
+        }
+        do { try startedCluster.stop() } catch { logger.error("stopping embedded PostgreSQL: \(error)") }
     }
 }

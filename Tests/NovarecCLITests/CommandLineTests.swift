@@ -76,6 +76,25 @@ struct CommandLineTests {
         #expect(overridden.stderr.contains("--port must be between 0 and 65535"), "the command line wins over the environment")
     }
 
+    /// A database password never reaches standard error: neither in the echo of the options the
+    /// environment supplied nor in libpq's complaint about a malformed URL (which quotes it).
+    @Test func databasePasswordsAndKeysAreRedactedInErrors() throws {
+        let url = "postgresql://novarec:hunter2secret@127.0.0.1:1/novarec"
+        let environment = ["NOVAREC_PORT": "eighty", "DATABASE_URL": url, "NOVAREC_API_KEYS": "key-s3cret", "NOVAREC_ADMIN_KEYS": "adm-s3cret"]
+        let bad = try Self.run(["serve", "--data-dir", "/nonexistent"], environment: environment)
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("DATABASE_URL=postgresql://novarec:***@127.0.0.1:1/novarec"), "\(bad.stderr)")
+        for secret in ["hunter2secret", "key-s3cret", "adm-s3cret"] { #expect(!bad.stderr.contains(secret), "\(bad.stderr)") }
+        let directory = try Self.temporaryDirectory()
+        for malformed in ["postgresql://novarec:hunter2%ZZsecret@127.0.0.1:1/novarec", "host=/nonexistent password='hunter2 secret' sslmode=bogus",
+                          "postgresql://novarec@127.0.0.1:1/novarec?password=hunter2secret&bogus=1"] {
+            let failed = try Self.run(["serve", "--port", "0", "--data-dir", directory.path, "--database-url", malformed])
+            #expect(failed.status == 1)
+            #expect(failed.stderr.contains("database:"), "\(failed.stderr)")
+            #expect(!failed.stderr.contains("hunter2"), "\(failed.stderr)")
+        }
+    }
+
     /// A file of this package, found from this test file's location.
     static func sourceFile(_ path: String) -> URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -44,6 +44,12 @@ struct ReplicaProcessTests {
             return process.terminationStatus
         }
 
+        /// SIGTERM, then waits for the graceful exit.
+        func terminate() {
+            process.terminate()
+            process.waitUntilExit()
+        }
+
         func kill9() {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
@@ -53,6 +59,7 @@ struct ReplicaProcessTests {
             var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
             request.httpMethod = method
             request.httpBody = body.map { Data($0.utf8) }
+            if body != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
             return (try? HTTPClient.send(request))?.body ?? [:]
         }
 

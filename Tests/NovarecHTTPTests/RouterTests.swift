@@ -60,4 +60,28 @@ struct RouterTests {
         let routed = router.respond(to: try request(.get, "/items/new"))
         #expect(routed.response.body == Array("literal".utf8))
     }
+
+    /// Gates decide on the head: router-wide ones first (even for unknown paths), then the
+    /// route's, which sees the path parameters; `admit` answers only what the head decides.
+    @Test func gatesDecideOnTheHeadBeforeTheHandler() throws {
+        var router = Router()
+        router.addGate { request in
+            guard request.headers["X-Blocked"] == nil else { throw ProblemDetails(status: .forbidden, headers: ["X-Why": "blocked"]) }
+        }
+        router.get("/items/{id}", gate: { request in
+            guard request.pathParameters["id"] != "secret" else { throw ProblemDetails(status: .unauthorized) }
+        }) { request in .text(request.pathParameters["id"] ?? "") }
+        router.get("/broken", gate: { _ in throw TestServer.SecretError() }) { _ in .text("never") }
+        let blocked = try #require(Parse.request("GET /nothing HTTP/1.1\r\nHost: h\r\nX-Blocked: 1\r\n\r\n"))
+        #expect(router.admit(blocked)?.response.status == .forbidden)
+        #expect(router.respond(to: blocked).response.headers["X-Why"] == "blocked", "a problem's header fields reach the response")
+        #expect(router.admit(try request(.get, "/items/secret"))?.response.status == .unauthorized)
+        #expect(router.respond(to: try request(.get, "/items/secret")).route == "/items/{id}")
+        #expect(router.admit(try request(.get, "/items/7")) == nil)
+        #expect(router.respond(to: try request(.get, "/items/7")).response.body == Array("7".utf8))
+        #expect(router.admit(try request(.get, "/elsewhere"))?.response.status == .notFound)
+        #expect(router.admit(try request(.post, "/items/7"))?.response.status == .methodNotAllowed)
+        let broken = router.respond(to: try request(.get, "/broken"))
+        #expect(broken.response.status == .internalServerError && broken.error is TestServer.SecretError)
+    }
 }

@@ -94,13 +94,10 @@ struct ServerLimitsTests {
         }
     }
 
+    /// Connections that have not finished a request are never idle, so none can be reclaimed.
     @Test func answers503WhenConnectionsRunOut() throws {
         try withServer(limits: ServerLimits(maxConnections: 2)) { server in
             var held = try (0..<2).map { _ in try server.client() }
-            for client in held {
-                try client.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
-                #expect(try client.readResponse().status == 200)
-            }
             let extra = try server.client()
             let refused = try extra.readResponse()
             #expect(refused.status == 503)

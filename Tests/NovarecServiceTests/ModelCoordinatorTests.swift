@@ -37,6 +37,7 @@ struct ModelCoordinatorTests {
             var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
             request.httpMethod = method
             request.httpBody = json.map { Data($0.utf8) }
+            if json != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
             return try HTTPClient.send(request)
         }
 

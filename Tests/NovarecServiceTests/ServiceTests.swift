@@ -23,7 +23,7 @@ struct ServiceTests {
         /// - Parameters:
         ///   - database: a database shared with other fixtures (nil: a fresh one of its own);
         ///   - origin: the replica origin its stored events are announced under (nil: none).
-        init(withModel: Bool = true, keys: [String] = [], candidateCacheUsers: Int = 20_000, embeddings: [Float]? = nil,
+        init(withModel: Bool = true, keys: APIKeys = APIKeys([]), candidateCacheUsers: Int = 20_000, embeddings: [Float]? = nil,
              database: String? = nil, origin: String? = nil) throws {
             let items = Vocabulary(orderedIDs: (0..<40).map { "sku\($0)" })
             let training: [ArraySlice<Int32>] = (0..<60).map { user in
@@ -39,7 +39,7 @@ struct ServiceTests {
                 model: ServingModel(version: "test-1", model: withModel ? model : nil, items: items, userCounts: statistics.userCounts, users: 60,
                                     embeddings: embeddings),
                 journal: store, candidateCacheUsers: candidateCacheUsers)
-            service = RecommendationService(engine: engine, itemStore: ItemStore(database: store.database), keys: APIKeys(keys))
+            service = RecommendationService(engine: engine, itemStore: ItemStore(database: store.database), keys: keys)
             var router = Router()
             let metrics = ServerMetrics()
             service.routes(&router, httpMetrics: metrics)
@@ -224,7 +224,7 @@ struct ServiceTests {
     }
 
     @Test func writesNeedAValidKeyWhenKeysAreConfigured() throws {
-        let fixture = try Fixture(keys: ["s3cret-key", "other"])
+        let fixture = try Fixture(keys: APIKeys(["s3cret-key", "other"]))
         let batch = Self.eventsJSON([("u", "sku1", 1)])
         #expect(try fixture.request("POST", "/v1/events", json: batch).status == 401)
         #expect(try fixture.request("POST", "/v1/events", json: batch, bearer: "s3cret-kez").status == 401)

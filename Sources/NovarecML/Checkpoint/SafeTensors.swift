@@ -61,12 +61,14 @@ public enum SafeTensors {
             throw Failure("tensor '\(name)' has a malformed entry (only F32, I32 and I64 tensors are supported)")
         }
         let (begin, end) = (offsets[0], offsets[1])
-        guard begin >= 0, begin <= end, end <= body.count, shape.allSatisfy({ $0 >= 0 }),
-              (end - begin) == shape.reduce(1, *) * size else {
+        guard let count = Tensor.elementCount(of: shape), case let (bytes, overflow) = count.multipliedReportingOverflow(by: size), !overflow else {
+            throw Failure("tensor '\(name)' has shape \(shape), whose size does not fit in memory (or a negative dimension)")
+        }
+        guard begin >= 0, begin <= end, end <= body.count, end - begin == bytes else {
             throw Failure("tensor '\(name)' has offsets \(offsets) inconsistent with shape \(shape) or the file size")
         }
-        let bytes = body[(body.startIndex + begin)..<(body.startIndex + end)]
-        guard let storage = Storage.decode(dtype: dtype, bytes: bytes) else { throw Failure("tensor '\(name)' has unsupported dtype \(dtype)") }
+        let data = body[(body.startIndex + begin)..<(body.startIndex + end)]
+        guard let storage = Storage.decode(dtype: dtype, bytes: data) else { throw Failure("tensor '\(name)' has unsupported dtype \(dtype)") }
         return (begin, Tensor(name: name, shape: shape, storage: storage))
     }
 }

@@ -18,10 +18,20 @@ extension SafeTensors {
         }
 
         public init(name: String, shape: [Int], storage: Storage) {
-            precondition(shape.reduce(1, *) == storage.count, "shape does not match value count for \(name)")
+            precondition(Tensor.elementCount(of: shape) == storage.count, "shape does not match value count for \(name)")
             self.name = name
             self.shape = shape
             self.storage = storage
+        }
+
+        /// How many elements `shape` holds; nil for a negative dimension or a product beyond `Int`
+        /// (a file's header is untrusted: its shape must never trap the reader).
+        static func elementCount(of shape: [Int]) -> Int? {
+            shape.reduce(Optional(1)) { product, dimension in
+                guard let product, dimension >= 0 else { return nil }
+                let (result, overflow) = product.multipliedReportingOverflow(by: dimension)
+                return overflow ? nil : result
+            }
         }
 
         /// The elements of an `F32` tensor; empty for an integer tensor.
