@@ -198,6 +198,11 @@ public final class ModelCoordinator: Sendable {
                 } ?? TrainingRequest(trigger: trigger.rawValue)
                 Parallel.serially { run(request, connection: trainer!.work) }
                 return trainer
+            case .expire:
+                let store = EventStore(database: trainer!.work, announcement: ReplicaEventFeed.announcement(origin: replica))
+                let expired = try store.expire(olderThanDays: policy.eventRetentionDays)
+                if expired > 0 { log("retention: deleted \(expired) events older than \(policy.eventRetentionDays.formatted()) days") }
+                return trainer
             }
         }
     }

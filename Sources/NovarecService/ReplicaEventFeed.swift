@@ -21,13 +21,13 @@ public final class ReplicaEventFeed: Sendable {
     static let payloadLimit = 7_900
 
     /// One payload: an origin, the storing transaction, a chunk number (so two chunks never
-    /// look alike) and the events; or, with `erased`, the shopper that transaction erased.
+    /// look alike) and the events; or, with `notice`, what that transaction removed.
     struct Payload: Codable {
         let origin: String
         let transaction: UInt64
         let chunk: Int
         let events: [[String]]
-        var erased: String?
+        var notice: StoreNotice?
     }
 
     private let origin: String
@@ -69,8 +69,8 @@ public final class ReplicaEventFeed: Sendable {
             }
             flush()
             return payloads
-        } erasure: { user, transaction in
-            let payload = Payload(origin: origin, transaction: transaction, chunk: 0, events: [], erased: user)
+        } notice: { notice, transaction in
+            let payload = Payload(origin: origin, transaction: transaction, chunk: 0, events: [], notice: notice)
             return String(decoding: (try? JSONEncoder().encode(payload)) ?? Data(), as: UTF8.self)
         }
     }
@@ -111,17 +111,33 @@ public final class ReplicaEventFeed: Sendable {
         return listener
     }
 
+    /// An erasure another replica made (this one's own already took effect), or expired events
+    /// (whoever deleted them): the histories are read again, as after a reconnect.
+    private func take(_ notice: StoreNotice, transaction: UInt64, fromOrigin sender: String, into engine: RecommendationEngine) {
+        switch notice {
+        case .erased(let user):
+            if sender != origin { engine.forget(user: user, transaction: transaction) }
+        case .expired:
+            do {
+                let read = try engine.reloadHistories { try EventStore(database: connect()).storedInteractions() }
+                log("expired events removed; histories reloaded from \(read) stored interactions")
+            } catch {
+                log("event feed: reloading histories after expiry failed: \(error)")
+            }
+        }
+    }
+
     func take(_ payloads: [String], into engine: RecommendationEngine) {
         for text in payloads {
             guard let payload = try? JSONDecoder().decode(Payload.self, from: Data(text.utf8)) else {
                 log("event feed: skipped an announcement it cannot read (from a replica of another version?): \(text.prefix(120))")
                 continue
             }
-            guard payload.origin != origin else { continue }
-            if let user = payload.erased {
-                engine.forget(user: user, transaction: payload.transaction)
+            if let notice = payload.notice {
+                take(notice, transaction: payload.transaction, fromOrigin: payload.origin, into: engine)
                 continue
             }
+            guard payload.origin != origin else { continue }
             engine.accept(payload.events.compactMap { $0.count == 2 ? (user: $0[0], item: $0[1]) : nil }, transaction: payload.transaction)
         }
     }

@@ -7,8 +7,8 @@ import Foundation
 ///
 /// A follower tries for the lock once per poll interval; the replica whose try succeeds takes
 /// the role over. The trainer starts a run when one was requested, when enough new events
-/// arrived, or when the schedule's period passed since its last run (or its take-over); it
-/// resigns as soon as it no longer holds the lock (a broken connection frees it) and tries for
+/// arrived, or when the schedule's period passed since its last run (or its take-over); with a
+/// retention period it deletes expired events at take-over and hourly after; it resigns as soon as it no longer holds the lock (a broken connection frees it) and tries for
 /// it again at the next tick.
 struct TrainerElection: Sendable {
     /// Why a run starts.
@@ -28,21 +28,29 @@ struct TrainerElection: Sendable {
         case resign
         /// Start a run.
         case train(Trigger)
+        /// Delete the events older than the retention period.
+        case expire
     }
+
+    /// Seconds between two retention sweeps.
+    static let expiryInterval = 3600.0
 
     /// The triggers' settings (`TrainingPolicy`'s).
     let pollInterval: Double
     let newEventsThreshold: Int
     let interval: Double
+    let retentionDays: Double
 
     private(set) var role = TrainerRole.follower
     private var nextClaim = Date.distantPast
     private var lastRun = Date.distantPast
+    private var nextExpiry = Date.distantPast
 
     init(policy: TrainingPolicy) {
         pollInterval = policy.pollInterval
         newEventsThreshold = policy.newEvents
         interval = policy.interval
+        retentionDays = policy.eventRetentionDays
     }
 
     /// Whether the trainer needs the count of events since the last run's data for its next tick.
@@ -58,6 +66,7 @@ struct TrainerElection: Sendable {
             if lockHeld {
                 role = .trainer
                 lastRun = now
+                nextExpiry = now
                 return .takeOver
             }
             guard now >= nextClaim else { return .wait }
@@ -69,9 +78,13 @@ struct TrainerElection: Sendable {
                 nextClaim = now
                 return .resign
             }
-            guard let trigger = trigger(now: now, newEvents: newEvents, requested: requested) else { return .wait }
-            lastRun = now
-            return .train(trigger)
+            if let trigger = trigger(now: now, newEvents: newEvents, requested: requested) {
+                lastRun = now
+                return .train(trigger)
+            }
+            guard retentionDays > 0, now >= nextExpiry else { return .wait }
+            nextExpiry = now.addingTimeInterval(Self.expiryInterval)
+            return .expire
         }
     }
 

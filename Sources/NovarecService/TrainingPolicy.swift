@@ -13,6 +13,9 @@ public struct TrainingPolicy: Sendable {
     /// new catalogue is unknown to the serving model; a full retrain otherwise.
     public var maxNewItemShare = 0.2
     public var gate = ValidationGate()
+    /// Events older than this many days are deleted (0: kept forever). The trainer enforces it
+    /// once an hour, as the one replica that does background maintenance.
+    public var eventRetentionDays = 0.0
     /// Longest time the previous model keeps answering the users whose cached candidates are
     /// its own after a swap, while they are re-scored in the background (see `ServedModels`).
     public var handoverSeconds = 120.0

@@ -7,13 +7,21 @@
 public struct EventAnnouncement: Sendable {
     public let channel: String
     public let payloads: @Sendable (_ stored: [BehaviourEvent], _ transaction: UInt64) -> [String]
-    /// The payload announcing that `user` was erased by `transaction`.
-    public let erasure: @Sendable (_ user: String, _ transaction: UInt64) -> String
+    /// The payload announcing that `transaction` removed stored events (`StoreNotice`).
+    public let notice: @Sendable (_ notice: StoreNotice, _ transaction: UInt64) -> String
 
     public init(channel: String, payloads: @escaping @Sendable (_ stored: [BehaviourEvent], _ transaction: UInt64) -> [String],
-                erasure: @escaping @Sendable (_ user: String, _ transaction: UInt64) -> String = { "\($1) erased \($0)" }) {
+                notice: @escaping @Sendable (_ notice: StoreNotice, _ transaction: UInt64) -> String = { "\($1) \($0)" }) {
         self.channel = channel
         self.payloads = payloads
-        self.erasure = erasure
+        self.notice = notice
     }
+}
+
+/// Stored events went away: listeners holding live state built from them must drop it.
+public enum StoreNotice: Sendable, Equatable, Codable {
+    /// Every event of one shopper (`EventStore.erase`).
+    case erased(user: String)
+    /// Every event older than the retention period (`EventStore.expire`).
+    case expired
 }

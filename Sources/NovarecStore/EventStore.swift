@@ -110,9 +110,22 @@ public struct EventStore: Sendable {
                 RETURNING pg_current_xact_id()::text
                 """, [user]).scalar.flatMap { UInt64($0) } ?? 0
             if let announcement {
-                try transaction.query("SELECT pg_notify($1, $2)", [announcement.channel, announcement.erasure(user, id)])
+                try transaction.query("SELECT pg_notify($1, $2)", [announcement.channel, announcement.notice(.erased(user: user), id)])
             }
             return ErasureResult(eventsDeleted: deleted, transaction: id)
+        }
+    }
+
+    /// Deletes every event older than `days` days (retention), announcing it when any went;
+    /// returns how many.
+    public func expire(olderThanDays days: Double) throws -> Int {
+        try database.transaction { transaction in
+            let deleted = try transaction.query("DELETE FROM events WHERE ts < now() - make_interval(secs => $1)", [String(days * 86_400)]).affectedRows
+            if deleted > 0, let announcement {
+                let id = try transaction.query("SELECT pg_current_xact_id()::text").scalar.flatMap { UInt64($0) } ?? 0
+                try transaction.query("SELECT pg_notify($1, $2)", [announcement.channel, announcement.notice(.expired, id)])
+            }
+            return deleted
         }
     }
 

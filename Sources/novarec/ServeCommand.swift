@@ -53,6 +53,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Train when this many seconds passed since the last run (0: never).")
     var retrainInterval = 0.0
 
+    @Option(help: "Delete events older than this many days, checked hourly by the trainer (0: keep them forever).")
+    var eventRetentionDays = 0.0
+
     @Option(help: "Longest wall time of one training run, in minutes (the best epoch so far is kept).")
     var trainMaxMinutes = 15.0
 
@@ -125,6 +128,7 @@ struct ServeCommand: ParsableCommand {
         guard candidateCacheUsers >= 0 else { throw ValidationError("--candidate-cache-users must be 0 or more") }
         guard retrainEvents >= 0 else { throw ValidationError("--retrain-events must be 0 or more") }
         guard retrainInterval >= 0 else { throw ValidationError("--retrain-interval must be 0 or more seconds") }
+        guard eventRetentionDays >= 0 else { throw ValidationError("--event-retention-days must be 0 or more") }
         guard handoverSeconds >= 0 else { throw ValidationError("--handover-seconds must be 0 or more") }
         guard trainMaxMinutes > 0 else { throw ValidationError("--train-max-minutes must be positive") }
         guard pollInterval > 0 else { throw ValidationError("--poll-interval must be a positive number of seconds") }
@@ -197,6 +201,7 @@ struct ServeCommand: ParsableCommand {
         var policy = TrainingPolicy()
         policy.newEvents = retrainEvents
         policy.interval = retrainInterval
+        policy.eventRetentionDays = eventRetentionDays
         policy.pollInterval = pollInterval
         policy.options.maxSeconds = trainMaxMinutes * 60
         policy.maxNewItemShare = warmStartMaxNewItems

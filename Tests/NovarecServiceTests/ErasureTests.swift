@@ -40,3 +40,23 @@ struct ErasureTests {
         #expect(try a.request("DELETE", "/v1/users/nobody").body["events_deleted"] as? Int == 0, "erasing an unknown shopper is harmless")
     }
 }
+
+/// Retention: events older than the period are deleted and every replica reloads its histories.
+struct RetentionTests {
+    @Test func expiredEventsLeaveTheStoreAndEveryReplicasMemory() throws {
+        let pair = try ReplicaEventFeedTests.ReplicaPair()
+        let (a, b) = (pair.a, pair.b)
+        let old = ServiceTests.eventsJSON([("ada", "sku4", 1)]).replacingOccurrences(of: "2026-11-29", with: "2001-01-01")
+        #expect(try a.request("POST", "/v1/events", json: old).status == 202)
+        #expect(try a.request("POST", "/v1/events", json: ServiceTests.eventsJSON([("bob", "sku8", 2)]).replacingOccurrences(of: "2026-11-29", with: "2099-01-01")).status == 202)
+        #expect(eventually { b.service.engine.histories.history(of: "ada") == ["sku4"] })
+        let store = EventStore(database: a.store.database, announcement: ReplicaEventFeed.announcement(origin: "trainer"))
+        #expect(try store.expire(olderThanDays: 365) == 1)
+        #expect(try store.interactions().map(\.user) == ["bob"])
+        for fixture in [a, b] {
+            #expect(eventually { fixture.service.engine.histories.history(of: "ada") == nil }, "every replica drops expired events")
+            #expect(fixture.service.engine.histories.history(of: "bob") == ["sku8"])
+        }
+        #expect(try store.expire(olderThanDays: 365) == 0)
+    }
+}

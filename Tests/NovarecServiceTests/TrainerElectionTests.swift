@@ -62,6 +62,24 @@ struct TrainerElectionTests {
         #expect(election.tick(now: start + 10, lockHeld: true, newEvents: 5, requested: true) == .train(.requested))
     }
 
+    @Test func retentionIsEnforcedAtTakeOverThenHourly() {
+        var policy = TrainingPolicy()
+        policy.pollInterval = 5
+        policy.newEvents = 0
+        policy.eventRetentionDays = 30
+        var election = TrainerElection(policy: policy)
+        #expect(election.tick(now: start, lockHeld: true) == .takeOver)
+        #expect(election.tick(now: start + 1, lockHeld: true) == .expire)
+        #expect(election.tick(now: start + 2, lockHeld: true) == .wait)
+        #expect(election.tick(now: start + 3601, lockHeld: true) == .expire)
+    }
+
+    @Test func withoutRetentionNothingExpires() {
+        var election = Self.election()
+        _ = election.tick(now: start, lockHeld: true)
+        #expect(election.tick(now: start + 100_000, lockHeld: true) == .wait)
+    }
+
     @Test func aFollowerNeverTrains() {
         var election = Self.election(newEvents: 1, interval: 1)
         #expect(election.tick(now: start, lockHeld: false, newEvents: 10, requested: true) == .claim)
