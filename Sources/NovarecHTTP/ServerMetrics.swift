@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 /// Request counters and latency histograms by method, route pattern and status, plus connection
-/// gauges, for operators. The owner exposes them (e.g. on `/metrics`) via `prometheusText()`.
+/// gauges, for operators. The owner exposes them (e.g. on `/metrics`) via `metricFamilies()`.
 /// Thread-safe; recording takes one uncontended lock. Methods outside the standard set count as
 /// `OTHER`, so clients cannot inflate the number of series.
 public final class ServerMetrics: Sendable {
@@ -70,48 +70,37 @@ public final class ServerMetrics: Sendable {
         state.withLock { $0.series[SeriesKey(method: method, route: route, status: status)]?.count ?? 0 }
     }
 
-    /// The Prometheus text exposition format (version 0.0.4), metric names starting with `prefix`.
-    public func prometheusText(prefix: String = "http") -> String {
+    /// The counters and histograms as metric families, names starting with `prefix`.
+    public func metricFamilies(prefix: String = "http") -> [MetricFamily] {
         let snapshot = state.withLock { $0 }
-        var lines: [String] = []
         let ordered = snapshot.series.sorted { $0.key < $1.key }
-        lines.append(contentsOf: header("\(prefix)_requests_total", "counter", "Requests answered, by method, route pattern and status."))
-        lines.append(contentsOf: ordered.map { "\(prefix)_requests_total{\(labels($0.key))} \($0.value.count)" })
-        lines.append(contentsOf: header("\(prefix)_response_body_bytes_total", "counter", "Response body bytes sent, by method, route pattern and status."))
-        lines.append(contentsOf: ordered.map { "\(prefix)_response_body_bytes_total{\(labels($0.key))} \($0.value.bodyBytes)" })
-        lines.append(contentsOf: header("\(prefix)_request_duration_seconds", "histogram", "Time from a request's first byte to its response being written."))
-        lines.append(contentsOf: ordered.flatMap { histogramLines("\(prefix)_request_duration_seconds", $0.key, $0.value) })
-        lines.append(contentsOf: header("\(prefix)_open_connections", "gauge", "Client connections open now."))
-        lines.append("\(prefix)_open_connections \(snapshot.openConnections)")
-        lines.append(contentsOf: header("\(prefix)_connections_total", "counter", "Client connections accepted."))
-        lines.append("\(prefix)_connections_total \(snapshot.acceptedConnections)")
-        lines.append(contentsOf: header("\(prefix)_connections_rejected_total", "counter", "Connections answered 503 because the connection limit was reached."))
-        lines.append("\(prefix)_connections_rejected_total \(snapshot.rejectedConnections)")
-        return lines.joined(separator: "\n") + "\n"
+        return [
+            MetricFamily("\(prefix)_requests_total", .counter, help: "Requests answered, by method, route pattern and status.",
+                         samples: ordered.map { .init(labels: labels($0.key), .integer($0.value.count)) }),
+            MetricFamily("\(prefix)_response_body_bytes_total", .counter, help: "Response body bytes sent, by method, route pattern and status.",
+                         samples: ordered.map { .init(labels: labels($0.key), .integer($0.value.bodyBytes)) }),
+            MetricFamily("\(prefix)_request_duration_seconds", .histogram, help: "Time from a request's first byte to its response being written.",
+                         samples: ordered.flatMap { histogramSamples($0.key, $0.value) }),
+            MetricFamily("\(prefix)_open_connections", .gauge, help: "Client connections open now.", .integer(snapshot.openConnections)),
+            MetricFamily("\(prefix)_connections_total", .counter, help: "Client connections accepted.", .integer(snapshot.acceptedConnections)),
+            MetricFamily("\(prefix)_connections_rejected_total", .counter, help: "Connections answered 503 because the connection limit was reached.",
+                         .integer(snapshot.rejectedConnections)),
+        ]
     }
 
-    private func header(_ name: String, _ type: String, _ help: String) -> [String] {
-        ["# HELP \(name) \(help)", "# TYPE \(name) \(type)"]
-    }
-
-    private func histogramLines(_ name: String, _ key: SeriesKey, _ histogram: Histogram) -> [String] {
+    private func histogramSamples(_ key: SeriesKey, _ histogram: Histogram) -> [MetricFamily.Sample] {
         var cumulative = 0
-        var lines = zip(ServerMetrics.latencyBuckets, histogram.bucketCounts).map { bound, count in
+        var samples = zip(ServerMetrics.latencyBuckets, histogram.bucketCounts).map { bound, count in
             cumulative += count
-            return "\(name)_bucket{\(labels(key)),le=\"\(bound)\"} \(cumulative)"
+            return MetricFamily.Sample(suffix: "_bucket", labels: labels(key) + [("le", "\(bound)")], .integer(cumulative))
         }
-        lines.append("\(name)_bucket{\(labels(key)),le=\"+Inf\"} \(histogram.count)")
-        lines.append("\(name)_sum{\(labels(key))} \(histogram.sum)")
-        lines.append("\(name)_count{\(labels(key))} \(histogram.count)")
-        return lines
+        samples.append(MetricFamily.Sample(suffix: "_bucket", labels: labels(key) + [("le", "+Inf")], .integer(histogram.count)))
+        samples.append(MetricFamily.Sample(suffix: "_sum", labels: labels(key), .real(histogram.sum)))
+        samples.append(MetricFamily.Sample(suffix: "_count", labels: labels(key), .integer(histogram.count)))
+        return samples
     }
 
-    private func labels(_ key: SeriesKey) -> String {
-        "method=\"\(escape(key.method))\",route=\"\(escape(key.route))\",status=\"\(key.status)\""
-    }
-
-    private func escape(_ value: String) -> String {
-        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            .replacingOccurrences(of: "\n", with: "\\n")
+    private func labels(_ key: SeriesKey) -> [(name: String, value: String)] {
+        [("method", key.method), ("route", key.route), ("status", String(key.status))]
     }
 }

@@ -307,21 +307,6 @@ public final class ModelCoordinator: Sendable {
         return "m" + formatter.string(from: Date()) + "-" + String(format: "%04x", UInt16.random(in: 0...UInt16.max))
     }
 
-    /// Training figures in Prometheus text format.
-    public func prometheusText() -> String {
-        let (status, outcomes, seconds) = state.withLock { ($0.status, $0.outcomes, $0.lastRunSeconds) }
-        var lines = [
-            "# HELP novarec_trainer 1 when this replica holds the trainer role.", "# TYPE novarec_trainer gauge",
-            "novarec_trainer \(status.role == .trainer ? 1 : 0)",
-            "# HELP novarec_training_running 1 while a run is in progress here.", "# TYPE novarec_training_running gauge",
-            "novarec_training_running \(status.state == .running ? 1 : 0)",
-            "# HELP novarec_training_runs_total Runs finished here, by outcome.", "# TYPE novarec_training_runs_total counter",
-        ]
-        for outcome in [RunState.accepted, .rejected, .failed] {
-            lines.append("novarec_training_runs_total{outcome=\"\(outcome.rawValue)\"} \(outcomes[outcome] ?? 0)")
-        }
-        lines += ["# HELP novarec_training_last_run_seconds Wall time of the last run here.", "# TYPE novarec_training_last_run_seconds gauge",
-                  "novarec_training_last_run_seconds \(seconds)"]
-        return lines.joined(separator: "\n") + "\n"
-    }
+    /// What this replica's runs came to: counts by outcome and the last run's wall time.
+    public var runFigures: (outcomes: [RunState: Int], lastRunSeconds: Double) { state.withLock { ($0.outcomes, $0.lastRunSeconds) } }
 }

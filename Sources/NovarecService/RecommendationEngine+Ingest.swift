@@ -38,26 +38,8 @@ extension RecommendationEngine {
         popularity.forget(items: items ?? [])
     }
 
-    /// Service gauges in Prometheus text format.
-    public func prometheusText() -> String {
-        let model = model
-        let kind = model.model?.name ?? "popularity"
-        return """
-            # HELP novarec_model_info The serving model (value 1).
-            # TYPE novarec_model_info gauge
-            novarec_model_info{version="\(model.version)",kind="\(kind)"} 1
-            # HELP novarec_catalogue_items Items the serving model scores.
-            # TYPE novarec_catalogue_items gauge
-            novarec_catalogue_items \(model.items.count)
-            # HELP novarec_known_users Users with an in-memory history.
-            # TYPE novarec_known_users gauge
-            novarec_known_users \(histories.userCount)
-            # HELP novarec_handover_seconds_left Seconds the previous model may still answer cached users not yet re-scored (0: no handover).
-            # TYPE novarec_handover_seconds_left gauge
-            novarec_handover_seconds_left \(String(format: "%.1f", max(models.handoverEnds.timeIntervalSinceNow, 0)))
-
-            """ + served.prometheusText()
-    }
+    /// Seconds the previous model may still answer cached users not yet re-scored (0: no handover).
+    public var handoverSecondsLeft: Double { max(models.handoverEnds.timeIntervalSinceNow, 0) }
 
     /// Whether this replica can serve recommendations and store events now, and why not.
     public func readiness() -> Readiness {

@@ -44,8 +44,8 @@ public final class RecommendationService: Sendable {
         router.get("/v1/items/{item_id}/similar", gate: gate(.read)) { [self] request in try similar.respond(request, engine: engine) }
         router.get("/readyz") { [self] _ in try readiness() }
         router.get("/metrics", gate: gate(.monitoring)) { [self] _ in
-            var response = HTTPResponse.text(engine.prometheusText() + (coordinator?.prometheusText() ?? "") + (httpMetrics?.prometheusText() ?? ""))
-            response.headers.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+            var response = HTTPResponse.text(PrometheusText.render(ServiceMetrics.families(engine: engine, coordinator: coordinator, http: httpMetrics)))
+            response.headers.set("Content-Type", PrometheusText.contentType)
             return response
         }
     }

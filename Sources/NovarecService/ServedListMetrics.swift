@@ -3,7 +3,8 @@ import Synchronization
 /// Beyond-accuracy figures of what the service actually served (catalogue coverage, long-tail
 /// share, mean novelty) over a sliding window of the most recent recommendation lists, for
 /// `/metrics`. Offline evaluation says what a model *could* do; these say whether the novelty
-/// dial and the model really move coverage, long tail and novelty in production.
+/// dial and the model really move coverage, long tail and novelty in production (`/metrics`
+/// shows them, `ServiceMetrics`).
 ///
 /// Called once per served list on the request hot path: `record` costs O(list length) under
 /// one short lock (per-item counts are kept incrementally, added when a list enters the window
@@ -18,17 +19,17 @@ public final class ServedListMetrics: Sendable {
     }
 
     /// The window's figures at one moment.
-    struct Figures: Equatable {
+    public struct Figures: Equatable, Sendable {
         /// Distinct items served in the window / catalogue size (at most 1; 0 without a catalogue).
-        var coverage: Double
+        public var coverage: Double
         /// Long-tail items / items served, in the window.
-        var longTailShare: Double
+        public var longTailShare: Double
         /// Mean of the lists' mean normalised novelty, in the window.
-        var meanNovelty: Double
+        public var meanNovelty: Double
         /// Lists in the window.
-        var windowLists: Int
+        public var windowLists: Int
         /// Lists recorded since start.
-        var listsTotal: Int
+        public var listsTotal: Int
     }
 
     /// A ring of the last `capacity` lists and running sums over them.
@@ -112,28 +113,8 @@ public final class ServedListMetrics: Sendable {
         }
     }
 
-    var figures: Figures { window.withLock { $0.figures } }
-
-    /// The figures in Prometheus text format (version 0.0.4); an empty window reports 0.
-    public func prometheusText() -> String {
-        let figures = figures
-        return [
-            metric("novarec_served_catalogue_coverage", "gauge",
-                   "Distinct items served in the window / items in the serving catalogue.", "\(figures.coverage)"),
-            metric("novarec_served_long_tail_share", "gauge",
-                   "Share of the items served in the window that are long-tail items.", "\(figures.longTailShare)"),
-            metric("novarec_served_mean_novelty", "gauge",
-                   "Mean normalised novelty of the lists served in the window.", "\(figures.meanNovelty)"),
-            metric("novarec_served_window_lists", "gauge",
-                   "Recommendation lists the served-list figures cover.", "\(figures.windowLists)"),
-            metric("novarec_served_lists_total", "counter",
-                   "Recommendation lists served since start.", "\(figures.listsTotal)"),
-        ].joined()
-    }
-
-    private func metric(_ name: String, _ type: String, _ help: String, _ value: String) -> String {
-        "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n\(name) \(value)\n"
-    }
+    /// The window's figures now (an empty window reports 0).
+    public var figures: Figures { window.withLock { $0.figures } }
 
     /// `novelty` in integer billionths, clamped to [0, 1] (NaN counts as 0).
     private static func billionths(_ novelty: Double) -> Int {

@@ -103,7 +103,7 @@ struct ServerLimitsTests {
             #expect(refused.status == 503)
             #expect(refused.header("Connection") == "close")
             #expect(extra.readsEndOfStream())
-            #expect(server.server.metrics.prometheusText().contains("http_connections_rejected_total 1"))
+            #expect(PrometheusText.render(server.server.metrics.metricFamilies()).contains("http_connections_rejected_total 1"))
 
             held.removeFirst()
             #expect(try eventually { try server.get("/hello").status == 200 })

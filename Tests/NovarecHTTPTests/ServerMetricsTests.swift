@@ -7,7 +7,7 @@ struct ServerMetricsTests {
         metrics.recordRequest(method: "GET", route: "/items/{id}", status: 200, seconds: 0.0003, bodyBytes: 10)
         metrics.recordRequest(method: "GET", route: "/items/{id}", status: 200, seconds: 0.02, bodyBytes: 5)
         metrics.recordRequest(method: "BREW", route: "unmatched", status: 404, seconds: 20, bodyBytes: 0)
-        let text = metrics.prometheusText()
+        let text = PrometheusText.render(metrics.metricFamilies())
         let labels = #"method="GET",route="/items/{id}",status="200""#
         #expect(text.contains("http_requests_total{\(labels)} 2\n"))
         #expect(text.contains("http_response_body_bytes_total{\(labels)} 15\n"))
@@ -26,6 +26,6 @@ struct ServerMetricsTests {
     @Test func escapesLabelValues() {
         let metrics = ServerMetrics()
         metrics.recordRequest(method: "GET", route: "/a\"b\\c", status: 200, seconds: 0, bodyBytes: 0)
-        #expect(metrics.prometheusText().contains(#"route="/a\"b\\c""#))
+        #expect(PrometheusText.render(metrics.metricFamilies()).contains(#"route="/a\"b\\c""#))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NovarecHTTP
 import Testing
 @testable import NovarecService
 
@@ -43,7 +44,7 @@ struct ServedListMetricsTests {
     @Test func prometheusTextHasHelpTypeAndValueLines() {
         let metrics = ServedListMetrics()
         metrics.record(items: ["a", "b", "c", "d"], meanNovelty: 0.25, tailItems: 1, catalogueSize: 10)
-        let lines = Set(metrics.prometheusText().split(separator: "\n").map(String.init))
+        let lines = Set(PrometheusText.render(ServiceMetrics.servedFamilies(metrics.figures)).split(separator: "\n").map(String.init))
         let expected = [
             "# TYPE novarec_served_catalogue_coverage gauge", "novarec_served_catalogue_coverage 0.4",
             "# TYPE novarec_served_long_tail_share gauge", "novarec_served_long_tail_share 0.25",
@@ -53,7 +54,7 @@ struct ServedListMetricsTests {
         ]
         for line in expected { #expect(lines.contains(line), "\(line)") }
         #expect(lines.filter { $0.hasPrefix("# HELP novarec_served_") }.count == 5)
-        #expect(ServedListMetrics().prometheusText().contains("\nnovarec_served_mean_novelty 0.0\n"))
+        #expect(PrometheusText.render(ServiceMetrics.servedFamilies(ServedListMetrics().figures)).contains("\nnovarec_served_mean_novelty 0.0\n"))
     }
 
     @Test func concurrentRecordingKeepsConsistentTotals() {
