@@ -11,21 +11,21 @@ struct EmbeddedPostgresAccessTests {
         FileManager.default.temporaryDirectory.appendingPathComponent("novarec-\(name)-\(UUID().uuidString.prefix(8))")
     }
 
-    /// Runs `psql … -c 'SELECT 1'` against `cluster`, as `user` when given (through runuser).
-    static func psql(_ cluster: EmbeddedPostgres, as user: String? = nil) throws -> (status: Int32, output: String) {
-        let psql = try EmbeddedPostgres.findBinaries().appendingPathComponent("psql").path
-        let command = [psql, "-h", cluster.socketDirectory.path, "-p", String(cluster.port), "-U", "postgres", "-d", "postgres", "-w", "-c", "SELECT 1"]
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: user == nil ? psql : "/sbin/runuser")
-        process.arguments = user.map { ["-u", $0, "--"] + command } ?? Array(command.dropFirst())
-        process.currentDirectoryURL = URL(fileURLWithPath: "/")
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    /// Runs `psql … -c 'SELECT 1'` against `cluster`, as `user` when given (through runuser),
+    /// with the cluster's own `posix_spawn` runner; nil when it succeeds, else its error.
+    static func psql(_ cluster: EmbeddedPostgres, as user: String? = nil) throws -> PostgresError? {
+        let psql = try EmbeddedPostgres.findBinaries().appendingPathComponent("psql")
+        let arguments = ["-h", cluster.socketDirectory.path, "-p", String(cluster.port), "-U", "postgres", "-d", "postgres", "-w", "-c", "SELECT 1"]
+        do {
+            if let user {
+                try cluster.execute(URL(fileURLWithPath: "/sbin/runuser"), ["-u", user, "--", psql.path] + arguments)
+            } else {
+                try cluster.execute(psql, arguments)
+            }
+            return nil
+        } catch {
+            return error
+        }
     }
 
     @Test func anotherLocalUserIsRefusedEvenAfterAnUpgradeFromTrust() throws {
@@ -42,9 +42,10 @@ struct EmbeddedPostgresAccessTests {
         try cluster.start()
 
         let refused = try Self.psql(cluster, as: "nobody")
-        #expect(refused.status != 0, "runuser -u nobody -- psql -h <socket dir> -U postgres must be refused: \(refused.output)")
+        #expect(refused != nil, "runuser -u nobody -- psql -h <socket dir> -U postgres must be refused")
+        #expect(refused?.message.contains("psql: error") == true, "refused by the server or its socket: \(refused.map(String.init(describing:)) ?? "")")
         let service = try Self.psql(cluster)
-        #expect(service.status == 0, "root connects as postgres through the peer map: \(service.output)")
+        #expect(service == nil, "root connects as postgres through the peer map: \(service.map(String.init(describing:)) ?? "")")
         #expect(try PostgresConnection(cluster.connectionString()).query("SHOW unix_socket_permissions").scalar == "0700")
         let socketMode = try FileManager.default.attributesOfItem(atPath: cluster.socketDirectory.path)[.posixPermissions] as? Int
         #expect(socketMode == 0o700)
