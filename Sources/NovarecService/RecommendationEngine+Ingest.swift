@@ -11,7 +11,9 @@ extension RecommendationEngine {
         guard let journal else { throw RecommendationError.readOnly }
         let result = try journal.insert(events)
         if let transaction = result.transaction {
-            let stored = events.filter { result.storedIDs.contains($0.eventID) }.sorted { $0.timestamp < $1.timestamp }
+            // Each stored id once, however often the batch repeated it: memory follows the database.
+            var fresh = result.storedIDs
+            let stored = events.filter { fresh.remove($0.eventID) != nil }.sorted { $0.timestamp < $1.timestamp }
             let interactions = stored.filter(\.kind.isInteraction).map { (user: $0.userID, item: $0.itemID) }
             impressions.record(stored.filter { !$0.kind.isInteraction }.map { (user: $0.userID, item: $0.itemID) })
             impressions.clear(interactions)

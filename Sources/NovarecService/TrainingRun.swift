@@ -28,11 +28,12 @@ struct TrainingRun {
         let evaluationSeconds: Double
     }
 
-    /// The policy's training options with the request's overrides.
+    /// The policy's training options with the request's overrides; a run never takes longer
+    /// than the policy allows (a request forwarded from a replica with another limit included).
     var options: SASRecTrainingOptions {
         var options = policy.options
         options.epochs = request.options.epochs ?? options.epochs
-        options.maxSeconds = request.options.maxSeconds ?? options.maxSeconds
+        options.maxSeconds = [request.options.maxSeconds, options.maxSeconds].compactMap { $0 }.min()
         options.patience = request.options.patience ?? options.patience
         return options
     }

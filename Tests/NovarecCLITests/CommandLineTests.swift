@@ -1,4 +1,5 @@
 import Foundation
+import NovarecTestSupport
 import Testing
 
 /// Runs the built `novarec` binary as a user would and checks exit status and output.
@@ -177,15 +178,10 @@ struct CommandLineTests {
                          "--dim", "16", "--inner", "32", "--epochs", "2", "--batch", "32"]
         #expect(try Self.run(arguments).status == 0)
         for delay in stride(from: 0.05, through: 1.6, by: 0.13) {
-            let process = Process()
-            process.executableURL = Self.binary
-            process.arguments = arguments
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try ChildProcess(Self.binary.path, arguments)
             Thread.sleep(forTimeInterval: delay)
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            process.signal(SIGKILL)
+            _ = process.waitForExit()
             let check = try Self.run(["eval", "--dataset", directory.path + "/data/events.tsv", "--models", "sasrec", "--checkpoint", checkpoint,
                                       "--out", directory.path + "/eval"])
             #expect(check.status == 0, "after kill -9 at \(delay) s: \(check.stderr)")

@@ -12,16 +12,12 @@ import Testing
 struct ReplicaProcessTests {
     /// A running `novarec serve` and the port it reported; terminated when released.
     final class Server {
-        let process = Process()
+        let process: ChildProcess
         let port: Int
 
         init(_ arguments: [String], log: URL) throws {
-            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-            process.executableURL = CommandLineTests.binary
-            process.arguments = ["serve", "--port", "0", "--log-level", "notice", "--poll-interval", "0.5", "--retrain-events", "0"] + arguments
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = try FileHandle(forWritingTo: log)
-            try process.run()
+            let all = ["serve", "--port", "0", "--log-level", "notice", "--poll-interval", "0.5", "--retrain-events", "0"] + arguments
+            process = try ChildProcess(CommandLineTests.binary.path, all, stderr: log.path)
             var found: Int?
             for _ in 0..<600 where found == nil && process.isRunning {
                 Thread.sleep(forTimeInterval: 0.1)
@@ -31,28 +27,25 @@ struct ReplicaProcessTests {
             port = try #require(found, "server did not start: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
         }
 
-        deinit {
-            guard process.isRunning else { return }
-            process.terminate()
-            process.waitUntilExit()
-        }
+        deinit { terminate() }
 
         /// Sends `signal` and waits for the exit; nil when the process outlived `seconds`.
         func exitStatus(after signal: Int32, within seconds: Double) -> Int32? {
-            kill(process.processIdentifier, signal)
+            process.signal(signal)
             guard eventually(timeout: seconds, { !process.isRunning }) else { return nil }
-            return process.terminationStatus
+            return process.waitForExit()
         }
 
         /// SIGTERM, then waits for the graceful exit.
         func terminate() {
-            process.terminate()
-            process.waitUntilExit()
+            guard process.isRunning else { return }
+            process.signal(SIGTERM)
+            _ = process.waitForExit()
         }
 
         func kill9() {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            process.signal(SIGKILL)
+            _ = process.waitForExit()
         }
 
         func json(_ path: String, method: String = "GET", body: String? = nil) -> [String: Any] {

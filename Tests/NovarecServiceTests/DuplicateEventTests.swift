@@ -1,4 +1,5 @@
 import Foundation
+import NovarecStore
 import Testing
 @testable import NovarecService
 
@@ -22,5 +23,15 @@ struct DuplicateEventTests {
         #expect(distinct.status == 202)
         #expect(try fixture.store.count() == 2)
         #expect(Set(fixture.service.engine.histories.history(of: "dora") ?? []) == ["sku2", "sku4"])
+    }
+
+    /// The engine itself (callers other than HTTP) takes a repeated id in once, as stored.
+    @Test func theEngineTakesARepeatedIDInOnce() throws {
+        let fixture = try ServiceTests.Fixture()
+        let id = UUID(), time = Date(timeIntervalSince1970: 1_700_000_000)
+        let event = BehaviourEvent(eventID: id, userID: "emil", itemID: "sku2", kind: .view, timestamp: time)
+        let result = try fixture.service.engine.ingest([event, event])
+        #expect(result.stored == 1)
+        #expect(fixture.service.engine.histories.history(of: "emil") == ["sku2"])
     }
 }
