@@ -78,25 +78,32 @@ extension RecommendationEngine {
         }
     }
 
-    /// Rebuilds every user's history from the stored interactions (at start-up, and in a reload).
-    func loadHistories(from stored: StoredInteractions) {
-        var byUser: [String: [String]] = [:]
-        for interaction in stored.rows { byUser[interaction.user, default: []].append(interaction.item) }
-        histories.load(byUser, snapshot: stored.snapshot)
+    /// `user`'s stored history for a request: from memory, or, when memory may lack it, read
+    /// through the journal (`UserHistories.entry(of:reading:)`); what memory holds when that fails.
+    func storedHistory(of user: String) -> UserHistories.Entry? {
+        histories.entry(of: user, reading: journal.map { journal in { try journal.recentHistory(of: $0, limit: $1) } })
     }
 
-    /// Rebuilds every user's history from a fresh read of the store while events keep coming
-    /// in (after this replica may have missed some); returns how many interactions it read.
+    /// Rebuilds the histories from the stored interactions (at start-up, and in a reload): at
+    /// most the histories' budget of users, the most recently active; returns the rows read.
+    @discardableResult
+    func loadHistories(from stored: StoredInteractions) -> Int {
+        var collector = HistoryCollector(limit: histories.limit, maxUsers: histories.maxUsers)
+        for interaction in stored.rows { collector.add(user: interaction.user, item: interaction.item, time: interaction.time) }
+        let collected = collector.finish()
+        histories.load(collected, snapshot: stored.snapshot)
+        return collected.rows
+    }
+
+    /// Rebuilds the histories from a fresh read of the store while events keep coming in (after
+    /// this replica may have missed some); returns how many interactions it read.
     func reloadHistories(reading read: () throws -> StoredInteractions) throws -> Int {
         histories.beginReload()
         do {
-            let stored = try read()
-            loadHistories(from: stored)
-            return stored.rows.count
+            return loadHistories(from: try read())
         } catch {
             histories.abandonReload()
             throw error
         }
     }
-
 }

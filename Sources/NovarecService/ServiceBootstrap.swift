@@ -7,15 +7,18 @@ import NovarecStore
 /// kind (SASRec or a baseline; or popularity alone), popularity from the stored events, and
 /// users' histories from the store.
 public enum ServiceBootstrap {
-    /// - Parameter interactions: the store's interactions, read by the caller (after it started
-    ///   listening for new events, so that none falls between the read and the listening).
+    /// - Parameters:
+    ///   - interactions: the store's interactions, read by the caller (after it started listening
+    ///     for new events, so that none falls between the read and the listening);
+    ///   - historyUsers: users whose history is kept in memory (the others are read from the store).
     public static func make(
         store: EventStore, interactions: StoredInteractions, checkpoint: ModelCheckpoint?, keys: APIKeys = APIKeys([]),
-        candidateCacheUsers: Int = 50_000
+        candidateCacheUsers: Int = 50_000, historyUsers: Int = 1_000_000
     ) throws -> RecommendationService {
         let itemStore = ItemStore(database: store.database)
         let engine = RecommendationEngine(model: servingModel(checkpoint, interactions: interactions.rows), journal: store,
-                                          catalogue: Catalogue(try itemStore.all()), candidateCacheUsers: candidateCacheUsers)
+                                          catalogue: Catalogue(try itemStore.all()), histories: UserHistories(maxUsers: historyUsers),
+                                          candidateCacheUsers: candidateCacheUsers)
         engine.loadHistories(from: interactions)
         return RecommendationService(engine: engine, itemStore: itemStore, keys: keys)
     }

@@ -135,6 +135,22 @@ public struct EventStore: Sendable {
         Int(try database.query("SELECT count(*) FROM events WHERE id > $1 AND type <> 'impression'", [String(watermark)]).scalar ?? "0") ?? 0
     }
 
+    /// `user`'s newest `limit` interactions (impressions left out), oldest first, with the snapshot
+    /// they were read in: one statement over the `events_user_ts` index, for a history that is not
+    /// in memory. The snapshot tells which announced batches the items already hold.
+    public func recentHistory(of user: String, limit: Int) throws -> StoredHistory {
+        let rows = try database.query("""
+            SELECT s.snapshot, r.item_id FROM (SELECT pg_current_snapshot()::text AS snapshot) s
+            LEFT JOIN LATERAL (
+                SELECT item_id, ts, id FROM events WHERE user_id = $1 AND type <> 'impression' ORDER BY ts DESC, id DESC LIMIT $2
+            ) r ON true
+            ORDER BY r.ts, r.id
+            """, [user, String(max(limit, 0))]).rows
+        let text = rows.first?[0]
+        guard let snapshot = text.flatMap(PostgresSnapshot.init) else { throw PostgresError("unreadable snapshot \(text ?? "NULL")") }
+        return StoredHistory(items: rows.compactMap { $0[1] }, snapshot: snapshot)
+    }
+
     /// Every stored interaction as `(user, item, Unix time)` in time order per user, read with
     /// `COPY ... TO STDOUT` (the fast path for training).
     public func interactions() throws -> [(user: String, item: String, time: Double)] {
@@ -169,4 +185,15 @@ public struct StoredInteractions: Sendable {
     /// `(user, item, Unix time)`, in time order per user.
     public let rows: [(user: String, item: String, time: Double)]
     public let snapshot: PostgresSnapshot
+}
+
+/// One user's newest interactions as the store gave them, and the snapshot they were read in.
+public struct StoredHistory: Sendable, Equatable {
+    /// Item ids, oldest first.
+    public let items: [String]
+    public let snapshot: PostgresSnapshot
+
+    public init(items: [String], snapshot: PostgresSnapshot) {
+        (self.items, self.snapshot) = (items, snapshot)
+    }
 }
