@@ -14,14 +14,16 @@ extension RecommendationEngine {
 
     /// Takes the events `transaction` stored (in time order; stored here or by another replica)
     /// into the live state: users' histories, popularity, and, while no trained model is loaded,
-    /// the popularity fallback's catalogue (so items first seen in events can be recommended at
-    /// once). Events the loaded histories already hold are left out.
+    /// the popularity fallback's catalogue, which takes newly counted items in batches of 1% of
+    /// its size (at once in a shop of under 200 items), so the model lock is held for a rebuild
+    /// of the catalogue only once per so many new items. Events the loaded histories already hold
+    /// are left out.
     func accept(_ events: [(user: String, item: String)], transaction: UInt64) {
         guard histories.append(events, transaction: transaction) else { return }
-        popularity.record(items: events.map(\.item))
+        let counted = popularity.record(items: events.map(\.item))
+        guard !counted.isEmpty, models.current.model == nil else { return }
         models.update { model in
-            guard model.model == nil, events.contains(where: { model.items.index(of: $0.item) == nil }) else { return }
-            let ids = model.items.ids + Array(Set(events.map(\.item).filter { model.items.index(of: $0) == nil })).sorted()
+            guard model.model == nil, let ids = popularity.catalogueGrowth(of: model.items, adding: counted) else { return }
             let items = Vocabulary(orderedIDs: ids)
             let version = "popularity-\(ids.count)"
             let counts = popularity.scores(for: items, key: version).map { Int($0) }

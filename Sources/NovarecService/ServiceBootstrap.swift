@@ -10,15 +10,17 @@ public enum ServiceBootstrap {
     /// - Parameters:
     ///   - interactions: the store's interactions, read by the caller (after it started listening
     ///     for new events, so that none falls between the read and the listening);
-    ///   - historyUsers: users whose history is kept in memory (the others are read from the store).
+    ///   - historyUsers: users whose history is kept in memory (the others are read from the store);
+    ///   - popularityItems: distinct item ids live popularity counts at most.
     public static func make(
         store: EventStore, interactions: StoredInteractions, checkpoint: ModelCheckpoint?, keys: APIKeys = APIKeys([]),
-        candidateCacheUsers: Int = 50_000, historyUsers: Int = 1_000_000
+        candidateCacheUsers: Int = 50_000, historyUsers: Int = 1_000_000, popularityItems: Int = 1_000_000
     ) throws -> RecommendationService {
         let itemStore = ItemStore(database: store.database)
         let engine = RecommendationEngine(model: servingModel(checkpoint, interactions: interactions.rows), journal: store,
                                           catalogue: Catalogue(try itemStore.all()), histories: UserHistories(maxUsers: historyUsers),
                                           candidateCacheUsers: candidateCacheUsers)
+        engine.popularity.maxItems = popularityItems
         engine.loadHistories(from: interactions)
         return RecommendationService(engine: engine, itemStore: itemStore, keys: keys)
     }
