@@ -1,3 +1,5 @@
+import NovarecStore
+
 /// What a read of the whole store leaves the histories (start-up, reload): users with their
 /// newest items, oldest first, the least recently active user first.
 public struct CollectedHistories: Sendable {
@@ -40,6 +42,8 @@ struct HistoryCollector {
     }
 
     /// Takes one interaction; a user's interactions come together, in time order.
+    mutating func add(_ row: StoredInteractions.Row) { add(user: row.user, item: row.item, time: row.time) }
+
     mutating func add(user: String, item: String, time: Double) {
         rows += 1
         if user != self.user {

@@ -86,23 +86,17 @@ extension RecommendationEngine {
         histories.entry(of: user, reading: journal.map { journal in { try journal.recentHistory(of: $0, limit: $1) } })
     }
 
-    /// Rebuilds the histories from the stored interactions (at start-up, and in a reload): at
-    /// most the histories' budget of users, the most recently active; returns the rows read.
-    @discardableResult
-    func loadHistories(from stored: StoredInteractions) -> Int {
-        var collector = HistoryCollector(limit: histories.limit, maxUsers: histories.maxUsers)
-        for interaction in stored.rows { collector.add(user: interaction.user, item: interaction.item, time: interaction.time) }
-        let collected = collector.finish()
-        histories.load(collected, snapshot: stored.snapshot)
-        return collected.rows
-    }
-
     /// Rebuilds the histories from a fresh read of the store while events keep coming in (after
-    /// this replica may have missed some); returns how many interactions it read.
+    /// this replica may have missed some), keeping the most recently active users within the
+    /// budget as the rows stream; returns how many interactions it read.
     func reloadHistories(reading read: () throws -> StoredInteractions) throws -> Int {
         histories.beginReload()
         do {
-            return loadHistories(from: try read())
+            var collector = HistoryCollector(limit: histories.limit, maxUsers: histories.maxUsers)
+            let snapshot = try read().read { collector.add($0) }
+            let collected = collector.finish()
+            histories.load(collected, snapshot: snapshot)
+            return collected.rows
         } catch {
             histories.abandonReload()
             throw error

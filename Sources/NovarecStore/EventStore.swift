@@ -150,41 +150,6 @@ public struct EventStore: Sendable {
         guard let snapshot = text.flatMap(PostgresSnapshot.init) else { throw PostgresError("unreadable snapshot \(text ?? "NULL")") }
         return StoredHistory(items: rows.compactMap { $0[1] }, snapshot: snapshot)
     }
-
-    /// Every stored interaction as `(user, item, Unix time)` in time order per user, read with
-    /// `COPY ... TO STDOUT` (the fast path for training).
-    public func interactions() throws -> [(user: String, item: String, time: Double)] {
-        try storedInteractions().rows
-    }
-
-    /// Every stored interaction, as `interactions()`, with the snapshot they were read in: an
-    /// event announced later is already among them exactly when the snapshot sees the
-    /// announcing transaction.
-    public func storedInteractions() throws -> StoredInteractions {
-        let (snapshotText, data) = try database.transaction { transaction in
-            try transaction.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            let snapshot = try transaction.query("SELECT pg_current_snapshot()::text").scalar
-            return (snapshot, try transaction.copyOut("""
-                COPY (SELECT user_id, item_id, extract(epoch FROM ts) FROM events WHERE type <> 'impression' ORDER BY user_id, ts, id) TO STDOUT
-                """))
-        }
-        guard let snapshot = snapshotText.flatMap(PostgresSnapshot.init) else {
-            throw PostgresError("unreadable snapshot \(snapshotText ?? "NULL")")
-        }
-        // Split on bytes: a tab or newline followed by a combining mark is one Character.
-        let rows = data.split(separator: UInt8(ascii: "\n")).map { line in
-            let fields = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
-            return (user: CopyText.unescape(fields[0][...]), item: CopyText.unescape(fields[1][...]), time: Double(fields[2]) ?? 0)
-        }
-        return StoredInteractions(rows: rows, snapshot: snapshot)
-    }
-}
-
-/// The stored interactions and the snapshot they were read in.
-public struct StoredInteractions: Sendable {
-    /// `(user, item, Unix time)`, in time order per user.
-    public let rows: [(user: String, item: String, time: Double)]
-    public let snapshot: PostgresSnapshot
 }
 
 /// One user's newest interactions as the store gave them, and the snapshot they were read in.
