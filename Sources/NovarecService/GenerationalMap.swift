@@ -34,7 +34,7 @@ struct GenerationalMap<Value> {
         if current[key] == nil, current.count >= generationSize {
             dropped = previous
             previous = current
-            current = [:]
+            current = Dictionary(minimumCapacity: generationSize)
         }
         current[key] = value
         previous[key] = nil

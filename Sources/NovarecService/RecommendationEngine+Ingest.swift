@@ -42,6 +42,7 @@ extension RecommendationEngine {
     public func prometheusText() -> String {
         let model = model
         let kind = model.model?.name ?? "popularity"
+        let reads = histories.storeReadCounts
         return """
             # HELP novarec_model_info The serving model (value 1).
             # TYPE novarec_model_info gauge
@@ -52,6 +53,19 @@ extension RecommendationEngine {
             # HELP novarec_known_users Users with an in-memory history.
             # TYPE novarec_known_users gauge
             novarec_known_users \(histories.userCount)
+            # HELP novarec_history_users_budget Users whose history may be kept in memory (--history-users).
+            # TYPE novarec_history_users_budget gauge
+            novarec_history_users_budget \(histories.maxUsers)
+            # HELP novarec_history_store_reads_total Histories read from the database for one user (dropped from memory or incomplete).
+            # TYPE novarec_history_store_reads_total counter
+            novarec_history_store_reads_total{outcome="read"} \(reads.reads - reads.failed)
+            novarec_history_store_reads_total{outcome="failed"} \(reads.failed)
+            # HELP novarec_popularity_items Distinct item ids live popularity counts.
+            # TYPE novarec_popularity_items gauge
+            novarec_popularity_items \(popularity.countedItems)
+            # HELP novarec_popularity_items_budget Distinct item ids live popularity may count (--popularity-items).
+            # TYPE novarec_popularity_items_budget gauge
+            novarec_popularity_items_budget \(popularity.maxItems)
             # HELP novarec_handover_seconds_left Seconds the previous model may still answer cached users not yet re-scored (0: no handover).
             # TYPE novarec_handover_seconds_left gauge
             novarec_handover_seconds_left \(String(format: "%.1f", max(models.handoverEnds.timeIntervalSinceNow, 0)))
