@@ -41,6 +41,12 @@ struct GenerationalMap<Value> {
         return dropped
     }
 
+    /// Lets `body` change every value in place.
+    mutating func updateEach(_ body: (String, inout Value) -> Void) {
+        for index in current.indices { body(current.keys[index], &current.values[index]) }
+        for index in previous.indices { body(previous.keys[index], &previous.values[index]) }
+    }
+
     @discardableResult
     mutating func remove(_ key: String) -> Value? {
         current.removeValue(forKey: key) ?? previous.removeValue(forKey: key)

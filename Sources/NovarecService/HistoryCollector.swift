@@ -59,8 +59,9 @@ struct HistoryCollector {
     mutating func finish() -> CollectedHistories {
         finishUser()
         user = nil
-        let ordered = kept.ascending()
-        kept = GreatestElements(capacity: kept.capacity)
+        var taken = GreatestElements<Kept>(capacity: kept.capacity)
+        swap(&taken, &kept)
+        let ordered = taken.ascending()
         return CollectedHistories(users: ordered.map { ($0.user, $0.items) }, truncated: users > ordered.count, rows: rows)
     }
 

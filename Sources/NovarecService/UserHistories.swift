@@ -23,11 +23,25 @@ public final class UserHistories: Sendable {
     public struct Entry: Sendable {
         public var items: [String] = []
         public var revision = 0
+        /// What is rare about the entry, boxed so that the common entry stays small (a million of
+        /// them are kept by default): nil for a complete entry loaded or built from events.
+        var notes: Notes?
+
         /// False while the entry holds only events taken in after the user had been dropped from
         /// memory: their older events are in the store, to be read on the next request.
-        public var isComplete = true
-        /// The snapshot this user's history was read from the store in (nil: not read alone).
-        var readIn: PostgresSnapshot?
+        public var isComplete: Bool { notes?.isComplete ?? true }
+    }
+
+    /// An entry's rare facts: incomplete, or read from the store alone in a snapshot.
+    final class Notes: Sendable {
+        let isComplete: Bool
+        /// The snapshot the user's history was read in: batches it saw are among the items already.
+        let readIn: PostgresSnapshot?
+
+        /// An entry of events taken in for a user dropped from memory (shared: it holds nothing else).
+        static let incomplete = Notes(isComplete: false, readIn: nil)
+
+        init(isComplete: Bool, readIn: PostgresSnapshot?) { (self.isComplete, self.readIn) = (isComplete, readIn) }
     }
 
     /// A batch taken in, or a shopper erased, while a reload reads the store.
@@ -127,25 +141,20 @@ public final class UserHistories: Sendable {
     /// replaced history. Users beyond the budget are dropped, the least recently active first.
     public func load(_ stored: CollectedHistories, snapshot: PostgresSnapshot) {
         withState { state in
-            var fresh = [String: Entry](minimumCapacity: stored.users.count)
-            var order = stored.users.map(\.user)
-            for (user, items) in stored.users { fresh[user] = Entry(items: Array(items.suffix(state.limit)), revision: items.count) }
-            for batch in state.journal ?? [] where !snapshot.sees(batch.transaction) {
-                if let user = batch.erased { fresh[user] = nil }
-                for event in batch.events {
-                    if fresh[event.user] == nil { order.append(event.user) }
-                    fresh[event.user, default: Entry(isComplete: !stored.truncated)].append(event.item, limit: state.limit)
-                }
-            }
             var next = State(limit: state.limit, maxUsers: maxUsers)
-            (next.loaded, next.missesReadStore) = (snapshot, stored.truncated)
-            (next.everDropped, next.highestRevision, next.epoch) = (state.everDropped || stored.truncated, state.highestRevision, state.epoch + 1)
-            for user in order {
-                guard var entry = fresh.removeValue(forKey: user) else { continue }
-                entry.revision = state.revision(of: user, reloaded: entry)
-                next.store(entry, for: user)
+            for (user, items) in stored.users { next.put(Entry(items: Array(items.suffix(state.limit)), revision: items.count), for: user) }
+            for batch in state.journal ?? [] where !snapshot.sees(batch.transaction) {
+                if let user = batch.erased { next.entries.remove(user) }
+                for event in batch.events { next.replay(event.item, to: event.user, complete: !stored.truncated) }
             }
-            next.released = state.released + state.entries.generations
+            var highest = state.highestRevision
+            next.entries.updateEach { user, entry in
+                entry.revision = state.revision(of: user, reloaded: entry)
+                highest = max(highest, entry.revision)
+            }
+            (next.loaded, next.missesReadStore, next.highestRevision) = (snapshot, stored.truncated || next.missesReadStore, highest)
+            (next.everDropped, next.epoch) = (state.everDropped || next.missesReadStore, state.epoch + 1)
+            next.released += state.released + state.entries.generations
             state = next
         }
     }
@@ -206,8 +215,8 @@ extension UserHistories.Entry {
 extension UserHistories.State {
     /// Takes in one stored event, unless the user's history was read in a snapshot that saw it.
     mutating func append(_ item: String, to user: String, transaction: UInt64) {
-        var entry = entries.peek(user) ?? UserHistories.Entry(revision: everDropped ? highestRevision : 0, isComplete: !missesReadStore)
-        if entry.readIn?.sees(transaction) == true { return }
+        var entry = entries.peek(user) ?? UserHistories.Entry(revision: everDropped ? highestRevision : 0, notes: missesReadStore ? .incomplete : nil)
+        if entry.notes?.readIn?.sees(transaction) == true { return }
         entry.append(item, limit: limit)
         store(entry, for: user)
     }
@@ -216,7 +225,20 @@ extension UserHistories.State {
     /// holds every history.
     mutating func store(_ entry: UserHistories.Entry, for user: String) {
         highestRevision = max(highestRevision, entry.revision)
+        put(entry, for: user)
+    }
+
+    /// Files `entry` as the newest used, its revision left to the caller.
+    mutating func put(_ entry: UserHistories.Entry, for user: String) {
         noteDropped(entries.set(user, entry))
+    }
+
+    /// Replays, onto a history being loaded, an event its read did not see; a user the read left
+    /// out (or this load dropped) gets an incomplete entry.
+    mutating func replay(_ item: String, to user: String, complete: Bool) {
+        var entry = entries.peek(user) ?? UserHistories.Entry(notes: complete && !missesReadStore ? nil : .incomplete)
+        entry.append(item, limit: limit)
+        put(entry, for: user)
     }
 
     /// `user`'s entry, now the newest used.
@@ -232,7 +254,8 @@ extension UserHistories.State {
     mutating func install(_ stored: StoredHistory, for user: String, ticket: UserHistories.Ticket) -> UserHistories.Entry? {
         guard epoch == ticket.epoch, entries.peek(user)?.revision == ticket.revision else { return nil }
         guard !stored.items.isEmpty || ticket.revision != nil else { return nil }
-        let entry = UserHistories.Entry(items: Array(stored.items.suffix(limit)), revision: highestRevision + 1, readIn: stored.snapshot)
+        let entry = UserHistories.Entry(items: Array(stored.items.suffix(limit)), revision: highestRevision + 1,
+                                        notes: UserHistories.Notes(isComplete: true, readIn: stored.snapshot))
         store(entry, for: user)
         return entry
     }

@@ -136,4 +136,15 @@ struct HistoryBudgetTests {
         #expect(histories.entry(of: "u5", reading: Self.noRead) == nil, "the load held every stored user")
         #expect(histories.entry(of: "ann", reading: Self.noRead)?.revision ?? 0 > highest, "a revision past those of the dropped users")
     }
+
+    @Test func aReloadOverTheBudgetMarksReplayedUsersItLeftOutIncomplete() {
+        let histories = UserHistories(maxUsers: 2)
+        histories.beginReload()
+        histories.append([("zed", "late")], transaction: 30)
+        histories.load(CollectedHistories(users: [("ann", ["a"])], truncated: true), snapshot: snapshot)
+        #expect(histories.entry(of: "zed")?.isComplete == false, "zed's older events may be among those the read left out")
+        #expect(histories.entry(of: "ann")?.isComplete == true)
+        let completed = histories.entry(of: "zed") { _, _ in StoredHistory(items: ["old", "late"], snapshot: PostgresSnapshot(xmin: 31, xmax: 31)) }
+        #expect(completed?.items == ["old", "late"] && completed?.isComplete == true)
+    }
 }
