@@ -20,7 +20,8 @@ public final class Application: Sendable {
     private let feed: ReplicaEventFeed
     private let logger: Logger
 
-    /// Builds the replica and reads the stored events; nothing answers until `start()`.
+    /// Builds the replica and reads the stored events (streamed, keeping what the budgets
+    /// allow); nothing answers until `start()`.
     public init(configuration: ApplicationConfiguration, logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
@@ -35,7 +36,8 @@ public final class Application: Sendable {
         let interactions = try EventStore(database: try background()).storedInteractions()
         let store = EventStore(database: pool, announcement: ReplicaEventFeed.announcement(origin: origin))
         service = try ServiceBootstrap.make(store: store, interactions: interactions, checkpoint: configuration.checkpoint,
-                                            keys: configuration.keys, candidateCacheUsers: configuration.candidateCacheUsers)
+                                            keys: configuration.keys, candidateCacheUsers: configuration.candidateCacheUsers,
+                                            historyUsers: configuration.historyUsers, popularityItems: configuration.popularityItems)
         coordinator = ModelCoordinator(engine: service.engine, policy: configuration.training, replica: configuration.replicaName,
                                        checkpointURL: configuration.localCheckpoint, checkpointDirectory: configuration.sharedCheckpointDirectory,
                                        database: pool, connect: background, log: log)

@@ -15,6 +15,10 @@ public struct ApplicationConfiguration: Sendable {
     public var checkpoint: ModelCheckpoint?
     /// Users whose model candidates are kept between two of their events (0: no cache).
     public var candidateCacheUsers = 50_000
+    /// Users whose history is kept in memory; the others' are read from the database on request.
+    public var historyUsers = 1_000_000
+    /// Distinct item ids live popularity counts at most.
+    public var popularityItems = 1_000_000
     public var training = TrainingPolicy()
     /// This replica's name in the model registry.
     public var replicaName: String

@@ -7,6 +7,9 @@ public protocol EventJournal: Sendable {
     func insert(_ events: [BehaviourEvent]) throws -> EventStore.InsertResult
     /// Deletes every event of `user` and records the erasure, in one transaction.
     func erase(user: String) throws -> EventStore.ErasureResult
+    /// `user`'s newest `limit` interactions (impressions left out), oldest first, and the snapshot
+    /// they were read in: the history of a user memory no longer holds.
+    func recentHistory(of user: String, limit: Int) throws -> StoredHistory
     /// True when the journal answers now (readiness probes).
     func isReachable() -> Bool
 }

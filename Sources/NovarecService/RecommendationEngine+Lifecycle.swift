@@ -14,14 +14,16 @@ extension RecommendationEngine {
 
     /// Takes the events `transaction` stored (in time order; stored here or by another replica)
     /// into the live state: users' histories, popularity, and, while no trained model is loaded,
-    /// the popularity fallback's catalogue (so items first seen in events can be recommended at
-    /// once). Events the loaded histories already hold are left out.
+    /// the popularity fallback's catalogue, which takes newly counted items in batches of 1% of
+    /// its size (at once in a shop of under 200 items), so the model lock is held for a rebuild
+    /// of the catalogue only once per so many new items. Events the loaded histories already hold
+    /// are left out.
     func accept(_ events: [(user: String, item: String)], transaction: UInt64) {
         guard histories.append(events, transaction: transaction) else { return }
-        popularity.record(items: events.map(\.item))
+        let counted = popularity.record(items: events.map(\.item))
+        guard !counted.isEmpty, models.current.model == nil else { return }
         models.update { model in
-            guard model.model == nil, events.contains(where: { model.items.index(of: $0.item) == nil }) else { return }
-            let ids = model.items.ids + Array(Set(events.map(\.item).filter { model.items.index(of: $0) == nil })).sorted()
+            guard model.model == nil, let ids = popularity.catalogueGrowth(of: model.items, adding: counted) else { return }
             let items = Vocabulary(orderedIDs: ids)
             let version = "popularity-\(ids.count)"
             let counts = popularity.scores(for: items, key: version).map { Int($0) }
@@ -78,25 +80,26 @@ extension RecommendationEngine {
         }
     }
 
-    /// Rebuilds every user's history from the stored interactions (at start-up, and in a reload).
-    func loadHistories(from stored: StoredInteractions) {
-        var byUser: [String: [String]] = [:]
-        for interaction in stored.rows { byUser[interaction.user, default: []].append(interaction.item) }
-        histories.load(byUser, snapshot: stored.snapshot)
+    /// `user`'s stored history for a request: from memory, or, when memory may lack it, read
+    /// through the journal (`UserHistories.entry(of:reading:)`); what memory holds when that fails.
+    func storedHistory(of user: String) -> UserHistories.Entry? {
+        histories.entry(of: user, reading: journal.map { journal in { try journal.recentHistory(of: $0, limit: $1) } })
     }
 
-    /// Rebuilds every user's history from a fresh read of the store while events keep coming
-    /// in (after this replica may have missed some); returns how many interactions it read.
+    /// Rebuilds the histories from a fresh read of the store while events keep coming in (after
+    /// this replica may have missed some), keeping the most recently active users within the
+    /// budget as the rows stream; returns how many interactions it read.
     func reloadHistories(reading read: () throws -> StoredInteractions) throws -> Int {
         histories.beginReload()
         do {
-            let stored = try read()
-            loadHistories(from: stored)
-            return stored.rows.count
+            var collector = HistoryCollector(limit: histories.limit, maxUsers: histories.maxUsers)
+            let snapshot = try read().read { collector.add($0) }
+            let collected = collector.finish()
+            histories.load(collected, snapshot: snapshot)
+            return collected.rows
         } catch {
             histories.abandonReload()
             throw error
         }
     }
-
 }

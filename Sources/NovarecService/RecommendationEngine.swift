@@ -50,7 +50,7 @@ public final class RecommendationEngine: Sendable {
     /// dials, each item with its reason.
     public func recommend(_ query: RecommendationQuery) throws(RecommendationError) -> Recommendations {
         try Self.validate(query)
-        let stored = query.history == nil ? query.user.flatMap { histories.entry(of: $0) } : nil
+        let stored = query.history == nil ? query.user.flatMap { storedHistory(of: $0) } : nil
         let cacheable = query.category == nil ? stored.map { (user: query.user ?? "", revision: $0.revision) } : nil
         let (model, cached) = cacheable.map { cachedCandidates(user: $0.user, revision: $0.revision) } ?? (models.current, nil)
         let reranker = try model.novelty.reranker(named: query.reranker)

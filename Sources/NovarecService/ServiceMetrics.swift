@@ -10,12 +10,21 @@ enum ServiceMetrics {
     }
 
     private static func engineFamilies(_ engine: RecommendationEngine) -> [MetricFamily] {
-        let model = engine.model
+        let model = engine.model, reads = engine.histories.storeReadCounts
         return [
             MetricFamily("novarec_model_info", .gauge, help: "The serving model (value 1).",
                          samples: [.init(labels: [("version", model.version), ("kind", model.model?.name ?? "popularity")], .integer(1))]),
             MetricFamily("novarec_catalogue_items", .gauge, help: "Items the serving model scores.", .integer(model.items.count)),
             MetricFamily("novarec_known_users", .gauge, help: "Users with an in-memory history.", .integer(engine.histories.userCount)),
+            MetricFamily("novarec_history_users_budget", .gauge, help: "Users whose history may be kept in memory (--history-users).",
+                         .integer(engine.histories.maxUsers)),
+            MetricFamily("novarec_history_store_reads_total", .counter,
+                         help: "Histories read from the database for one user (dropped from memory or incomplete).",
+                         samples: [.init(labels: [("outcome", "read")], .integer(reads.reads - reads.failed)),
+                                   .init(labels: [("outcome", "failed")], .integer(reads.failed))]),
+            MetricFamily("novarec_popularity_items", .gauge, help: "Distinct item ids live popularity counts.", .integer(engine.popularity.countedItems)),
+            MetricFamily("novarec_popularity_items_budget", .gauge, help: "Distinct item ids live popularity may count (--popularity-items).",
+                         .integer(engine.popularity.maxItems)),
             MetricFamily("novarec_handover_seconds_left", .gauge,
                          help: "Seconds the previous model may still answer cached users not yet re-scored (0: no handover).",
                          .real((engine.handoverSecondsLeft * 10).rounded() / 10)),

@@ -21,13 +21,20 @@ enum CopyProtocol {
     }
 
     static func copyOut(_ connection: OpaquePointer, _ sql: String) throws(PostgresError) -> Data {
-        try begin(connection, sql, expecting: PGRES_COPY_OUT)
         var output = Data()
+        try copyOut(connection, sql) { row in output.append(row.assumingMemoryBound(to: UInt8.self)) }
+        return output
+    }
+
+    /// Runs `COPY ... TO STDOUT` and hands `row` each row (one line of the format, its newline
+    /// included) as libpq returns it, one per call: only one row is held at a time.
+    static func copyOut(_ connection: OpaquePointer, _ sql: String, row: (UnsafeRawBufferPointer) -> Void) throws(PostgresError) {
+        try begin(connection, sql, expecting: PGRES_COPY_OUT)
         while true {
             var buffer: UnsafeMutablePointer<CChar>?
             let length = PQgetCopyData(connection, &buffer, 0)
             if length > 0, let buffer {
-                output.append(UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count: Int(length))
+                row(UnsafeRawBufferPointer(start: buffer, count: Int(length)))
                 PQfreemem(buffer)
                 continue
             }
@@ -35,7 +42,6 @@ enum CopyProtocol {
             break
         }
         _ = try finish(connection)
-        return output
     }
 
     private static func begin(_ connection: OpaquePointer, _ sql: String, expecting status: ExecStatusType) throws(PostgresError) {

@@ -27,6 +27,16 @@ enum CopyText {
         return String(output)
     }
 
+    /// The fields of one row as `COPY ... TO STDOUT` wrote it (a final newline left out), decoded.
+    /// Splits on bytes: a tab or newline followed by a combining mark is one Character.
+    static func fields(ofRow row: UnsafeRawBufferPointer) -> [String] {
+        var line = row[...]
+        if line.last == UInt8(ascii: "\n") { line = line.dropLast() }
+        return line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false).map { field in
+            field.contains(backslash) ? decode(Array(field)) : String(decoding: field, as: UTF8.self)
+        }
+    }
+
     /// The value of one field as `COPY ... TO STDOUT` wrote it.
     static func unescape(_ field: Substring) -> String {
         guard field.utf8.contains(backslash) else { return String(field) }

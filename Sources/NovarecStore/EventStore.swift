@@ -148,38 +148,30 @@ public struct EventStore: Sendable {
         Int(try database.query("SELECT count(*) FROM events WHERE id > $1 AND type <> 'impression'", [String(watermark)]).scalar ?? "0") ?? 0
     }
 
-    /// Every stored interaction as `(user, item, Unix time)` in time order per user, read with
-    /// `COPY ... TO STDOUT` (the fast path for training).
-    public func interactions() throws -> [(user: String, item: String, time: Double)] {
-        try storedInteractions().rows
-    }
-
-    /// Every stored interaction, as `interactions()`, with the snapshot they were read in: an
-    /// event announced later is already among them exactly when the snapshot sees the
-    /// announcing transaction.
-    public func storedInteractions() throws -> StoredInteractions {
-        let (snapshotText, data) = try database.transaction { transaction in
-            try transaction.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            let snapshot = try transaction.query("SELECT pg_current_snapshot()::text").scalar
-            return (snapshot, try transaction.copyOut("""
-                COPY (SELECT user_id, item_id, extract(epoch FROM ts) FROM events WHERE type <> 'impression' ORDER BY user_id, ts, id) TO STDOUT
-                """))
-        }
-        guard let snapshot = snapshotText.flatMap(PostgresSnapshot.init) else {
-            throw PostgresError("unreadable snapshot \(snapshotText ?? "NULL")")
-        }
-        // Split on bytes: a tab or newline followed by a combining mark is one Character.
-        let rows = data.split(separator: UInt8(ascii: "\n")).map { line in
-            let fields = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
-            return (user: CopyText.unescape(fields[0][...]), item: CopyText.unescape(fields[1][...]), time: Double(fields[2]) ?? 0)
-        }
-        return StoredInteractions(rows: rows, snapshot: snapshot)
+    /// `user`'s newest `limit` interactions (impressions left out), oldest first, with the snapshot
+    /// they were read in: one statement over the `events_user_ts` index, for a history that is not
+    /// in memory. The snapshot tells which announced batches the items already hold.
+    public func recentHistory(of user: String, limit: Int) throws -> StoredHistory {
+        let rows = try database.query("""
+            SELECT s.snapshot, r.item_id FROM (SELECT pg_current_snapshot()::text AS snapshot) s
+            LEFT JOIN LATERAL (
+                SELECT item_id, ts, id FROM events WHERE user_id = $1 AND type <> 'impression' ORDER BY ts DESC, id DESC LIMIT $2
+            ) r ON true
+            ORDER BY r.ts, r.id
+            """, [user, String(max(limit, 0))]).rows
+        let text = rows.first?[0]
+        guard let snapshot = text.flatMap(PostgresSnapshot.init) else { throw PostgresError("unreadable snapshot \(text ?? "NULL")") }
+        return StoredHistory(items: rows.compactMap { $0[1] }, snapshot: snapshot)
     }
 }
 
-/// The stored interactions and the snapshot they were read in.
-public struct StoredInteractions: Sendable {
-    /// `(user, item, Unix time)`, in time order per user.
-    public let rows: [(user: String, item: String, time: Double)]
+/// One user's newest interactions as the store gave them, and the snapshot they were read in.
+public struct StoredHistory: Sendable, Equatable {
+    /// Item ids, oldest first.
+    public let items: [String]
     public let snapshot: PostgresSnapshot
+
+    public init(items: [String], snapshot: PostgresSnapshot) {
+        (self.items, self.snapshot) = (items, snapshot)
+    }
 }

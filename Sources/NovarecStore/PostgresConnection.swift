@@ -115,5 +115,11 @@ public struct Transaction {
     public func copyOut(_ sql: String) throws(PostgresError) -> Data {
         try CopyProtocol.copyOut(connection, sql)
     }
+
+    /// `COPY ... TO STDOUT` inside the transaction, each row (COPY text format, with its
+    /// newline) handed to `row` as it arrives, so the whole output is never held.
+    public func copyOut(_ sql: String, row: (UnsafeRawBufferPointer) -> Void) throws(PostgresError) {
+        try CopyProtocol.copyOut(connection, sql, row: row)
+    }
 }
 

@@ -47,6 +47,12 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Users whose model candidates are kept between two of their events (0 disables the cache).")
     var candidateCacheUsers = 50_000
 
+    @Option(help: "Users whose history is kept in memory (the least recently used beyond it are dropped and read back from the database on their next request).")
+    var historyUsers = 1_000_000
+
+    @Option(help: "Distinct item ids live popularity counts (ids of the serving catalogue always count).")
+    var popularityItems = 1_000_000
+
     @Option(help: "Train when this many events arrived since the last run's data (0: never; this replica must hold the trainer role).")
     var retrainEvents = 10_000
 
@@ -126,6 +132,8 @@ struct ServeCommand: ParsableCommand {
                       ("--max-connections", maxConnections), ("--max-requests-per-connection", maxRequestsPerConnection)]
         for (name, value) in counts where value <= 0 { throw ValidationError("\(name) must be positive") }
         guard candidateCacheUsers >= 0 else { throw ValidationError("--candidate-cache-users must be 0 or more") }
+        guard historyUsers >= 2 else { throw ValidationError("--history-users must be 2 or more") }
+        guard popularityItems >= 0 else { throw ValidationError("--popularity-items must be 0 or more") }
         guard retrainEvents >= 0 else { throw ValidationError("--retrain-events must be 0 or more") }
         guard retrainInterval >= 0 else { throw ValidationError("--retrain-interval must be 0 or more seconds") }
         guard eventRetentionDays >= 0 else { throw ValidationError("--event-retention-days must be 0 or more") }
@@ -180,6 +188,8 @@ struct ServeCommand: ParsableCommand {
         configuration.keys = keys
         configuration.checkpoint = try loadCheckpoint(logger: logger)
         configuration.candidateCacheUsers = candidateCacheUsers
+        configuration.historyUsers = historyUsers
+        configuration.popularityItems = popularityItems
         configuration.training = trainingPolicy()
         configuration.localCheckpoint = URL(fileURLWithPath: database.path("model.safetensors"))
         configuration.sharedCheckpointDirectory = try sharedCheckpointDirectory()

@@ -73,6 +73,8 @@ struct CommandLineTests {
         #expect(bad.stderr.contains("'eighty' is invalid for '--port"))
         let negative = try Self.run(["serve", "--data-dir", "/nonexistent"], environment: ["NOVAREC_SHUTDOWN_GRACE": "-1"])
         #expect(negative.stderr.contains("--shutdown-grace must be a positive number of seconds"))
+        let budget = try Self.run(["serve", "--data-dir", "/nonexistent"], environment: ["NOVAREC_HISTORY_USERS": "1"])
+        #expect(budget.status == 64 && budget.stderr.contains("--history-users must be 2 or more"))
         let overridden = try Self.run(["serve", "--port", "70000"], environment: ["NOVAREC_PORT": "eighty"])
         #expect(overridden.stderr.contains("--port must be between 0 and 65535"), "the command line wins over the environment")
     }

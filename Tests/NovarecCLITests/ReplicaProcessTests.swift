@@ -124,4 +124,24 @@ struct ReplicaProcessTests {
         let run = try ModelRegistry(database: PostgresConnection(cluster.connectionString(database: "novarec"))).recent(limit: 1).first
         #expect(run?.state == .failed, "the cancelled run is recorded, not left training")
     }
+
+    /// `--history-users` and `--popularity-items` bound what the process keeps, `/metrics` shows
+    /// both against their budgets, and users left out of memory are read from the database.
+    @Test func memoryBudgetsComeFromTheFlagsAndShowInMetrics() throws {
+        let (directory, cluster) = try Self.importedShop()
+        defer { try? cluster.stop() }
+        let server = try Server(["--data-dir", directory.path + "/a", "--history-users", "50", "--popularity-items", "30"],
+                                log: directory.appendingPathComponent("a.log"))
+        let events = try String(contentsOfFile: directory.path + "/shop/events.tsv", encoding: .utf8)
+        let users = Set(events.split(separator: "\n").dropFirst().compactMap { $0.split(separator: "\t").first.map(String.init) })
+        #expect(users.count == 200)
+        for user in users { #expect(server.json("/v1/recommendations?user_id=\(user)&k=3")["fallback"] as? Bool == true) }
+        let metrics = try String(contentsOf: URL(string: "http://127.0.0.1:\(server.port)/metrics")!, encoding: .utf8)
+        #expect(metrics.contains("novarec_history_users_budget 50") && metrics.contains("novarec_popularity_items_budget 30"), "\(metrics)")
+        let known = metrics.firstMatch(of: /novarec_known_users (\d+)/).flatMap { Int($0.1) } ?? -1
+        #expect((1...50).contains(known), "\(known) users in memory")
+        let reads = metrics.firstMatch(of: /novarec_history_store_reads_total\{outcome="read"\} (\d+)/).flatMap { Int($0.1) } ?? 0
+        #expect(reads >= 150, "the users left out of memory were read from the database: \(reads)")
+        #expect(metrics.contains("novarec_catalogue_items 30"), "the 30 most popular items start the popularity catalogue")
+    }
 }

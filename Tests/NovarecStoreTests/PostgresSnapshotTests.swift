@@ -33,12 +33,12 @@ struct PostgresSnapshotTests {
         try open.query("BEGIN")
         try open.query("INSERT INTO events (event_id, user_id, item_id, type, ts) VALUES (gen_random_uuid(), 'u', 'open', 'view', now())")
         let during = try #require(open.query("SELECT pg_current_xact_id()::text").scalar.flatMap { UInt64($0) })
-        let read = try store.storedInteractions()
+        let read = try store.storedInteractions().collect()
         try open.query("COMMIT")
         let after = try #require(try store.insert([event("after")]).transaction)
         #expect(read.rows.map(\.item) == ["before"])
         #expect(read.snapshot.sees(before))
         #expect(!read.snapshot.sees(during) && !read.snapshot.sees(after))
-        #expect(try store.storedInteractions().snapshot.sees(during))
+        #expect(try store.storedInteractions().collect().snapshot.sees(during))
     }
 }
