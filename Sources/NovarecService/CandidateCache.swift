@@ -26,62 +26,40 @@ final class CandidateCache: Sendable {
         let candidates: [Candidate]
     }
 
-    private struct Generations {
-        var current: [String: Entry] = [:]
-        var previous: [String: Entry] = [:]
-    }
-
-    private let generations = Mutex(Generations())
-    private let generationSize: Int
+    private let generations: Mutex<GenerationalMap<Entry>>
+    private let enabled: Bool
 
     /// - Parameter capacity: users kept at most; 0 disables the cache.
-    init(capacity: Int) { generationSize = capacity / 2 }
+    init(capacity: Int) {
+        generations = Mutex(GenerationalMap(capacity: capacity))
+        enabled = capacity > 0
+    }
 
     /// Drops `user`'s entry (an erased shopper).
     func remove(user: String) {
-        _ = generations.withLock { ($0.current.removeValue(forKey: user), $0.previous.removeValue(forKey: user)) }
+        _ = generations.withLock { $0.remove(user) }
     }
 
     func candidates(for key: Key) -> [Candidate]? {
-        guard generationSize > 0 else { return nil }
-        let (candidates, _) = generations.withLock { generations -> ([Candidate]?, [String: Entry]) in
-            if let entry = generations.current[key.user] { return (Self.matches(entry, key) ? entry.candidates : nil, [:]) }
-            guard let entry = generations.previous.removeValue(forKey: key.user) else { return (nil, [:]) }
-            return (Self.matches(entry, key) ? entry.candidates : nil, Self.insert(key.user, entry, into: &generations, generationSize: generationSize))
-        }
-        return candidates
+        guard enabled else { return nil }
+        // A dropped generation is returned and released here, after the lock: freeing it takes a while.
+        let (entry, _) = generations.withLock { $0.touch(key.user) }
+        guard let entry, Self.matches(entry, key) else { return nil }
+        return entry.candidates
     }
 
     func store(_ candidates: [Candidate], for key: Key) {
-        guard generationSize > 0 else { return }
+        guard enabled else { return }
         let entry = Entry(modelVersion: key.modelVersion, revision: key.revision, candidates: candidates)
-        // A dropped generation is returned and released here, after the lock: freeing it takes a while.
-        _ = generations.withLock { Self.insert(key.user, entry, into: &$0, generationSize: generationSize) }
+        _ = generations.withLock { $0.set(key.user, entry) }
     }
 
     /// The users with a cached list for `modelVersion`, the newer generation's first.
     func users(of modelVersion: String) -> [String] {
-        generations.withLock { generations in
-            (generations.current.filter { $0.value.modelVersion == modelVersion }.map(\.key)
-                + generations.previous.filter { $0.value.modelVersion == modelVersion }.map(\.key))
-        }
+        generations.withLock { map in map.generations.flatMap { $0.filter { $0.value.modelVersion == modelVersion }.map(\.key) } }
     }
 
     private static func matches(_ entry: Entry, _ key: Key) -> Bool {
         entry.modelVersion == key.modelVersion && entry.revision == key.revision
-    }
-
-    /// Files `entry`; returns the generation dropped to make room (empty when none was), for the
-    /// caller to release outside the lock.
-    private static func insert(_ user: String, _ entry: Entry, into generations: inout Generations, generationSize: Int) -> [String: Entry] {
-        var dropped: [String: Entry] = [:]
-        if generations.current[user] == nil, generations.current.count >= generationSize {
-            dropped = generations.previous
-            generations.previous = generations.current
-            generations.current = [:]
-        }
-        generations.current[user] = entry
-        generations.previous[user] = nil
-        return dropped
     }
 }
