@@ -40,9 +40,7 @@ struct ServiceDatabase {
     /// Stops the cluster this process started, unless other processes still use it.
     func close(logger: Logger) {
         guard let startedCluster else { return }
-        let others = (try? connection.query("""
-            SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND application_name IS DISTINCT FROM $1
-            """, [Self.applicationName]).scalar).flatMap { Int($0) } ?? 0
+        let others = (try? connection.otherClientSessions(than: Self.applicationName)) ?? 0
         guard others == 0 else {
             return logger.notice("embedded PostgreSQL left running: \(others) session(s) of other processes use it")
         }
