@@ -247,10 +247,11 @@ def main():
     parser.add_argument("--reference", choices=["auto", "torch", "numpy"], default="auto")
     parser.add_argument("--bench-texts", type=int, default=1000)
     parser.add_argument("--all-scalars", action="store_true", help="also compare token ids on every Unicode scalar")
+    parser.add_argument("--limit", type=int, help="only the first N texts of each dataset (a quick run)")
     args = parser.parse_args()
     if not os.path.isdir(args.datasets):
         args.datasets = "/work/shared/datasets"
-    recbole, movies = list(recbole_texts(args.datasets)), list(movielens_titles(args.datasets))
+    recbole, movies = list(recbole_texts(args.datasets))[:args.limit], list(movielens_titles(args.datasets))[:args.limit]
     sources = [s for s, _ in recbole] + [s for s, _ in movies] + ["unicode torture list"] * len(TORTURE)
     texts = [t for _, t in recbole] + [t for _, t in movies] + TORTURE
     print(f"{len(texts)} texts: {len(recbole)} RecBole item texts, {len(movies)} MovieLens titles, {len(TORTURE)} torture strings")
