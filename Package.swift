@@ -18,6 +18,7 @@ let package = Package(
         .target(name: "NovarecCore"),
         .target(name: "NovarecML", dependencies: ["NovarecCore", "CBLAS", "COpenSSL"]),
         .target(name: "NovarecEval", dependencies: ["NovarecCore", "NovarecML"]),
+        .target(name: "NovarecText", dependencies: ["NovarecCore", "NovarecML"]),
         .target(name: "NovarecStore", dependencies: ["CLibPQ"]),
         .target(name: "NovarecRank", dependencies: ["NovarecCore"]),
         .target(name: "NovarecService", dependencies: ["NovarecCore", "NovarecML", "NovarecEval", "NovarecRank", "NovarecHTTP", "NovarecStore"]),
@@ -27,7 +28,7 @@ let package = Package(
         .executableTarget(
             name: "novarec",
             dependencies: [
-                "NovarecCore", "NovarecML", "NovarecEval", "NovarecHTTP", "NovarecRank", "NovarecStore", "NovarecService", "NovarecApp", "CBLAS",
+                "NovarecCore", "NovarecML", "NovarecEval", "NovarecHTTP", "NovarecRank", "NovarecStore", "NovarecService", "NovarecApp", "NovarecText", "CBLAS",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -38,6 +39,7 @@ let package = Package(
         .testTarget(name: "NovarecHTTPTests", dependencies: ["NovarecHTTP", "NovarecTestSupport"]),
         .testTarget(name: "NovarecStoreTests", dependencies: ["NovarecStore", "NovarecTestSupport"]),
         .testTarget(name: "NovarecRankTests", dependencies: ["NovarecRank", "NovarecCore"]),
+        .testTarget(name: "NovarecTextTests", dependencies: ["NovarecText", "NovarecML"]),
         .target(name: "NovarecTestSupport", dependencies: ["NovarecStore"], path: "Tests/NovarecTestSupport"),
         .testTarget(name: "NovarecServiceTests",
                     dependencies: ["NovarecService", "NovarecApp", "NovarecStore", "NovarecHTTP", "NovarecML", "NovarecRank", "NovarecCore",

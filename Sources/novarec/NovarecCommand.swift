@@ -5,6 +5,6 @@ struct NovarecCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "novarec",
         abstract: "Novarec: a recommendation service that finds items new to each shopper.",
-        subcommands: [EvalCommand.self, TrainCommand.self, BenchCommand.self, GenerateCommand.self, ImportCommand.self, ServeCommand.self]
+        subcommands: [EvalCommand.self, TrainCommand.self, BenchCommand.self, GenerateCommand.self, ImportCommand.self, ServeCommand.self, EmbedCommand.self]
     )
 }

@@ -4,12 +4,12 @@ import Foundation
 /// whose metadata names the model kind (`novarec.kind`) and the item vocabulary
 /// (`novarec.items`: original ids by dense index, a JSON array); values that are not plain
 /// strings are stored as JSON text.
-enum CheckpointFile {
-    static let kindKey = "novarec.kind"
-    static let itemsKey = "novarec.items"
+public enum CheckpointFile {
+    public static let kindKey = "novarec.kind"
+    public static let itemsKey = "novarec.items"
 
     /// `extra` with the format, the kind and the item ids set (they win over `extra`'s own).
-    static func metadata(kind: String, itemIDs: [String], extra: [String: String]) throws -> [String: String] {
+    public static func metadata(kind: String, itemIDs: [String], extra: [String: String]) throws -> [String: String] {
         var metadata = extra
         metadata["format"] = "pt"
         metadata[kindKey] = kind
@@ -28,13 +28,13 @@ enum CheckpointFile {
     }
 
     /// The item vocabulary; nil when absent or malformed.
-    static func itemIDs(in metadata: [String: String]) -> [String]? {
+    public static func itemIDs(in metadata: [String: String]) -> [String]? {
         value([String].self, at: itemsKey, in: metadata)
     }
 
     /// Reads and verifies the file at `url`; `invalid` makes the caller's error from a message
     /// naming the file.
-    static func read<E: Error>(_ url: URL, invalid: (String) -> E) throws(E) -> (tensors: [SafeTensors.Tensor], metadata: [String: String]) {
+    public static func read<E: Error>(_ url: URL, invalid: (String) -> E) throws(E) -> (tensors: [SafeTensors.Tensor], metadata: [String: String]) {
         guard let data = FileManager.default.contents(atPath: url.path) else { throw invalid("cannot read \(url.path)") }
         return try decode(data, source: url.path, invalid: invalid)
     }

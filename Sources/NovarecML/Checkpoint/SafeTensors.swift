@@ -35,8 +35,10 @@ public enum SafeTensors {
         return file
     }
 
-    /// Parses and verifies a file's contents; tensors come back in data order.
-    public static func decode(_ file: Data) throws(Failure) -> (tensors: [Tensor], metadata: [String: String]) {
+    /// Parses and verifies a file's contents; tensors come back in data order. A file written
+    /// elsewhere (a published model) may have no checksum: `requireChecksum: false` accepts it,
+    /// still verifying one that is present and every tensor's offsets.
+    public static func decode(_ file: Data, requireChecksum: Bool = true) throws(Failure) -> (tensors: [Tensor], metadata: [String: String]) {
         guard file.count >= 8 else { throw Failure("file is \(file.count) bytes, too short for a header") }
         let headerLength = file.prefix(8).withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
         guard headerLength <= UInt64(file.count - 8) else { throw Failure("header length \(headerLength) exceeds the file (truncated?)") }
@@ -46,8 +48,11 @@ public enum SafeTensors {
         }
         let metadata = (header["__metadata__"] as? [String: String]) ?? [:]
         let body = file[dataStart...]
-        guard let expected = metadata[checksumKey] else { throw Failure("metadata has no \(checksumKey)") }
-        guard SHA256.hex(body) == expected else { throw Failure("data checksum mismatch (corrupted or truncated file)") }
+        if let expected = metadata[checksumKey] {
+            guard SHA256.hex(body) == expected else { throw Failure("data checksum mismatch (corrupted or truncated file)") }
+        } else if requireChecksum {
+            throw Failure("metadata has no \(checksumKey)")
+        }
         var tensors: [(begin: Int, tensor: Tensor)] = []
         for (name, value) in header where name != "__metadata__" {
             tensors.append(try decodeTensor(name: name, value, body: body))

@@ -2,14 +2,14 @@ import CBLAS
 
 /// A thin Swift spelling of the OpenBLAS `sgemm` call the Transformer uses, for
 /// row-major matrices. `transA`/`transB` say whether the stored matrix is used transposed.
-enum BLAS {
+public enum BLAS {
     /// `C = alpha · op(A) · op(B) + beta · C`, with op(A) `m × k`, op(B) `k × n`, C `m × n`.
     ///
     /// A single-row product (one user scored against the catalogue at serving time) goes to
     /// `sgemv`: `sgemm` would first pack all of op(B) into its panel format, which costs more
     /// than the product itself when `m` is 1.
     @inline(__always)
-    static func gemm(
+    public static func gemm(
         _ transA: Bool, _ transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
         _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
         beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int

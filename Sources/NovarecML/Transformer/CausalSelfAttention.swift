@@ -103,7 +103,7 @@ struct CausalSelfAttention {
 }
 
 /// Carries a raw pointer into a `@Sendable` closure whose iterations touch disjoint regions.
-struct UnsafeSendable<Pointer>: @unchecked Sendable {
-    let value: Pointer
-    init(_ value: Pointer) { self.value = value }
+public struct UnsafeSendable<Pointer>: @unchecked Sendable {
+    public let value: Pointer
+    public init(_ value: Pointer) { self.value = value }
 }

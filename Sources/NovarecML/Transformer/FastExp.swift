@@ -2,14 +2,14 @@
 /// would dominate training time. Cody–Waite range reduction and a degree-6 polynomial, written
 /// as a plain loop of float and integer operations the compiler turns into SIMD code:
 /// relative error below 3e-7 on [-87, 88]; inputs below -87.3 give 0.
-enum FastExp {
+public enum FastExp {
     /// `values[i] = exp(values[i])` for `count` elements.
     static func apply(_ values: UnsafeMutablePointer<Float>, count: Int) {
         for i in 0..<count { values[i] = exp(values[i]) }
     }
 
     @inline(__always)
-    static func exp(_ input: Float) -> Float {
+    public static func exp(_ input: Float) -> Float {
         let x = min(max(input, -87.3), 88.3)
         // Round x·log2(e) to the nearest integer with the 1.5·2²³ trick; its low bits hold n.
         let shifted = x * 1.442_695_04 + 12_582_912

@@ -1,15 +1,15 @@
 import Foundation
 
-/// Layer normalisation over the last dimension (`y = γ · (x − μ)/σ + β`, ε = 1e-5), forward and
-/// backward, over `rows × width` row-major activations.
-enum LayerNorm {
-    static let epsilon: Float = 1e-5
+/// Layer normalisation over the last dimension (`y = γ · (x − μ)/σ + β`, ε = 1e-5 unless given),
+/// forward and backward, over `rows × width` row-major activations.
+public enum LayerNorm {
+    public static let epsilon: Float = 1e-5
 
     /// Writes `y` and the per-row normalised input and inverse deviation needed by `backward`.
-    static func forward(
+    public static func forward(
         _ x: UnsafePointer<Float>, rows: Int, width: Int, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
         normalized: UnsafeMutablePointer<Float>, inverseDeviation: UnsafeMutablePointer<Float>,
-        _ y: UnsafeMutablePointer<Float>
+        _ y: UnsafeMutablePointer<Float>, epsilon: Float = LayerNorm.epsilon
     ) {
         for row in 0..<rows {
             let input = x + row * width

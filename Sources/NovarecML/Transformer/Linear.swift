@@ -1,7 +1,7 @@
 /// A dense layer `y = x W + b` over `rows × input` activations, with `W` stored `input × output`
 /// row-major; both directions are single `sgemm` calls.
-enum Linear {
-    static func forward(
+public enum Linear {
+    public static func forward(
         _ x: UnsafePointer<Float>, rows: Int, input: Int, output: Int,
         weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>
     ) {
