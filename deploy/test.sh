@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 deploy/setup.sh --deps-only
+# The deploy recipes (systemd, Docker, compose, Kubernetes, monitoring), validated statically.
+deploy/check-deploy.sh
 . deploy/env.sh
 log=$(mktemp)
 # Files the tests write (temporary directories, checkpoints) go to a scratch TMPDIR removed at the end.
