@@ -43,6 +43,7 @@ public final class RecommendationService: Sendable {
         let similar = SimilarItemsEndpoint()
         router.get("/v1/items/{item_id}/similar", gate: gate(.read)) { [self] request in try similar.respond(request, engine: engine) }
         router.get("/readyz") { [self] _ in try readiness() }
+        Console.routes(&router)
         router.get("/metrics", gate: gate(.monitoring)) { [self] _ in
             var response = HTTPResponse.text(PrometheusText.render(ServiceMetrics.families(engine: engine, coordinator: coordinator, http: httpMetrics)))
             response.headers.set("Content-Type", PrometheusText.contentType)
