@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 deploy/setup.sh --deps-only
+# The committed formatter configuration (.swift-format): every Swift file as swift-format writes it.
+swift format lint --strict --recursive Sources Tests
 # The deploy recipes (systemd, Docker, compose, Kubernetes, monitoring), validated statically.
 deploy/check-deploy.sh
 . deploy/env.sh

@@ -28,19 +28,22 @@ public final class Application: Sendable {
         let database = configuration.database
         let background: @Sendable () throws -> PostgresConnection = { try PostgresConnection(database, settings: .background) }
         let log: @Sendable (String) -> Void = { [logger] in logger.notice("\($0)") }
-        pool = PostgresPool(size: configuration.databasePoolSize, acquireTimeout: configuration.databaseAcquireTimeout) { [settings = configuration.connectionSettings] in
+        pool = PostgresPool(size: configuration.databasePoolSize, acquireTimeout: configuration.databaseAcquireTimeout) {
+            [settings = configuration.connectionSettings] in
             try PostgresConnection(database, settings: settings)
         }
         let origin = UUID().uuidString
         feed = try ReplicaEventFeed(origin: origin, connect: background, log: log)
         let interactions = try EventStore(database: try background()).storedInteractions()
         let store = EventStore(database: pool, announcement: ReplicaEventFeed.announcement(origin: origin))
-        service = try ServiceBootstrap.make(store: store, interactions: interactions, checkpoint: configuration.checkpoint,
-                                            keys: configuration.keys, candidateCacheUsers: configuration.candidateCacheUsers,
-                                            historyUsers: configuration.historyUsers, popularityItems: configuration.popularityItems)
-        coordinator = ModelCoordinator(engine: service.engine, policy: configuration.training, replica: configuration.replicaName,
-                                       checkpointURL: configuration.localCheckpoint, checkpointDirectory: configuration.sharedCheckpointDirectory,
-                                       database: pool, connect: background, log: log)
+        service = try ServiceBootstrap.make(
+            store: store, interactions: interactions, checkpoint: configuration.checkpoint,
+            keys: configuration.keys, candidateCacheUsers: configuration.candidateCacheUsers,
+            historyUsers: configuration.historyUsers, popularityItems: configuration.popularityItems)
+        coordinator = ModelCoordinator(
+            engine: service.engine, policy: configuration.training, replica: configuration.replicaName,
+            checkpointURL: configuration.localCheckpoint, checkpointDirectory: configuration.sharedCheckpointDirectory,
+            database: pool, connect: background, log: log)
         var router = Router()
         router.get("/healthz") { _ in try HealthAnswer.response() }
         let metrics = ServerMetrics()

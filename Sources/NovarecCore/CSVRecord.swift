@@ -21,13 +21,20 @@ enum CSVRecord {
                     current.append("\"")
                 } else {
                     inQuotes = false
-                    if following == "," { fields.append(current); current = "" } else { current.append(following) }
+                    if following == "," {
+                        fields.append(current)
+                        current = ""
+                    } else {
+                        current.append(following)
+                    }
                 }
                 continue
             }
             switch character {
             case "\"": inQuotes = true
-            case ",": fields.append(current); current = ""
+            case ",":
+                fields.append(current)
+                current = ""
             default: current.append(character)
             }
         }

@@ -32,7 +32,10 @@ public struct WeightedSampler: Sendable {
     public init(weights: [Double]) {
         precondition(!weights.isEmpty, "at least one weight")
         var total = 0.0
-        cumulative = weights.map { total += $0; return total }
+        cumulative = weights.map {
+            total += $0
+            return total
+        }
         precondition(total > 0, "weights must not all be zero")
     }
 

@@ -124,7 +124,7 @@ private extension Array {
 private enum SyntheticVocabulary {
     static let categories = [
         "Kitchen", "Outdoor", "Beauty", "Books", "Toys", "Garden", "Office", "Audio", "Fitness", "Pets",
-        "Baby", "Tools",
+        "Baby", "Tools"
     ]
     static let nouns = [
         ["Kettle", "Pan", "Knife Set", "Blender", "Teapot"], ["Tent", "Lantern", "Backpack", "Sleeping Bag", "Stove"],
@@ -132,7 +132,7 @@ private enum SyntheticVocabulary {
         ["Puzzle", "Robot Kit", "Plush Bear", "Train Set", "Board Game"], ["Hose", "Planter", "Pruner", "Rake", "Seed Box"],
         ["Stapler", "Notebook", "Desk Lamp", "Pen Set", "Organizer"], ["Headphones", "Speaker", "Turntable", "Microphone", "Amplifier"],
         ["Yoga Mat", "Dumbbell", "Jump Rope", "Kettlebell", "Resistance Band"], ["Dog Bed", "Cat Tree", "Leash", "Bird Feeder", "Aquarium"],
-        ["Stroller", "Rattle", "Baby Monitor", "Bib Set", "Crib Mobile"], ["Drill", "Wrench", "Screwdriver Set", "Saw", "Tape Measure"],
+        ["Stroller", "Rattle", "Baby Monitor", "Bib Set", "Crib Mobile"], ["Drill", "Wrench", "Screwdriver Set", "Saw", "Tape Measure"]
     ]
     static let adjectives = ["Compact", "Classic", "Deluxe", "Eco", "Smart", "Vintage", "Pro", "Travel", "Premium", "Mini"]
     static let materials = ["Steel", "Bamboo", "Ceramic", "Cotton", "Glass", "Walnut", "Copper", "Linen"]

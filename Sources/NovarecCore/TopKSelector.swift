@@ -80,12 +80,14 @@ public enum TopKSelector {
     /// Hoare-style partitioning around a median of three.
     static func kthLargest(_ values: inout [Float], k: Int) -> Float {
         values.withUnsafeMutableBufferPointer { buffer in
-            var low = 0, high = buffer.count - 1
+            var low = 0
+            var high = buffer.count - 1
             let target = k - 1
             while low < high {
                 let middle = low + (high - low) / 2
                 let pivot = medianOfThree(buffer[low], buffer[middle], buffer[high])
-                var i = low, j = high
+                var i = low
+                var j = high
                 while i <= j {
                     while buffer[i] > pivot { i += 1 }
                     while buffer[j] < pivot { j -= 1 }

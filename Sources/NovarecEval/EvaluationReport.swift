@@ -73,7 +73,7 @@ public struct EvaluationReport: Sendable, Codable {
             "Accuracy (test targets, \(dataset.evaluatedUsers) users, \(dataset.items) items)",
             table(columns: accuracy),
             "Beyond accuracy (head = \(dataset.headItems) items, \(dataset.tailTestUsers) tail test users)",
-            table(columns: beyond),
+            table(columns: beyond)
         ].joined(separator: "\n")
     }
 
@@ -87,7 +87,8 @@ public struct EvaluationReport: Sendable, Codable {
         }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { column, cell in
-                column == 0 ? cell.padding(toLength: widths[0], withPad: " ", startingAt: 0)
+                column == 0
+                    ? cell.padding(toLength: widths[0], withPad: " ", startingAt: 0)
                     : String(repeating: " ", count: widths[column] - cell.count) + cell
             }.joined(separator: "  ")
         }

@@ -26,7 +26,8 @@ public struct FrontierPlot: Sendable {
     }
 
     public func svg() -> String {
-        let width = 960.0, height = 420.0
+        let width = 960.0
+        let height = 420.0
         var out = """
             <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" font-family="sans-serif" font-size="12">
             <rect width="100%" height="100%" fill="white"/>
@@ -36,7 +37,8 @@ public struct FrontierPlot: Sendable {
         out += panel(x: 60, label: "NDCG@10") { $0.ndcg }
         out += panel(x: 540, label: "TailHR@10") { $0.tailHR }
         for (index, series) in series.enumerated() {
-            let colour = Self.colours[index % Self.colours.count], y = 60 + 16 * Double(index)
+            let colour = Self.colours[index % Self.colours.count]
+            let y = 60 + 16 * Double(index)
             out += "<rect x=\"\(width - 150)\" y=\"\(y - 9)\" width=\"10\" height=\"10\" fill=\"\(colour)\"/>"
             out += "<text x=\"\(width - 135)\" y=\"\(y)\">\(escape(series.name))</text>\n"
         }
@@ -48,12 +50,16 @@ public struct FrontierPlot: Sendable {
         let all = series.flatMap(\.points)
         guard !all.isEmpty else { return "" }
         let (w, h, top) = (360.0, 300.0, 40.0)
-        let xs = all.map(\.novelty), ys = all.map(value)
-        let (x0, x1) = padded(xs.min()!, xs.max()!), (y0, y1) = padded(ys.min()!, ys.max()!)
-        let px = { (v: Double) in x + (v - x0) / (x1 - x0) * w }, py = { (v: Double) in top + h - (v - y0) / (y1 - y0) * h }
+        let xs = all.map(\.novelty)
+        let ys = all.map(value)
+        let (x0, x1) = padded(xs.min()!, xs.max()!)
+        let (y0, y1) = padded(ys.min()!, ys.max()!)
+        let px = { (v: Double) in x + (v - x0) / (x1 - x0) * w }
+        let py = { (v: Double) in top + h - (v - y0) / (y1 - y0) * h }
         var out = "<rect x=\"\(x)\" y=\"\(top)\" width=\"\(w)\" height=\"\(h)\" fill=\"none\" stroke=\"#888\"/>\n"
         for step in 0...4 {
-            let vx = x0 + (x1 - x0) * Double(step) / 4, vy = y0 + (y1 - y0) * Double(step) / 4
+            let vx = x0 + (x1 - x0) * Double(step) / 4
+            let vy = y0 + (y1 - y0) * Double(step) / 4
             out += "<text x=\"\(format(px(vx)))\" y=\"\(top + h + 16)\" text-anchor=\"middle\">\(String(format: "%.2f", vx))</text>"
             out += "<text x=\"\(x - 6)\" y=\"\(format(py(vy) + 4))\" text-anchor=\"end\">\(String(format: "%.4f", vy))</text>\n"
         }
@@ -66,7 +72,8 @@ public struct FrontierPlot: Sendable {
                 out += "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\" points=\"\(coordinates.joined(separator: " "))\"/>\n"
             }
             for point in series.points {
-                out += "<circle cx=\"\(format(px(point.novelty)))\" cy=\"\(format(py(value(point))))\" r=\"\(series.points.count > 1 ? 3 : 6)\" fill=\"\(colour)\"/>\n"
+                out +=
+                    "<circle cx=\"\(format(px(point.novelty)))\" cy=\"\(format(py(value(point))))\" r=\"\(series.points.count > 1 ? 3 : 6)\" fill=\"\(colour)\"/>\n"
             }
         }
         return out

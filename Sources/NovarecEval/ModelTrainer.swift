@@ -32,7 +32,7 @@ public struct ModelTrainer: Sendable {
     /// ItemKNN grid: shrinkage values, and (history length, recency decay) pairs.
     public var itemKNNShrinks: [Float] = [0, 10, 50, 100]
     public var itemKNNWindows: [(neighbourhood: Int, decay: Float)] = [
-        (1, 1), (2, 0.8), (3, 0.7), (5, 0.7), (5, 0.9), (10, 0.8), (20, 0.9), (50, 1),
+        (1, 1), (2, 0.8), (3, 0.7), (5, 0.7), (5, 0.9), (10, 0.8), (20, 0.9), (50, 1)
     ]
     /// EASE λ grid, searched by hill-climbing from its middle (each value costs an O(n³) inversion).
     public var easeLambdas: [Float] = [5, 10, 20, 50, 100, 200, 500, 1000]
@@ -57,12 +57,13 @@ public struct ModelTrainer: Sendable {
 
     public func train(_ kind: ModelKind) throws -> TrainedModel {
         let start = Date()
-        let (best, trials) = switch kind {
-        case .pop: try tune([{ MostPopular(statistics: context.popularity) }])
-        case .itemknn: try tune(itemKNNCandidates())
-        case .ease: try climb(easeLambdas) { try EASE(cooccurrence: context.cooccurrence, statistics: context.popularity, lambda: $0) }
-        case .sasrec: try sasrec()
-        }
+        let (best, trials) =
+            switch kind {
+            case .pop: try tune([{ MostPopular(statistics: context.popularity) }])
+            case .itemknn: try tune(itemKNNCandidates())
+            case .ease: try climb(easeLambdas) { try EASE(cooccurrence: context.cooccurrence, statistics: context.popularity, lambda: $0) }
+            case .sasrec: try sasrec()
+            }
         return TrainedModel(
             recommender: best.model, validationNDCG: best.score, trials: trials,
             trainingSeconds: Date().timeIntervalSince(start))

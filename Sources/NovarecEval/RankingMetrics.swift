@@ -38,7 +38,11 @@ public struct RankingMetrics: Sendable {
 
     /// HR, NDCG, MRR (truncated at k) and HR over users whose target is a tail item.
     func accuracy(hitPositions: [Int?], targets: [Int32], k: Int) -> [String: Double] {
-        var hits = 0.0, ndcg = 0.0, mrr = 0.0, tailUsers = 0.0, tailHits = 0.0
+        var hits = 0.0
+        var ndcg = 0.0
+        var mrr = 0.0
+        var tailUsers = 0.0
+        var tailHits = 0.0
         for (position, target) in zip(hitPositions, targets) {
             let isTail = !popularity.isHead[Int(target)]
             if isTail { tailUsers += 1 }
@@ -49,8 +53,10 @@ public struct RankingMetrics: Sendable {
             if isTail { tailHits += 1 }
         }
         let users = Double(targets.count)
-        return ["HR": hits / users, "NDCG": ndcg / users, "MRR": mrr / users,
-                "TailHR": tailUsers > 0 ? tailHits / tailUsers : .nan]
+        return [
+            "HR": hits / users, "NDCG": ndcg / users, "MRR": mrr / users,
+            "TailHR": tailUsers > 0 ? tailHits / tailUsers : .nan
+        ]
     }
 
     /// Novelty, EPC, EPC-d, Coverage, Gini, LongTail and ILD of lists already cut to `k`.
@@ -59,7 +65,10 @@ public struct RankingMetrics: Sendable {
         let maxPop = Double(max(popularity.maxUserCount, 1))
         let discounts = (1...k).map { 1 / log2(Double($0) + 1) }
         let discountSum = discounts.reduce(0, +)
-        var novelty = 0.0, epc = 0.0, epcDiscounted = 0.0, tail = 0.0
+        var novelty = 0.0
+        var epc = 0.0
+        var epcDiscounted = 0.0
+        var tail = 0.0
         var exposure = [Int](repeating: 0, count: popularity.itemCount)
         for list in lists {
             var userEPCd = 0.0
@@ -78,7 +87,7 @@ public struct RankingMetrics: Sendable {
             "Novelty": novelty / slots, "EPC": epc / slots, "EPC-d": epcDiscounted / users,
             "Coverage": Double(exposure.lazy.filter { $0 > 0 }.count) / Double(popularity.itemCount),
             "Gini": RankingMetrics.gini(exposure), "LongTail": tail / slots,
-            "ILD": intraListDistance(lists),
+            "ILD": intraListDistance(lists)
         ]
     }
 

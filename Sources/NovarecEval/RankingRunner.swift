@@ -35,7 +35,8 @@ public struct RankingRunner: Sendable {
     ) -> [T] {
         precondition(recommender.itemCount == split.itemCount, "model and dataset catalogues differ")
         let progress = ProgressCounter(task: task, total: split.userCount, observer: observer)
-        let blockSize = 64, itemCount = split.itemCount
+        let blockSize = 64
+        let itemCount = split.itemCount
         let blockCount = (split.userCount + blockSize - 1) / blockSize
         let blocks = Parallel.mapChunks(count: blockCount, chunks: 2 * 16) { blockRange in
             var scores = [Float](repeating: 0, count: blockSize * itemCount)

@@ -48,8 +48,9 @@ public struct TransformerSearch: Sendable {
         var attempts = 0
         while settings.count < settingCount, attempts < 1_000 {
             attempts += 1
-            let drawn = Setting(dropout: Self.pick(Self.dropouts, &random), dimension: Self.pick(Self.dimensions, &random),
-                                layers: Self.pick(Self.depths, &random), logitAdjustment: Self.pick(Self.logitAdjustments, &random))
+            let drawn = Setting(
+                dropout: Self.pick(Self.dropouts, &random), dimension: Self.pick(Self.dimensions, &random),
+                layers: Self.pick(Self.depths, &random), logitAdjustment: Self.pick(Self.logitAdjustments, &random))
             if !settings.contains(drawn) { settings.append(drawn) }
         }
         return settings
@@ -59,8 +60,9 @@ public struct TransformerSearch: Sendable {
     /// continues the best, and returns it with every screening trial and the chosen setting.
     public func run(_ trainer: ModelTrainer, log: (String) -> Void = { _ in }) throws -> (model: TrainedModel, setting: Setting, trials: [Trial]) {
         let started = Date()
-        let defaults = Setting(dropout: trainer.sasrecConfiguration.dropout, dimension: trainer.sasrecConfiguration.dimension,
-                               layers: trainer.sasrecConfiguration.layers, logitAdjustment: trainer.sasrecOptions.logitAdjustment)
+        let defaults = Setting(
+            dropout: trainer.sasrecConfiguration.dropout, dimension: trainer.sasrecConfiguration.dimension,
+            layers: trainer.sasrecConfiguration.layers, logitAdjustment: trainer.sasrecOptions.logitAdjustment)
         let candidates = settings(defaults: defaults)
         let screenSeconds = budgetSeconds * screenShare / Double(candidates.count)
         var best: (model: TrainedModel, setting: Setting)?

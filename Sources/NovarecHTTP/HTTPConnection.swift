@@ -189,8 +189,9 @@ final class HTTPConnection: @unchecked Sendable {
         }
         let bound = parser.awaitedBodyBound ?? 0
         guard context.bodyBudget.reserve(bound) else {
-            let problem = ProblemDetails(status: .serviceUnavailable, detail: "The server is receiving too many request bodies at once; retry shortly.",
-                                         headers: ["Retry-After": "1"])
+            let problem = ProblemDetails(
+                status: .serviceUnavailable, detail: "The server is receiving too many request bodies at once; retry shortly.",
+                headers: ["Retry-After": "1"])
             answerUnread(head, RoutedResponse(response: .problem(problem), route: HTTPConnection.overloadRoute))
             return false
         }
@@ -202,8 +203,9 @@ final class HTTPConnection: @unchecked Sendable {
     /// apart from a next request).
     private func answerUnread(_ head: HTTPRequest, _ routed: RoutedResponse) {
         closeAfterResponse = true
-        record(method: head.method.rawValue, path: head.rawPath, route: routed.route, status: routed.response.status,
-               bodyBytes: routed.response.body.count, started: requestStarted)
+        record(
+            method: head.method.rawValue, path: head.rawPath, route: routed.route, status: routed.response.status,
+            bodyBytes: routed.response.body.count, started: requestStarted)
         respond(context.serializer.serialize(routed.response, headOnly: head.method == .head, keepAlive: false, version: head.version))
     }
 
@@ -251,25 +253,29 @@ final class HTTPConnection: @unchecked Sendable {
         requestsServed += 1
         closeAfterResponse = !request.keepAlive || shuttingDown || requestsServed >= context.limits.maxRequestsPerConnection
         let headOnly = request.method == .head
-        let bytes = context.serializer.serialize(routed.response, headOnly: headOnly, keepAlive: !closeAfterResponse,
-                                                 version: request.version)
-        record(method: request.method.rawValue, path: request.rawPath, route: routed.route, status: routed.response.status,
-               bodyBytes: headOnly ? 0 : routed.response.body.count, started: started)
+        let bytes = context.serializer.serialize(
+            routed.response, headOnly: headOnly, keepAlive: !closeAfterResponse,
+            version: request.version)
+        record(
+            method: request.method.rawValue, path: request.rawPath, route: routed.route, status: routed.response.status,
+            bodyBytes: headOnly ? 0 : routed.response.body.count, started: started)
         respond(bytes)
     }
 
     private func reject(_ error: HTTPParseError) {
         closeAfterResponse = true
         let response = HTTPResponse.problem(ProblemDetails(status: error.status, detail: error.detail))
-        record(method: "-", path: "-", route: HTTPConnection.invalidRoute, status: response.status,
-               bodyBytes: response.body.count, started: requestStarted)
+        record(
+            method: "-", path: "-", route: HTTPConnection.invalidRoute, status: response.status,
+            bodyBytes: response.body.count, started: requestStarted)
         respond(context.serializer.serialize(response, headOnly: false, keepAlive: false, version: .http1_1))
     }
 
     private func record(method: String, path: String, route: String, status: HTTPStatus, bodyBytes: Int, started: DispatchTime) {
         let nanoseconds = DispatchTime.now().uptimeNanoseconds &- started.uptimeNanoseconds
-        context.metrics.recordRequest(method: method, route: route, status: status.code, seconds: Double(nanoseconds) / 1e9,
-                                      bodyBytes: bodyBytes)
+        context.metrics.recordRequest(
+            method: method, route: route, status: status.code, seconds: Double(nanoseconds) / 1e9,
+            bodyBytes: bodyBytes)
         context.logger.info("\(method) \(path) \(status.code) \(bodyBytes)B \(HTTPConnection.milliseconds(nanoseconds))ms")
     }
 
@@ -361,8 +367,9 @@ final class HTTPConnection: @unchecked Sendable {
         guard phase == .readingHead || phase == .readingBody else { return close() }
         let pending = parser.requestAwaitingBody
         let response = HTTPResponse.problem(ProblemDetails(status: .requestTimeout, detail: "The request did not arrive in time."))
-        record(method: pending?.method.rawValue ?? "-", path: pending?.rawPath ?? "-", route: HTTPConnection.timeoutRoute,
-               status: response.status, bodyBytes: response.body.count, started: requestStarted)
+        record(
+            method: pending?.method.rawValue ?? "-", path: pending?.rawPath ?? "-", route: HTTPConnection.timeoutRoute,
+            status: response.status, bodyBytes: response.body.count, started: requestStarted)
         let bytes = context.serializer.serialize(response, headOnly: false, keepAlive: false, version: .http1_1)
         _ = bytes.withUnsafeBytes { Socket.send(fd, $0) }
         close()

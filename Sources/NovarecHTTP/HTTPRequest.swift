@@ -25,9 +25,11 @@ public struct HTTPRequest: Sendable {
     /// the address it bound; false for a request built by hand).
     public var listenerIsLoopback = false
 
-    public init(method: HTTPMethod, target: String, rawPath: String, path: String, query: [String: [String]] = [:],
-                version: HTTPVersion = .http1_1, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [],
-                keepAlive: Bool = true, expectsContinue: Bool = false) {
+    public init(
+        method: HTTPMethod, target: String, rawPath: String, path: String, query: [String: [String]] = [:],
+        version: HTTPVersion = .http1_1, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [],
+        keepAlive: Bool = true, expectsContinue: Bool = false
+    ) {
         self.method = method
         self.target = target
         self.rawPath = rawPath

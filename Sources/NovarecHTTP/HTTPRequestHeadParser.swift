@@ -32,7 +32,8 @@ enum HTTPRequestHeadParser {
         guard let first = line.first else { throw .invalidHeaderName }
         if first == ASCII.space || first == ASCII.tab { throw .obsoleteLineFolding }
         guard let colon = line.firstIndex(of: ASCII.colon), colon > 0,
-              line[..<colon].allSatisfy(ASCII.isTokenCharacter) else { throw .invalidHeaderName }
+            line[..<colon].allSatisfy(ASCII.isTokenCharacter)
+        else { throw .invalidHeaderName }
         var valueStart = colon + 1
         var valueEnd = line.count
         while valueStart < valueEnd, line[valueStart] == ASCII.space || line[valueStart] == ASCII.tab { valueStart += 1 }
@@ -44,22 +45,26 @@ enum HTTPRequestHeadParser {
 
     private static func parseRequestLine(_ line: UnsafeRawBufferPointer) throws(HTTPParseError) -> HTTPRequest {
         guard let firstSpace = line.firstIndex(of: ASCII.space),
-              let secondSpace = line[(firstSpace + 1)...].firstIndex(of: ASCII.space) else { throw .malformedRequestLine }
+            let secondSpace = line[(firstSpace + 1)...].firstIndex(of: ASCII.space)
+        else { throw .malformedRequestLine }
         let method = line[..<firstSpace]
         let target = UnsafeRawBufferPointer(rebasing: line[(firstSpace + 1)..<secondSpace])
         guard !method.isEmpty, method.allSatisfy(ASCII.isTokenCharacter),
-              !target.isEmpty, target.allSatisfy(ASCII.isTargetCharacter) else { throw .malformedRequestLine }
+            !target.isEmpty, target.allSatisfy(ASCII.isTargetCharacter)
+        else { throw .malformedRequestLine }
         let version = try parseVersion(line[(secondSpace + 1)...])
         guard let parts = RequestTarget(target) else { throw .invalidTarget }
-        return HTTPRequest(method: HTTPMethod(String(decoding: method, as: UTF8.self)),
-                           target: String(decoding: target, as: UTF8.self), rawPath: parts.rawPath, path: parts.path,
-                           query: parts.query, version: version, keepAlive: version == .http1_1)
+        return HTTPRequest(
+            method: HTTPMethod(String(decoding: method, as: UTF8.self)),
+            target: String(decoding: target, as: UTF8.self), rawPath: parts.rawPath, path: parts.path,
+            query: parts.query, version: version, keepAlive: version == .http1_1)
     }
 
     private static func parseVersion(_ bytes: Slice<UnsafeRawBufferPointer>) throws(HTTPParseError) -> HTTPVersion {
         let text = Array(bytes)
         guard text.count == 8, text.starts(with: "HTTP/".utf8), ASCII.isDigit(text[5]), text[6] == UInt8(ascii: "."),
-              ASCII.isDigit(text[7]) else { throw .malformedRequestLine }
+            ASCII.isDigit(text[7])
+        else { throw .malformedRequestLine }
         let version = HTTPVersion(major: Int(text[5] - 0x30), minor: Int(text[7] - 0x30))
         guard version == .http1_1 || version == .http1_0 else { throw .unsupportedVersion }
         return version
@@ -97,7 +102,8 @@ enum HTTPRequestHeadParser {
         var length: Int?
         for element in elements {
             guard !element.isEmpty, element.utf8.count <= maxContentLengthDigits, element.utf8.allSatisfy(ASCII.isDigit),
-                  let value = Int(element) else { throw .invalidContentLength }
+                let value = Int(element)
+            else { throw .invalidContentLength }
             guard length == nil || length == value else { throw .conflictingContentLength }
             length = value
         }

@@ -114,8 +114,11 @@ public struct HTTPRequestParser: Sendable {
         }
     }
 
-    private mutating func readFixedBody(_ bytes: UnsafeRawBufferPointer, request: HTTPRequest, length: Int)
-        -> (event: Event, consumed: Int, progressed: Bool) {
+    private mutating func readFixedBody(
+        _ bytes: UnsafeRawBufferPointer, request: HTTPRequest, length: Int
+    )
+        -> (event: Event, consumed: Int, progressed: Bool)
+    {
         guard bytes.count >= length else { return (.needMoreData, 0, false) }
         var request = request
         request.body = Array(bytes[..<length])

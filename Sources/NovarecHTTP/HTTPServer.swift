@@ -20,8 +20,10 @@ public final class HTTPServer: Sendable {
         /// How long shutdown waits for in-flight requests before closing their connections.
         public var shutdownGracePeriod: Double
 
-        public init(host: String = "127.0.0.1", port: Int = 8080, limits: ServerLimits = ServerLimits(),
-                    serverName: String = "novarec", backlog: Int32 = 1024, shutdownGracePeriod: Double = 10) {
+        public init(
+            host: String = "127.0.0.1", port: Int = 8080, limits: ServerLimits = ServerLimits(),
+            serverName: String = "novarec", backlog: Int32 = 1024, shutdownGracePeriod: Double = 10
+        ) {
             self.host = host
             self.port = port
             self.limits = limits
@@ -50,13 +52,16 @@ public final class HTTPServer: Sendable {
     private let connectionLimitResponse = HTTPResponse.problem(
         ProblemDetails(status: .serviceUnavailable, detail: "The server is at its connection limit; retry later."))
 
-    public init(configuration: Configuration, router: Router, logger: Logger = Logger(label: "novarec.http"),
-                metrics: ServerMetrics = ServerMetrics()) {
+    public init(
+        configuration: Configuration, router: Router, logger: Logger = Logger(label: "novarec.http"),
+        metrics: ServerMetrics = ServerMetrics()
+    ) {
         self.configuration = configuration
         self.metrics = metrics
         self.logger = logger
-        self.context = ConnectionContext(router: router, limits: configuration.limits, logger: logger, metrics: metrics,
-                                         serverName: configuration.serverName)
+        self.context = ConnectionContext(
+            router: router, limits: configuration.limits, logger: logger, metrics: metrics,
+            serverName: configuration.serverName)
     }
 
     /// Binds, listens and starts accepting. Returns the bound address, e.g. `127.0.0.1:8080`
@@ -68,8 +73,10 @@ public final class HTTPServer: Sendable {
     @discardableResult
     public func start(verifying verify: (BoundAddress) throws -> Void = { _ in }) throws -> BoundAddress {
         signal(SIGPIPE, SIG_IGN)
-        let listener = try Listener(host: configuration.host, port: configuration.port, backlog: configuration.backlog,
-                                    queue: acceptQueue) { [self] fd in accepted(fd) }
+        let listener = try Listener(
+            host: configuration.host, port: configuration.port, backlog: configuration.backlog,
+            queue: acceptQueue
+        ) { [self] fd in accepted(fd) }
         let address = BoundAddress(description: listener.address, port: listener.port, isLoopback: listener.isLoopback)
         do {
             try verify(address)
@@ -94,7 +101,10 @@ public final class HTTPServer: Sendable {
     /// grace period, then closes whatever is left. Blocks until done; safe to call more than once.
     public func shutdown() {
         let (listener, connections, alreadyShuttingDown) = state.withLock { state in
-            defer { state.shuttingDown = true; state.listener = nil }
+            defer {
+                state.shuttingDown = true
+                state.listener = nil
+            }
             return (state.listener, Array(state.connections.values), state.shuttingDown)
         }
         guard !alreadyShuttingDown else { return }
@@ -122,8 +132,11 @@ public final class HTTPServer: Sendable {
         guard connection == nil else { return }
         metrics.connectionRejected()
         logger.debug("connection limit \(configuration.limits.maxConnections) reached; answered 503")
-        Socket.answerAndClose(fd, context.serializer.serialize(connectionLimitResponse, headOnly: false, keepAlive: false,
-                                                                version: .http1_1))
+        Socket.answerAndClose(
+            fd,
+            context.serializer.serialize(
+                connectionLimitResponse, headOnly: false, keepAlive: false,
+                version: .http1_1))
     }
 
     /// At the connection cap: closes one kept-alive connection that waits between requests, so a

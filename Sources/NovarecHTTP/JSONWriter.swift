@@ -9,10 +9,24 @@ public struct JSONWriter: Sendable {
 
     public init(capacity: Int = 1_024) { bytes.reserveCapacity(capacity) }
 
-    public mutating func beginObject() { element(); bytes.append(UInt8(ascii: "{")); needsComma.append(false) }
-    public mutating func endObject() { needsComma.removeLast(); bytes.append(UInt8(ascii: "}")) }
-    public mutating func beginArray() { element(); bytes.append(UInt8(ascii: "[")); needsComma.append(false) }
-    public mutating func endArray() { needsComma.removeLast(); bytes.append(UInt8(ascii: "]")) }
+    public mutating func beginObject() {
+        element()
+        bytes.append(UInt8(ascii: "{"))
+        needsComma.append(false)
+    }
+    public mutating func endObject() {
+        needsComma.removeLast()
+        bytes.append(UInt8(ascii: "}"))
+    }
+    public mutating func beginArray() {
+        element()
+        bytes.append(UInt8(ascii: "["))
+        needsComma.append(false)
+    }
+    public mutating func endArray() {
+        needsComma.removeLast()
+        bytes.append(UInt8(ascii: "]"))
+    }
 
     /// An object member's key; the value written next is its value.
     public mutating func key(_ name: String) {
@@ -22,8 +36,14 @@ public struct JSONWriter: Sendable {
         needsComma[needsComma.count - 1] = false
     }
 
-    public mutating func string(_ value: String) { element(); appendString(value) }
-    public mutating func bool(_ value: Bool) { element(); bytes.append(contentsOf: (value ? "true" : "false").utf8) }
+    public mutating func string(_ value: String) {
+        element()
+        appendString(value)
+    }
+    public mutating func bool(_ value: Bool) {
+        element()
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+    }
 
     /// A finite number in Swift's shortest round-trip form (as `JSONEncoder` writes it); `null`
     /// for NaN and infinities, which JSON cannot express.

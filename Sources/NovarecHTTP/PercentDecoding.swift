@@ -35,7 +35,8 @@ enum PercentDecoding {
         for pair in bytes.split(separator: UInt8(ascii: "&")) {
             let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
             guard let name = decode(parts[0], plusAsSpace: true),
-                  let value = parts.count > 1 ? decode(parts[1], plusAsSpace: true) : "" else { return nil }
+                let value = parts.count > 1 ? decode(parts[1], plusAsSpace: true) : ""
+            else { return nil }
             query[name, default: []].append(value)
         }
         return query

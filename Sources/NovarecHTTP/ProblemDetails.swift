@@ -18,8 +18,10 @@ public struct ProblemDetails: Error, Sendable, Encodable {
     /// `Retry-After` on a 503); never encoded into the body.
     public var headers: HTTPHeaders
 
-    public init(status: HTTPStatus, title: String? = nil, detail: String? = nil, type: String = "about:blank",
-                instance: String? = nil, extensions: [String: any Encodable & Sendable] = [:], headers: HTTPHeaders = HTTPHeaders()) {
+    public init(
+        status: HTTPStatus, title: String? = nil, detail: String? = nil, type: String = "about:blank",
+        instance: String? = nil, extensions: [String: any Encodable & Sendable] = [:], headers: HTTPHeaders = HTTPHeaders()
+    ) {
         self.type = type
         self.title = title ?? status.reasonPhrase
         self.status = status

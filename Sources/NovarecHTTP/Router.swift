@@ -99,8 +99,10 @@ public struct Router: Sendable {
         let candidates = routes.compactMap { route in Router.match(route.segments, segments).map { (route, $0) } }
         let lookupMethod = request.method == .head ? HTTPMethod.get : request.method
         guard let (route, parameters) = candidates.first(where: { $0.0.method == lookupMethod }) else {
-            return .answer(candidates.isEmpty ? RoutedResponse(response: .problem(ProblemDetails(status: .notFound)), route: RoutedResponse.unmatchedRoute)
-                : Router.methodNotAllowed(allowed: candidates.map(\.0.method), route: candidates[0].0.pattern))
+            return .answer(
+                candidates.isEmpty
+                    ? RoutedResponse(response: .problem(ProblemDetails(status: .notFound)), route: RoutedResponse.unmatchedRoute)
+                    : Router.methodNotAllowed(allowed: candidates.map(\.0.method), route: candidates[0].0.pattern))
         }
         return .proceed(route, parameters: parameters)
     }
@@ -115,8 +117,10 @@ public struct Router: Sendable {
         }
     }
 
-    private static func run(_ route: String, problemForError: (@Sendable (any Error) -> ProblemDetails?)?,
-                            _ handler: () throws -> HTTPResponse) -> RoutedResponse {
+    private static func run(
+        _ route: String, problemForError: (@Sendable (any Error) -> ProblemDetails?)?,
+        _ handler: () throws -> HTTPResponse
+    ) -> RoutedResponse {
         do {
             return RoutedResponse(response: try handler(), route: route)
         } catch {

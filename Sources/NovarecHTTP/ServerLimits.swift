@@ -34,9 +34,11 @@ public struct ServerLimits: Sendable, Equatable {
 
     public init() {}
 
-    public init(maxHeaderBytes: Int? = nil, maxHeaderCount: Int? = nil, maxBodyBytes: Int? = nil, maxBodyBytesInFlight: Int? = nil,
-                maxConnections: Int? = nil, maxRequestsPerConnection: Int? = nil, headerTimeout: Double? = nil, idleTimeout: Double? = nil,
-                bodyTimeout: Double? = nil, writeTimeout: Double? = nil) {
+    public init(
+        maxHeaderBytes: Int? = nil, maxHeaderCount: Int? = nil, maxBodyBytes: Int? = nil, maxBodyBytesInFlight: Int? = nil,
+        maxConnections: Int? = nil, maxRequestsPerConnection: Int? = nil, headerTimeout: Double? = nil, idleTimeout: Double? = nil,
+        bodyTimeout: Double? = nil, writeTimeout: Double? = nil
+    ) {
         self.maxHeaderBytes = maxHeaderBytes ?? self.maxHeaderBytes
         self.maxHeaderCount = maxHeaderCount ?? self.maxHeaderCount
         self.maxBodyBytes = maxBodyBytes ?? self.maxBodyBytes

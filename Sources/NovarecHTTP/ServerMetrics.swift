@@ -75,16 +75,20 @@ public final class ServerMetrics: Sendable {
         let snapshot = state.withLock { $0 }
         let ordered = snapshot.series.sorted { $0.key < $1.key }
         return [
-            MetricFamily("\(prefix)_requests_total", .counter, help: "Requests answered, by method, route pattern and status.",
-                         samples: ordered.map { .init(labels: labels($0.key), .integer($0.value.count)) }),
-            MetricFamily("\(prefix)_response_body_bytes_total", .counter, help: "Response body bytes sent, by method, route pattern and status.",
-                         samples: ordered.map { .init(labels: labels($0.key), .integer($0.value.bodyBytes)) }),
-            MetricFamily("\(prefix)_request_duration_seconds", .histogram, help: "Time from a request's first byte to its response being written.",
-                         samples: ordered.flatMap { histogramSamples($0.key, $0.value) }),
+            MetricFamily(
+                "\(prefix)_requests_total", .counter, help: "Requests answered, by method, route pattern and status.",
+                samples: ordered.map { .init(labels: labels($0.key), .integer($0.value.count)) }),
+            MetricFamily(
+                "\(prefix)_response_body_bytes_total", .counter, help: "Response body bytes sent, by method, route pattern and status.",
+                samples: ordered.map { .init(labels: labels($0.key), .integer($0.value.bodyBytes)) }),
+            MetricFamily(
+                "\(prefix)_request_duration_seconds", .histogram, help: "Time from a request's first byte to its response being written.",
+                samples: ordered.flatMap { histogramSamples($0.key, $0.value) }),
             MetricFamily("\(prefix)_open_connections", .gauge, help: "Client connections open now.", .integer(snapshot.openConnections)),
             MetricFamily("\(prefix)_connections_total", .counter, help: "Client connections accepted.", .integer(snapshot.acceptedConnections)),
-            MetricFamily("\(prefix)_connections_rejected_total", .counter, help: "Connections answered 503 because the connection limit was reached.",
-                         .integer(snapshot.rejectedConnections)),
+            MetricFamily(
+                "\(prefix)_connections_rejected_total", .counter, help: "Connections answered 503 because the connection limit was reached.",
+                .integer(snapshot.rejectedConnections))
         ]
     }
 

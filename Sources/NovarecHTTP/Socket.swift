@@ -32,8 +32,9 @@ enum Socket {
         let status = withUnsafeMutablePointer(to: &storage) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address -> Int32 in
                 guard getsockname(fd, address, &length) == 0 else { return -1 }
-                return getnameinfo(address, length, &host, socklen_t(host.count), &service, socklen_t(service.count),
-                                   NI_NUMERICHOST | NI_NUMERICSERV)
+                return getnameinfo(
+                    address, length, &host, socklen_t(host.count), &service, socklen_t(service.count),
+                    NI_NUMERICHOST | NI_NUMERICSERV)
             }
         }
         guard status == 0 else { return nil }

@@ -48,7 +48,8 @@ public struct ItemKNN: Recommender {
     public init(configuration: Configuration, rowStart: [Int], columns: [Int32], similarities: [Float]) throws(CheckpointError) {
         let itemCount = rowStart.count - 1
         guard rowStart.first == 0, rowStart.last == columns.count, columns.count == similarities.count,
-              zip(rowStart, rowStart.dropFirst()).allSatisfy({ $0 <= $1 }), columns.allSatisfy({ $0 >= 0 && Int($0) < itemCount }) else {
+            zip(rowStart, rowStart.dropFirst()).allSatisfy({ $0 <= $1 }), columns.allSatisfy({ $0 >= 0 && Int($0) < itemCount })
+        else {
             throw CheckpointError("similarity rows are not a valid sparse matrix over \(max(itemCount, 0)) items")
         }
         self.configuration = configuration
@@ -59,8 +60,10 @@ public struct ItemKNN: Recommender {
     }
 
     public var hyperparameters: [String: Double] {
-        ["shrink": Double(configuration.shrink), "neighbourhood": Double(configuration.neighbourhood),
-         "decay": Double(configuration.decay)]
+        [
+            "shrink": Double(configuration.shrink), "neighbourhood": Double(configuration.neighbourhood),
+            "decay": Double(configuration.decay)
+        ]
     }
 
     public func score(history: ArraySlice<Int32>, into scores: UnsafeMutableBufferPointer<Float>) {
@@ -82,20 +85,24 @@ extension ItemKNN: CheckpointableRecommender {
     public static let kind = "itemknn"
 
     public var tensors: [SafeTensors.Tensor] {
-        [SafeTensors.Tensor(name: "row_start", shape: [rowStart.count], storage: .i64(rowStart.map(Int64.init))),
-         SafeTensors.Tensor(name: "columns", shape: [columns.count], storage: .i32(columns)),
-         SafeTensors.Tensor(name: "similarities", shape: [similarities.count], values: similarities)]
+        [
+            SafeTensors.Tensor(name: "row_start", shape: [rowStart.count], storage: .i64(rowStart.map(Int64.init))),
+            SafeTensors.Tensor(name: "columns", shape: [columns.count], storage: .i32(columns)),
+            SafeTensors.Tensor(name: "similarities", shape: [similarities.count], values: similarities)
+        ]
     }
 
     /// The model from its sparse similarity rows and its shrink, neighbourhood and decay.
     public init(tensors: CheckpointTensors, hyperparameters: [String: Double]) throws(CheckpointError) {
         guard let shrink = hyperparameters["shrink"].map(Float.init), let decay = hyperparameters["decay"].map(Float.init),
-              let neighbourhood = hyperparameters["neighbourhood"], (1...Double(Int32.max)).contains(neighbourhood),
-              shrink >= 0, decay > 0, decay <= 1 else {
+            let neighbourhood = hyperparameters["neighbourhood"], (1...Double(Int32.max)).contains(neighbourhood),
+            shrink >= 0, decay > 0, decay <= 1
+        else {
             throw CheckpointError("shrink, neighbourhood or decay is missing or out of range")
         }
-        try self.init(configuration: Configuration(shrink: shrink, neighbourhood: Int(neighbourhood), decay: decay),
-                      rowStart: tensors.int64s("row_start").map { Int($0) }, columns: tensors.int32s("columns"),
-                      similarities: tensors.floats("similarities"))
+        try self.init(
+            configuration: Configuration(shrink: shrink, neighbourhood: Int(neighbourhood), decay: decay),
+            rowStart: tensors.int64s("row_start").map { Int($0) }, columns: tensors.int32s("columns"),
+            similarities: tensors.floats("similarities"))
     }
 }

@@ -33,8 +33,9 @@ public enum OpenBLASRuntime {
     /// supports better ones: sets the variable and re-executes this process (never returns then).
     public static func reexecWithOptimizedKernelsIfNeeded() {
         guard coreName == "Prescott", ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil,
-              let cpuInfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let coreType = recommendedCoreType(cpuInfo: cpuInfo) else { return }
+            let cpuInfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+            let coreType = recommendedCoreType(cpuInfo: cpuInfo)
+        else { return }
         setenv("OPENBLAS_CORETYPE", coreType, 1)
         execv("/proc/self/exe", CommandLine.unsafeArgv)
     }

@@ -23,7 +23,8 @@ public struct CalibrationReranker: Reranker {
     /// `p`: the history's category mix, each categorised item weighing 1 spread uniformly over
     /// its categories; empty when no history item has a category.
     static func categoryMix(of history: [Int32], in space: ItemSpace) -> [Int32: Double] {
-        var mix: [Int32: Double] = [:], items = 0.0
+        var mix: [Int32: Double] = [:]
+        var items = 0.0
         for item in history {
             let categories = Set(space.categories(of: item))
             guard !categories.isEmpty else { continue }
@@ -54,7 +55,8 @@ public struct CalibrationReranker: Reranker {
                     var covered = base
                     for (slot, share) in shares[index] { covered[slot] += share }
                     let divergence = target.indices.reduce(0.0) { sum, slot in
-                        let p = target[slot].value, q = (1 - smoothing) * covered[slot] / size + smoothing * p
+                        let p = target[slot].value
+                        let q = (1 - smoothing) * covered[slot] / size + smoothing * p
                         return sum + p * log(p / q)
                     }
                     return (1 - dial) * relevance[index] - dial * divergence

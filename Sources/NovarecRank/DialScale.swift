@@ -26,7 +26,8 @@ public struct DialScale: Sendable, Equatable, Codable {
         precondition(strengths.count == novelty.count && !strengths.isEmpty && steps >= 1)
         var achieved = novelty
         for index in achieved.indices.dropFirst() { achieved[index] = max(achieved[index], achieved[index - 1]) }
-        let low = achieved.first!, high = achieved.last!
+        let low = achieved.first!
+        let high = achieved.last!
         let points = (0...steps).map { step -> Double in
             let target = low + (high - low) * Double(step) / Double(steps)
             guard high > low, let upper = achieved.firstIndex(where: { $0 >= target }) else { return strengths.last! * Double(step) / Double(steps) }

@@ -25,7 +25,8 @@ public enum GreedySelection {
     /// Candidates' relevance min–max normalised to [0, 1] (all 1 when they are equal).
     public static func normalisedRelevance(_ candidates: [Candidate]) -> [Double] {
         let relevances = candidates.map { Double($0.relevance) }
-        let low = relevances.min() ?? 0, high = relevances.max() ?? 0
+        let low = relevances.min() ?? 0
+        let high = relevances.max() ?? 0
         guard high > low else { return relevances.map { _ in 1 } }
         return relevances.map { ($0 - low) / (high - low) }
     }
@@ -41,7 +42,8 @@ public enum GreedySelection {
         var remaining = Array(candidates.indices)
         var picked: [RankedItem] = []
         while picked.count < request.k, !remaining.isEmpty {
-            var bestPosition = 0, bestScore = -Double.infinity
+            var bestPosition = 0
+            var bestScore = -Double.infinity
             for (position, index) in remaining.enumerated() {
                 let score = utility[index] - request.diversity * redundancy[index]
                 if score > bestScore { (bestPosition, bestScore) = (position, score) }
@@ -70,11 +72,13 @@ public enum GreedySelection {
             if best.count > k { best.removeLast() }
         }
         let relevances = candidates.lazy.map { Double($0.relevance) }
-        let low = relevances.min() ?? 0, high = relevances.max() ?? 0
-        return Ranking(items: best.map { index in
-            let candidate = candidates[index]
-            let relevance = high > low ? (Double(candidate.relevance) - low) / (high - low) : 1
-            return RankedItem(item: candidate.item, score: candidate.relevance, relevance: relevance, novelty: space.novelty[Int(candidate.item)])
-        })
+        let low = relevances.min() ?? 0
+        let high = relevances.max() ?? 0
+        return Ranking(
+            items: best.map { index in
+                let candidate = candidates[index]
+                let relevance = high > low ? (Double(candidate.relevance) - low) / (high - low) : 1
+                return RankedItem(item: candidate.item, score: candidate.relevance, relevance: relevance, novelty: space.novelty[Int(candidate.item)])
+            })
     }
 }

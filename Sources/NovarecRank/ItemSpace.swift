@@ -15,8 +15,10 @@ public struct ItemSpace: Sendable {
     /// Per item, its category indices (empty: uncategorised); empty when no item has categories.
     public let categories: [[Int32]]
 
-    public init(novelty: [Double], isHead: [Bool], similarity: ItemSimilarity = ItemSimilarity(embeddings: nil, count: 0),
-                categories: [[Int32]] = []) {
+    public init(
+        novelty: [Double], isHead: [Bool], similarity: ItemSimilarity = ItemSimilarity(embeddings: nil, count: 0),
+        categories: [[Int32]] = []
+    ) {
         precondition(novelty.count == isHead.count, "one novelty and one head flag per item")
         self.novelty = novelty
         self.isHead = isHead
@@ -26,9 +28,10 @@ public struct ItemSpace: Sendable {
 
     /// An item space from distinct-user popularity (`userCounts`, over `users` shoppers).
     public init(userCounts: [Int], users: Int, embeddings: [Float]? = nil, categories: [[Int32]] = []) {
-        self.init(novelty: Self.normalisedSelfInformation(userCounts: userCounts, users: users),
-                  isHead: PopularityStatistics.head(of: userCounts), similarity: ItemSimilarity(embeddings: embeddings, count: userCounts.count),
-                  categories: categories)
+        self.init(
+            novelty: Self.normalisedSelfInformation(userCounts: userCounts, users: users),
+            isHead: PopularityStatistics.head(of: userCounts), similarity: ItemSimilarity(embeddings: embeddings, count: userCounts.count),
+            categories: categories)
     }
 
     public var itemCount: Int { novelty.count }
@@ -50,7 +53,8 @@ public struct ItemSpace: Sendable {
     /// empty history or without item vectors, distance 1).
     public func distance(of item: Int32, toHistory history: [Int32], recent: Int = 20) -> (distance: Double, nearest: Int32?) {
         guard !similarity.isEmpty, !history.isEmpty else { return (1, nil) }
-        var best = -Double.infinity, nearest: Int32?
+        var best = -Double.infinity
+        var nearest: Int32?
         for seen in history.suffix(recent) {
             let value = similarity.cosine(item, seen)
             if value > best { (best, nearest) = (value, seen) }
@@ -92,7 +96,8 @@ public struct ItemSimilarity: Sendable {
     public func similarities(to item: Int32) -> [Float] {
         guard width > 0 else { return [] }
         return rows.withUnsafeBufferPointer { buffer in
-            let base = buffer.baseAddress!, target = base + Int(item) * width
+            let base = buffer.baseAddress!
+            let target = base + Int(item) * width
             return (0..<(buffer.count / width)).map { Self.dot(base + $0 * width, target, width) }
         }
     }

@@ -16,7 +16,8 @@ enum MarginalGreedy {
         while picked.count < k, !remaining.isEmpty {
             let values = utility(picked)
             precondition(values.count == candidates.count, "one utility per candidate")
-            var bestPosition = 0, bestScore = -Double.infinity
+            var bestPosition = 0
+            var bestScore = -Double.infinity
             for (position, index) in remaining.enumerated() {
                 let score = values[index] - penalty * redundancy[index]
                 if score > bestScore { (bestPosition, bestScore) = (position, score) }
@@ -29,9 +30,10 @@ enum MarginalGreedy {
                 redundancy[other] = picked.count == 1 ? value : max(redundancy[other], value)
             }
         }
-        return Ranking(items: picked.map { index in
-            let item = candidates[index].item
-            return RankedItem(item: item, score: candidates[index].relevance, relevance: relevance[index], novelty: space.novelty[Int(item)])
-        })
+        return Ranking(
+            items: picked.map { index in
+                let item = candidates[index].item
+                return RankedItem(item: item, score: candidates[index].relevance, relevance: relevance[index], novelty: space.novelty[Int(item)])
+            })
     }
 }

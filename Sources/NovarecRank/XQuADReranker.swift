@@ -28,8 +28,10 @@ public struct XQuADReranker: Reranker {
         let isHead = candidates.map { space.isHead[Int($0.item)] }
         return DialGrid.mostNovel(upTo: request.novelty) { dial in
             MarginalGreedy.select(candidates, k: request.k, penalty: request.diversity, in: space) { picked in
-                let headCovered = picked.contains { isHead[$0] }, tailCovered = picked.contains { !isHead[$0] }
-                let headGain = headCovered ? 0 : 1 - tail, tailGain = tailCovered ? 0 : tail
+                let headCovered = picked.contains { isHead[$0] }
+                let tailCovered = picked.contains { !isHead[$0] }
+                let headGain = headCovered ? 0 : 1 - tail
+                let tailGain = tailCovered ? 0 : tail
                 return candidates.indices.map { (1 - dial) * relevance[$0] + dial * (isHead[$0] ? headGain : tailGain) }
             }
         }

@@ -56,9 +56,10 @@ public struct APIKeys: Sendable {
     }
 
     public static func load(_ sources: Sources) throws -> APIKeys {
-        try APIKeys(write: keys(file: sources.writeFile, list: sources.environment["NOVAREC_API_KEYS"]),
-                    read: keys(file: sources.readFile, list: sources.environment["NOVAREC_READ_KEYS"]),
-                    admin: keys(file: sources.adminFile, list: sources.environment["NOVAREC_ADMIN_KEYS"]))
+        try APIKeys(
+            write: keys(file: sources.writeFile, list: sources.environment["NOVAREC_API_KEYS"]),
+            read: keys(file: sources.readFile, list: sources.environment["NOVAREC_READ_KEYS"]),
+            admin: keys(file: sources.adminFile, list: sources.environment["NOVAREC_ADMIN_KEYS"]))
     }
 
     /// Keys from a file (one per line, `#` comments) and a comma-separated list.
@@ -86,12 +87,13 @@ public struct APIKeys: Sendable {
 
     /// The key sets `scope` accepts; nil when it is open.
     private func accepted(for scope: Scope) -> [KeySet]? {
-        let sets: [KeySet] = switch scope {
-        case .read: read.isEmpty ? [] : [read, write, admin]
-        case .write: [write, admin]
-        case .admin: admin.isEmpty ? [write] : [admin]
-        case .monitoring: [admin]
-        }
+        let sets: [KeySet] =
+            switch scope {
+            case .read: read.isEmpty ? [] : [read, write, admin]
+            case .write: [write, admin]
+            case .admin: admin.isEmpty ? [write] : [admin]
+            case .monitoring: [admin]
+            }
         return sets.allSatisfy(\.isEmpty) ? nil : sets
     }
 
@@ -105,7 +107,8 @@ public struct APIKeys: Sendable {
         let matches = [read, write, admin].map { $0.contains(presented) }
         guard matches.contains(true) else { throw Self.unauthorized("the bearer key is not valid") }
         guard accepted.contains(where: { $0.contains(presented) }) else {
-            throw ProblemDetails(status: HTTPStatus(403), title: "Forbidden", detail: "this key may not call this endpoint (it needs a key of scope '\(scope.rawValue)')")
+            throw ProblemDetails(
+                status: HTTPStatus(403), title: "Forbidden", detail: "this key may not call this endpoint (it needs a key of scope '\(scope.rawValue)')")
         }
     }
 

@@ -30,7 +30,8 @@ enum AdminTrainRequest {
         if let minutes = body.maxMinutes {
             guard minutes > 0, minutes <= 24 * 60 else { throw RequestValidation.invalid("max_minutes", "must be between 0 and 1440") }
             guard minutes <= limit else {
-                throw RequestValidation.unacceptable("max_minutes", "must be at most \(limit.formatted()) (this server's --train-max-minutes), got \(minutes.formatted())")
+                throw RequestValidation.unacceptable(
+                    "max_minutes", "must be at most \(limit.formatted()) (this server's --train-max-minutes), got \(minutes.formatted())")
             }
             training.options.maxSeconds = minutes * 60
         }

@@ -50,8 +50,10 @@ public enum DatasetImport {
             for (position, item) in sequence.enumerated() {
                 let itemID = dataset.items.id(at: item)
                 let time = dataset.timestamps?[user][position] ?? untimedEpoch + Double(position)
-                chunk.append(BehaviourEvent(eventID: eventID(user: userID, position: position, item: itemID), userID: userID, itemID: itemID,
-                                            kind: kind, timestamp: Date(timeIntervalSince1970: time)))
+                chunk.append(
+                    BehaviourEvent(
+                        eventID: eventID(user: userID, position: position, item: itemID), userID: userID, itemID: itemID,
+                        kind: kind, timestamp: Date(timeIntervalSince1970: time)))
                 if chunk.count == chunkSize { try flush() }
             }
         }
@@ -65,7 +67,10 @@ public enum DatasetImport {
         var bytes = name.withUnsafeBytes { SHA256.digest($0) }
         bytes[6] = (bytes[6] & 0x0F) | 0x80
         bytes[8] = (bytes[8] & 0x3F) | 0x80
-        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        return UUID(
+            uuid: (
+                bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+            ))
     }
 }

@@ -46,7 +46,8 @@ public struct DialSweep: Sendable {
     /// Every user's list at `stage` for `setting` (dataset indices, in `split.users` order), and
     /// the mean novelty the engine reported.
     public func lists(_ setting: Setting, stage: LeaveOneOutSplit.Stage) -> (lists: [[Int32]], servedNovelty: Double) {
-        let split = context.split, items = split.dataset.items
+        let split = context.split
+        let items = split.dataset.items
         // Users run in parallel, each with small products: a multi-threaded BLAS underneath would only spin against them.
         let blasThreads = OpenBLASRuntime.threadCount
         OpenBLASRuntime.threadCount = 1
@@ -54,8 +55,9 @@ public struct DialSweep: Sendable {
         let chunks = Parallel.mapChunks(count: split.userCount, chunks: 16) { users in
             users.map { user -> (list: [Int32], novelty: Double) in
                 let history = split.history(user, stage: stage).map { items.id(at: $0) }
-                let query = RecommendationQuery(history: history, k: listLength, novelty: setting.novelty, diversity: setting.diversity,
-                                                reranker: setting.reranker)
+                let query = RecommendationQuery(
+                    history: history, k: listLength, novelty: setting.novelty, diversity: setting.diversity,
+                    reranker: setting.reranker)
                 guard let answer = try? engine.recommend(query) else { return ([], 0) }
                 return (answer.items.compactMap { items.index(of: $0.itemID) }, answer.novelty)
             }
@@ -74,7 +76,8 @@ public struct DialSweep: Sendable {
         _ settings: [Setting], stage: LeaveOneOutSplit.Stage = .test, cutoffs: [Int] = [10, 20],
         sink: (Setting, [[Int32]]) throws -> Void
     ) rethrows -> [Point] {
-        let metrics = RankingMetrics(context: context), targets = context.targets(stage)
+        let metrics = RankingMetrics(context: context)
+        let targets = context.targets(stage)
         return try settings.map { setting in
             let (lists, served) = lists(setting, stage: stage)
             try sink(setting, lists)

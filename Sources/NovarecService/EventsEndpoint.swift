@@ -34,7 +34,8 @@ struct EventsEndpoint: Sendable {
 
     static func parse(_ body: [UInt8]) throws -> [BehaviourEvent] {
         guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
-              let list = object["events"] as? [Any] else {
+            let list = object["events"] as? [Any]
+        else {
             throw RequestValidation.invalid("events", "the body must be a JSON object with an 'events' array")
         }
         guard (1...maxBatch).contains(list.count) else {
@@ -48,8 +49,10 @@ struct EventsEndpoint: Sendable {
             switch parseEvent(element, timestamps: timestamps) {
             case .success(let event):
                 if let first = positions[event.eventID] {
-                    errors.append(FieldError(index: index, field: "event_id", detail: "repeats events[\(first)].event_id; an id may appear once per batch",
-                                             duplicateOf: first))
+                    errors.append(
+                        FieldError(
+                            index: index, field: "event_id", detail: "repeats events[\(first)].event_id; an id may appear once per batch",
+                            duplicateOf: first))
                 }
                 positions[event.eventID] = positions[event.eventID] ?? index
                 events.append(event)
@@ -57,9 +60,10 @@ struct EventsEndpoint: Sendable {
             }
         }
         if let first = errors.first {
-            throw ProblemDetails(status: HTTPStatus(422), title: "Invalid events",
-                                 detail: "\(errors.count) of \(list.count) events are invalid; nothing was stored",
-                                 extensions: ["errors": errors, "field": "events[\(first.index)].\(first.field)"])
+            throw ProblemDetails(
+                status: HTTPStatus(422), title: "Invalid events",
+                detail: "\(errors.count) of \(list.count) events are invalid; nothing was stored",
+                extensions: ["errors": errors, "field": "events[\(first.index)].\(first.field)"])
         }
         return events
     }
@@ -74,7 +78,8 @@ struct EventsEndpoint: Sendable {
         guard let idText = fields["event_id"] as? String, let id = UUID(uuidString: idText) else {
             return .failure(EventError(field: "event_id", detail: "must be a UUID string"))
         }
-        let user: String, item: String
+        let user: String
+        let item: String
         do throws(EventError) {
             user = try identifier(fields, "user_id").get()
             item = try identifier(fields, "item_id").get()

@@ -39,7 +39,8 @@ struct GreatestElements<Element: Comparable> {
     private mutating func siftDown(from start: Int) {
         var parent = start
         while true {
-            let left = 2 * parent + 1, right = left + 1
+            let left = 2 * parent + 1
+            let right = left + 1
             var least = parent
             if left < heap.count, heap[left] < heap[least] { least = left }
             if right < heap.count, heap[right] < heap[least] { least = right }

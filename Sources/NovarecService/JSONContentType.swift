@@ -12,8 +12,9 @@ enum JSONContentType {
     static func require(_ request: HTTPRequest) throws {
         guard bodyMethods.contains(request.method), declaresBody(request), !isJSON(request.headers["Content-Type"]) else { return }
         let given = request.headers["Content-Type"].map { "'\($0)'" } ?? "none"
-        throw ProblemDetails(status: .unsupportedMediaType,
-                             detail: "the body must be sent as 'Content-Type: application/json' (optionally '; charset=utf-8'), got \(given)")
+        throw ProblemDetails(
+            status: .unsupportedMediaType,
+            detail: "the body must be sent as 'Content-Type: application/json' (optionally '; charset=utf-8'), got \(given)")
     }
 
     /// A chunked body, or a declared length above zero.

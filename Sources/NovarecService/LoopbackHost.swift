@@ -11,8 +11,11 @@ enum LoopbackHost {
     /// A router gate for every route.
     static func require(_ request: HTTPRequest) throws {
         guard request.listenerIsLoopback, let host = request.headers["Host"], !isLoopback(authority: host) else { return }
-        throw ProblemDetails(status: .misdirectedRequest,
-                             detail: "this server listens on a loopback address only: the Host header must name localhost, 127.0.0.1 or [::1] (with an optional port), not '\(host)'")
+        throw ProblemDetails(
+            status: .misdirectedRequest,
+            detail:
+                "this server listens on a loopback address only: the Host header must name localhost, 127.0.0.1 or [::1] (with an optional port), not '\(host)'"
+        )
     }
 
     /// Whether a `Host` value (`name`, `name:port`, `[v6]:port`) names a loopback host.

@@ -55,9 +55,11 @@ public final class ModelCoordinator: Sendable {
     ///   - connect: opens a new connection to the shared database for the background threads
     ///     (the trainer lock, its work, the follower's listener and registry).
     ///   - clock: the time the election and run records see.
-    public init(engine: RecommendationEngine, policy: TrainingPolicy, replica: String, checkpointURL: URL?, checkpointDirectory: URL? = nil,
-                database: any PostgresClient, connect: @escaping @Sendable () throws -> PostgresConnection,
-                log: @escaping @Sendable (String) -> Void, clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        engine: RecommendationEngine, policy: TrainingPolicy, replica: String, checkpointURL: URL?, checkpointDirectory: URL? = nil,
+        database: any PostgresClient, connect: @escaping @Sendable () throws -> PostgresConnection,
+        log: @escaping @Sendable (String) -> Void, clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.engine = engine
         self.policy = policy
         self.replica = replica
@@ -192,10 +194,11 @@ public final class ModelCoordinator: Sendable {
                 log("this replica (\(replica)) lost the trainer role")
                 return nil
             case .train(let trigger):
-                let request = state.withLock { state in
-                    defer { state.pending = nil }
-                    return trigger == .requested ? state.pending : nil
-                } ?? TrainingRequest(trigger: trigger.rawValue)
+                let request =
+                    state.withLock { state in
+                        defer { state.pending = nil }
+                        return trigger == .requested ? state.pending : nil
+                    } ?? TrainingRequest(trigger: trigger.rawValue)
                 Parallel.serially { run(request, connection: trainer!.work) }
                 return trainer
             case .expire:
@@ -227,28 +230,40 @@ public final class ModelCoordinator: Sendable {
         let interrupted = try registry.markInterrupted()
         let watermark = try registry.recent(limit: 1).first?.dataWatermark ?? 0
         state.withLock { $0.lastWatermark = max($0.lastWatermark, watermark) }
-        log("this replica (\(replica)) is now the trainer" + (interrupted.isEmpty ? "" : "; interrupted runs marked failed: \(interrupted.joined(separator: ", "))"))
+        log(
+            "this replica (\(replica)) is now the trainer"
+                + (interrupted.isEmpty ? "" : "; interrupted runs marked failed: \(interrupted.joined(separator: ", "))"))
     }
 
     /// Runs one training run and records it in the registry; an accepted model's checkpoint is
     /// published (the shared directory or the row) in the same commit as its acceptance.
     private func run(_ request: TrainingRequest, connection: PostgresConnection) {
-        let registry = ModelRegistry(database: connection), store = EventStore(database: connection)
+        let registry = ModelRegistry(database: connection)
+        let store = EventStore(database: connection)
         let training = TrainingRun(policy: policy, request: request, version: Self.newVersion(), parent: engine.model)
-        let version = training.version, started = clock()
+        let version = training.version
+        let started = clock()
         do {
             let watermark = try store.watermark()
-            try registry.begin(version: version, parent: training.parent.model == nil ? nil : training.parent.version, trigger: request.trigger,
-                               trainer: replica, watermark: watermark)
+            try registry.begin(
+                version: version, parent: training.parent.model == nil ? nil : training.parent.version, trigger: request.trigger,
+                trainer: replica, watermark: watermark)
             state.withLock { state in
                 state.lastWatermark = watermark
-                state.status = TrainingStatus(role: .trainer, state: .running, version: version, trigger: request.trigger,
-                                              epochs: training.options.epochs, startedAt: Self.timestamp(started))
+                state.status = TrainingStatus(
+                    role: .trainer, state: .running, version: version, trigger: request.trigger,
+                    epochs: training.options.epochs, startedAt: Self.timestamp(started))
             }
             log("training \(version) (\(request.trigger)) on events up to #\(watermark)")
-            let outcome = try training.run(on: store.interactions(), progress: { [self] progress in
-                state.withLock { $0.status.epoch = progress.epoch; $0.status.loss = progress.loss; $0.status.validationNDCG = progress.bestValidation }
-            }, isCancelled: { [self] in stopped })
+            let outcome = try training.run(
+                on: store.interactions(),
+                progress: { [self] progress in
+                    state.withLock {
+                        $0.status.epoch = progress.epoch
+                        $0.status.loss = progress.loss
+                        $0.status.validationNDCG = progress.bestValidation
+                    }
+                }, isCancelled: { [self] in stopped })
             try record(outcome, version: version, registry: registry)
             finishStatus(outcome.accepted ? .accepted : .rejected, started: started)
         } catch {
@@ -260,16 +275,18 @@ public final class ModelCoordinator: Sendable {
     private func record(_ outcome: TrainingRun.Outcome, version: String, registry: ModelRegistry) throws {
         let figures = (trainedEvents: Int64(outcome.trainedEvents), candidate: outcome.candidateFigures, serving: outcome.servingFigures)
         guard outcome.accepted else {
-            try registry.finish(version: version, state: .rejected, reason: outcome.reason, trainedEvents: figures.trainedEvents,
-                                candidateMetrics: figures.candidate, servingMetrics: figures.serving,
-                                trainingSeconds: outcome.trainingSeconds, evaluationSeconds: outcome.evaluationSeconds)
+            try registry.finish(
+                version: version, state: .rejected, reason: outcome.reason, trainedEvents: figures.trainedEvents,
+                candidateMetrics: figures.candidate, servingMetrics: figures.serving,
+                trainingSeconds: outcome.trainingSeconds, evaluationSeconds: outcome.evaluationSeconds)
             log("rejected \(version): \(outcome.reason)")
             return
         }
-        try registry.finish(version: version, state: .accepted, reason: outcome.reason, trainedEvents: figures.trainedEvents,
-                            candidateMetrics: figures.candidate, servingMetrics: figures.serving,
-                            trainingSeconds: outcome.trainingSeconds, evaluationSeconds: outcome.evaluationSeconds,
-                            checkpoint: try place(outcome.checkpoint, version: version), sha256: SHA256.hex(outcome.checkpoint))
+        try registry.finish(
+            version: version, state: .accepted, reason: outcome.reason, trainedEvents: figures.trainedEvents,
+            candidateMetrics: figures.candidate, servingMetrics: figures.serving,
+            trainingSeconds: outcome.trainingSeconds, evaluationSeconds: outcome.evaluationSeconds,
+            checkpoint: try place(outcome.checkpoint, version: version), sha256: SHA256.hex(outcome.checkpoint))
         // The local copy only once the registry committed: a crash in between leaves no model
         // served here that the registry does not know.
         if let checkpointURL { try AtomicFile.write(outcome.checkpoint, to: checkpointURL) }

@@ -15,8 +15,10 @@ final class ModelFollower: Sendable {
     private let log: @Sendable (String) -> Void
     private let stopped = Atomic<Bool>(false)
 
-    init(engine: RecommendationEngine, policy: TrainingPolicy, connect: @escaping @Sendable () throws -> PostgresConnection,
-         log: @escaping @Sendable (String) -> Void) {
+    init(
+        engine: RecommendationEngine, policy: TrainingPolicy, connect: @escaping @Sendable () throws -> PostgresConnection,
+        log: @escaping @Sendable (String) -> Void
+    ) {
         self.engine = engine
         self.policy = policy
         self.connect = connect
@@ -87,7 +89,9 @@ final class ModelFollower: Sendable {
             let started = Date()
             let (rescored, cached) = engine.rescoreHandover()
             guard cached > 0 else { return }
-            log("handover to \(record.version) over: \(rescored) of \(cached) cached users re-scored in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+            log(
+                "handover to \(record.version) over: \(rescored) of \(cached) cached users re-scored in \(String(format: "%.1f", Date().timeIntervalSince(started))) s"
+            )
         }
     }
 }

@@ -33,8 +33,9 @@ extension ModelCoordinator {
             let training = try AdminTrainRequest.parse(request, maxMinutes: policy.maxMinutes)
             guard status.role == .trainer else {
                 guard try forward(training) else {
-                    throw ProblemDetails(status: HTTPStatus(503), title: "No trainer",
-                                         detail: "no replica holds the trainer role right now; one takes it within --poll-interval, retry then")
+                    throw ProblemDetails(
+                        status: HTTPStatus(503), title: "No trainer",
+                        detail: "no replica holds the trainer role right now; one takes it within --poll-interval, retry then")
                 }
                 var answer = status
                 answer.state = .forwarded
@@ -63,9 +64,11 @@ extension ModelCoordinator {
             let model = service.engine.model
             let runs = try recentRuns(limit: 10)
             let serving = runs.first { $0.version == model.version }
-            return try .json(ModelAnswer(version: model.version, kind: model.model?.name ?? "popularity", items: model.items.count,
-                                         serving: serving, latestRun: runs.first, reranker: model.novelty.reranker.name,
-                                         dialScale: model.novelty.scale.strengths))
+            return try .json(
+                ModelAnswer(
+                    version: model.version, kind: model.model?.name ?? "popularity", items: model.items.count,
+                    serving: serving, latestRun: runs.first, reranker: model.novelty.reranker.name,
+                    dialScale: model.novelty.scale.strengths))
         }
     }
 }

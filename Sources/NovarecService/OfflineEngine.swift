@@ -7,10 +7,12 @@ import NovarecML
 public enum OfflineEngine {
     /// The context's items must cover the checkpoint's (they are matched by id).
     public static func make(checkpoint: SASRecCheckpoint, context: EvaluationContext) -> RecommendationEngine {
-        let items = context.split.dataset.items, userCounts = context.popularity.userCounts
-        let model = ServingModel(checkpoint: .sasrec(checkpoint), version: "offline",
-                                 userCounts: checkpoint.itemIDs.map { id in items.index(of: id).map { userCounts[Int($0)] } ?? 0 },
-                                 users: context.split.userCount)
+        let items = context.split.dataset.items
+        let userCounts = context.popularity.userCounts
+        let model = ServingModel(
+            checkpoint: .sasrec(checkpoint), version: "offline",
+            userCounts: checkpoint.itemIDs.map { id in items.index(of: id).map { userCounts[Int($0)] } ?? 0 },
+            users: context.split.userCount)
         return RecommendationEngine(model: model, journal: nil, candidateCacheUsers: 0)
     }
 }

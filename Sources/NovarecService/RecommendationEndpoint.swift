@@ -43,11 +43,13 @@ struct RecommendationEndpoint: Sendable {
         do {
             body = try request.decodeJSON(Body.self)
         } catch {
-            throw RequestValidation.invalid("body", "must be a JSON object {user_id?, history?, k?, novelty?, diversity?, exclude?, category?, reranker?, rotate?}")
+            throw RequestValidation.invalid(
+                "body", "must be a JSON object {user_id?, history?, k?, novelty?, diversity?, exclude?, category?, reranker?, rotate?}")
         }
-        let query = RecommendationQuery(user: body.userID, history: body.history, k: body.k ?? 10, novelty: body.novelty ?? 0,
-                                        diversity: body.diversity ?? 0, exclude: body.exclude ?? [], category: body.category, reranker: body.reranker,
-                                        rotate: body.rotate ?? true)
+        let query = RecommendationQuery(
+            user: body.userID, history: body.history, k: body.k ?? 10, novelty: body.novelty ?? 0,
+            diversity: body.diversity ?? 0, exclude: body.exclude ?? [], category: body.category, reranker: body.reranker,
+            rotate: body.rotate ?? true)
         try Self.checkNames(query)
         return try answer(query, engine: engine)
     }

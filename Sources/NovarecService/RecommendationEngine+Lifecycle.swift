@@ -44,14 +44,16 @@ extension RecommendationEngine {
         let model = models.current
         guard let previous = models.handingOver, let recommender = model.model else { return (0, 0) }
         defer { models.endHandover(from: previous.version) }
-        let users = candidates.users(of: previous.version), deadline = models.handoverEnds
+        let users = candidates.users(of: previous.version)
+        let deadline = models.handoverEnds
         let rest = max(1 / min(max(coreShare, 0.01), 1) - 1, 0)
         let batch = 8
         var scores = [Float](repeating: 0, count: batch * model.items.count)
         var rescored = 0
         Parallel.serially {
             while rescored < users.count, Date() < deadline, models.current.version == model.version {
-                let began = Self.threadCPUSeconds(), end = min(rescored + batch, users.count)
+                let began = Self.threadCPUSeconds()
+                let end = min(rescored + batch, users.count)
                 rescore(users[rescored..<end], for: model, recommender: recommender, scores: &scores)
                 rescored = end
                 Thread.sleep(forTimeInterval: (Self.threadCPUSeconds() - began) * rest)
@@ -73,8 +75,9 @@ extension RecommendationEngine {
         scores.withUnsafeMutableBufferPointer { buffer in
             recommender.score(histories: group.map { $0.2[...] }, into: buffer)
             for (row, (user, revision, history)) in group.enumerated() {
-                let ranked = Self.rank(UnsafeMutableBufferPointer(rebasing: buffer[(row * width)..<((row + 1) * width)]),
-                                                         history: history, count: Self.cachedPoolSize)
+                let ranked = Self.rank(
+                    UnsafeMutableBufferPointer(rebasing: buffer[(row * width)..<((row + 1) * width)]),
+                    history: history, count: Self.cachedPoolSize)
                 candidates.store(ranked, for: .init(user: user, modelVersion: model.version, revision: revision))
             }
         }

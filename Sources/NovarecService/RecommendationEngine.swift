@@ -29,8 +29,10 @@ public final class RecommendationEngine: Sendable {
     /// - Parameters:
     ///   - journal: where ingested events are made durable (nil: an engine that only reads).
     ///   - candidateCacheUsers: users whose model candidates are kept between their events (0: none).
-    public init(model: ServingModel, journal: (any EventJournal)?, catalogue: Catalogue = Catalogue(),
-                histories: UserHistories = UserHistories(), candidateCacheUsers: Int = 50_000) {
+    public init(
+        model: ServingModel, journal: (any EventJournal)?, catalogue: Catalogue = Catalogue(),
+        histories: UserHistories = UserHistories(), candidateCacheUsers: Int = 50_000
+    ) {
         self.models = ServedModels(model)
         self.journal = journal
         self.candidates = CandidateCache(capacity: candidateCacheUsers)
@@ -58,18 +60,22 @@ public final class RecommendationEngine: Sendable {
         let useModel = model.model != nil && !history.isEmpty
         let excluded = Set(query.exclude.compactMap { model.items.index(of: $0) }).union(catalogue.unavailable(in: model.items))
         let key = useModel ? cacheable.map { CandidateCache.Key(user: $0.user, modelVersion: model.version, revision: $0.revision) } : nil
-        let ranked = cached.flatMap { Self.pool(from: $0, excluding: excluded) }
+        let ranked =
+            cached.flatMap { Self.pool(from: $0, excluding: excluded) }
             ?? freshPool(model: model, history: history, useModel: useModel, category: query.category, excluded: excluded, cacheKey: key)
         let pool = query.rotate ? Rotation.demote(ranked, shown: query.user.map { impressions.counts(for: $0) } ?? [:], items: model.items) : ranked
         let request = RerankRequest(k: query.k, novelty: model.novelty.scale.strength(at: query.novelty), diversity: query.diversity, history: history)
         let ranking = reranker.rerank(pool, for: request, in: model.novelty.space)
-        served.record(items: ranking.items.map { model.items.id(at: $0.item) }, meanNovelty: ranking.meanNovelty,
-                      tailItems: ranking.items.lazy.filter { !model.novelty.space.isHead[Int($0.item)] }.count, catalogueSize: model.items.count)
-        let reasons = RecommendationReason.reasons(for: ranking, space: model.novelty.space, items: model.items, catalogue: catalogue,
-                                                   history: history, fallback: !useModel)
+        served.record(
+            items: ranking.items.map { model.items.id(at: $0.item) }, meanNovelty: ranking.meanNovelty,
+            tailItems: ranking.items.lazy.filter { !model.novelty.space.isHead[Int($0.item)] }.count, catalogueSize: model.items.count)
+        let reasons = RecommendationReason.reasons(
+            for: ranking, space: model.novelty.space, items: model.items, catalogue: catalogue,
+            history: history, fallback: !useModel)
         let items = zip(ranking.items, reasons).map { ranked, reason in
-            Recommendations.Item(itemID: model.items.id(at: ranked.item), score: ranked.score, relevance: ranked.relevance,
-                                 novelty: ranked.novelty, reason: reason)
+            Recommendations.Item(
+                itemID: model.items.id(at: ranked.item), score: ranked.score, relevance: ranked.relevance,
+                novelty: ranked.novelty, reason: reason)
         }
         return Recommendations(items: items, modelVersion: model.version, fallback: !useModel, novelty: ranking.meanNovelty, user: query.user)
     }
@@ -91,7 +97,8 @@ public final class RecommendationEngine: Sendable {
         let model = models.current
         if let cached = candidates.candidates(for: .init(user: user, modelVersion: model.version, revision: revision)) { return (model, cached) }
         guard let previous = models.handingOver,
-              let cached = candidates.candidates(for: .init(user: user, modelVersion: previous.version, revision: revision)) else { return (model, nil) }
+            let cached = candidates.candidates(for: .init(user: user, modelVersion: previous.version, revision: revision))
+        else { return (model, nil) }
         return (previous, cached)
     }
 

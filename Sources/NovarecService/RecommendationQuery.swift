@@ -26,8 +26,10 @@ public struct RecommendationQuery: Sendable, Equatable {
     /// lists rotate through the relevant items instead of repeating one list.
     public var rotate = true
 
-    public init(user: String? = nil, history: [String]? = nil, k: Int = 10, novelty: Double = 0, diversity: Double = 0,
-                exclude: [String] = [], category: String? = nil, reranker: String? = nil, rotate: Bool = true) {
+    public init(
+        user: String? = nil, history: [String]? = nil, k: Int = 10, novelty: Double = 0, diversity: Double = 0,
+        exclude: [String] = [], category: String? = nil, reranker: String? = nil, rotate: Bool = true
+    ) {
         self.user = user
         self.history = history
         self.k = k

@@ -21,7 +21,8 @@ enum RecommendationReason {
         }
         let recent = history.suffix(Self.recent)
         let nearest = ranking.items.map { space.distance(of: $0.item, toHistory: history, recent: Self.recent) }
-        let records = catalogue.describesItems
+        let records =
+            catalogue.describesItems
             ? catalogue.records((ranking.items.map(\.item) + recent + nearest.compactMap(\.nearest)).map { items.id(at: $0) }) : [:]
         let seen = Set(recent.flatMap { records[items.id(at: $0)]?.categories ?? [] })
         return zip(ranking.items, nearest).map { ranked, closest in

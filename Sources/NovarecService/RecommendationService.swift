@@ -27,7 +27,9 @@ public final class RecommendationService: Sendable {
         router.problemForError = Self.problem(for:)
         router.addGate(LoopbackHost.require)
         coordinator?.routes(&router, service: self)
-        let recommendations = RecommendationEndpoint(), events = EventsEndpoint(), items = ItemsEndpoint()
+        let recommendations = RecommendationEndpoint()
+        let events = EventsEndpoint()
+        let items = ItemsEndpoint()
         for path in ["/v1/recommendations", "/recommend"] {
             router.get(path, gate: gate(.read)) { [self] request in try recommendations.respondToGet(request, engine: engine) }
             router.post(path, gate: gate(.read)) { [self] request in try recommendations.respondToPost(request, engine: engine) }
@@ -64,8 +66,9 @@ public final class RecommendationService: Sendable {
     private func readiness() throws -> HTTPResponse {
         let readiness = engine.readiness()
         guard readiness.serve else {
-            throw ProblemDetails(status: HTTPStatus(503), title: "Not ready", detail: readiness.reasons.joined(separator: "; "),
-                                 extensions: ["reasons": readiness.reasons, "serve": false, "write": readiness.write])
+            throw ProblemDetails(
+                status: HTTPStatus(503), title: "Not ready", detail: readiness.reasons.joined(separator: "; "),
+                extensions: ["reasons": readiness.reasons, "serve": false, "write": readiness.write])
         }
         return try .json(ReadyAnswer(status: readiness.write ? "ready" : "degraded", readiness: readiness))
     }
@@ -85,9 +88,10 @@ public final class RecommendationService: Sendable {
     /// `Retry-After`, never a bare 500.
     static func problem(for error: any Error) -> ProblemDetails? {
         guard let error = error as? PostgresError, error.isUnavailable else { return nil }
-        return ProblemDetails(status: HTTPStatus(503), title: "Database unavailable",
-                              detail: "the event database does not answer right now; nothing was stored, retry later",
-                              headers: ["Retry-After": "5"])
+        return ProblemDetails(
+            status: HTTPStatus(503), title: "Database unavailable",
+            detail: "the event database does not answer right now; nothing was stored, retry later",
+            headers: ["Retry-After": "5"])
     }
 }
 

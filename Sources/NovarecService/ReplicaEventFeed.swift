@@ -53,7 +53,9 @@ public final class ReplicaEventFeed: Sendable {
     /// time order, in payloads under PostgreSQL's limit.
     public static func announcement(origin: String) -> EventAnnouncement {
         EventAnnouncement(channel: channel) { stored, transaction in
-            var payloads: [String] = [], chunk: [[String]] = [], size = 0
+            var payloads: [String] = []
+            var chunk: [[String]] = []
+            var size = 0
             func flush() {
                 guard !chunk.isEmpty else { return }
                 let payload = Payload(origin: origin, transaction: transaction, chunk: payloads.count, events: chunk)

@@ -14,11 +14,15 @@ public enum ServedGateFigures {
         var sweep = DialSweep(engine: engine, context: context)
         sweep.listLength = 10
         let reranker = model.novelty.reranker.name
-        let points = sweep.evaluate([DialSweep.Setting(reranker: reranker, novelty: 0), DialSweep.Setting(reranker: reranker, novelty: defaultDial)],
-                                    stage: .test, cutoffs: [10])
-        let plain = points[0].metrics, dialled = points[1].metrics
-        return ["ndcg10": plain["NDCG@10"] ?? 0, "hr10": plain["HR@10"] ?? 0, "novelty10": plain["Novelty@10"] ?? 0,
-                "coverage10": plain["Coverage@10"] ?? 0, "longtail10": plain["LongTail@10"] ?? 0,
-                "ndcg10_dial": dialled["NDCG@10"] ?? 0, "novelty10_dial": dialled["Novelty@10"] ?? 0, "tailhr10_dial": dialled["TailHR@10"] ?? 0]
+        let points = sweep.evaluate(
+            [DialSweep.Setting(reranker: reranker, novelty: 0), DialSweep.Setting(reranker: reranker, novelty: defaultDial)],
+            stage: .test, cutoffs: [10])
+        let plain = points[0].metrics
+        let dialled = points[1].metrics
+        return [
+            "ndcg10": plain["NDCG@10"] ?? 0, "hr10": plain["HR@10"] ?? 0, "novelty10": plain["Novelty@10"] ?? 0,
+            "coverage10": plain["Coverage@10"] ?? 0, "longtail10": plain["LongTail@10"] ?? 0,
+            "ndcg10_dial": dialled["NDCG@10"] ?? 0, "novelty10_dial": dialled["Novelty@10"] ?? 0, "tailhr10_dial": dialled["TailHR@10"] ?? 0
+        ]
     }
 }

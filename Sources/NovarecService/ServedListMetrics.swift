@@ -77,10 +77,11 @@ public final class ServedListMetrics: Sendable {
         }
 
         var figures: Figures {
-            Figures(coverage: catalogueSize > 0 ? min(Double(counts.count) / Double(catalogueSize), 1) : 0,
-                    longTailShare: items > 0 ? Double(tailItems) / Double(items) : 0,
-                    meanNovelty: lists.isEmpty ? 0 : Double(noveltyBillionths) / (billion * Double(lists.count)),
-                    windowLists: lists.count, listsTotal: listsTotal)
+            Figures(
+                coverage: catalogueSize > 0 ? min(Double(counts.count) / Double(catalogueSize), 1) : 0,
+                longTailShare: items > 0 ? Double(tailItems) / Double(items) : 0,
+                meanNovelty: lists.isEmpty ? 0 : Double(noveltyBillionths) / (billion * Double(lists.count)),
+                windowLists: lists.count, listsTotal: listsTotal)
         }
     }
 
@@ -104,8 +105,9 @@ public final class ServedListMetrics: Sendable {
     ///   - tailItems: how many of `items` are long-tail items, clamped to `0...items.count`.
     ///   - catalogueSize: items the serving model scores now; coverage divides by the latest value.
     public func record(items: [String], meanNovelty: Double, tailItems: Int, catalogueSize: Int) {
-        let list = ServedList(items: items, noveltyBillionths: Self.billionths(meanNovelty),
-                              tailItems: min(max(tailItems, 0), items.count))
+        let list = ServedList(
+            items: items, noveltyBillionths: Self.billionths(meanNovelty),
+            tailItems: min(max(tailItems, 0), items.count))
         // The evicted list is returned so it is freed after the lock is released.
         _ = window.withLock { window in
             window.catalogueSize = catalogueSize

@@ -26,8 +26,9 @@ public enum ServiceBootstrap {
             counts.add(row)
         }
         let itemStore = ItemStore(database: store.database)
-        let engine = RecommendationEngine(model: servingModel(checkpoint, counts: counts, maxItems: popularityItems), journal: store,
-                                          catalogue: Catalogue(try itemStore.all()), histories: histories, candidateCacheUsers: candidateCacheUsers)
+        let engine = RecommendationEngine(
+            model: servingModel(checkpoint, counts: counts, maxItems: popularityItems), journal: store,
+            catalogue: Catalogue(try itemStore.all()), histories: histories, candidateCacheUsers: candidateCacheUsers)
         engine.popularity.maxItems = popularityItems
         histories.load(collector.finish(), snapshot: snapshot)
         return RecommendationService(engine: engine, itemStore: itemStore, keys: keys)
@@ -40,13 +41,15 @@ public enum ServiceBootstrap {
     /// popularity and category.
     private static func servingModel(_ checkpoint: ModelCheckpoint?, counts: ItemUserCounts, maxItems: Int) -> ServingModel {
         if case .sasrec(let sasrec)? = checkpoint, let version = sasrec.metadata[ServingModel.versionKey],
-           let registered = ServingModel(checkpoint: sasrec, version: version) {
+            let registered = ServingModel(checkpoint: sasrec, version: version)
+        {
             return registered
         }
         let catalogue = checkpoint.map { Vocabulary(orderedIDs: $0.itemIDs) } ?? Vocabulary(distinctIDs: counts.mostCommon(maxItems))
         let userCounts = catalogue.ids.map { counts.counts[$0] ?? 0 }
         guard let checkpoint else { return ServingModel(version: "popularity", model: nil, items: catalogue, userCounts: userCounts, users: counts.users) }
-        return ServingModel(checkpoint: checkpoint, version: checkpoint.metadata["data_sha256"].map { String($0.prefix(12)) } ?? "checkpoint",
-                            userCounts: userCounts, users: counts.users)
+        return ServingModel(
+            checkpoint: checkpoint, version: checkpoint.metadata["data_sha256"].map { String($0.prefix(12)) } ?? "checkpoint",
+            userCounts: userCounts, users: counts.users)
     }
 }

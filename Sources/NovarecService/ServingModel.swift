@@ -22,8 +22,10 @@ public struct ServingModel: Sendable {
     ///   - users: the number of users in that data.
     ///   - embeddings: `items.count × d` item vectors (similar items, diversity, personal novelty).
     ///   - scale: the dial scale measured for this model.
-    public init(version: String, model: (any Recommender)?, items: Vocabulary, userCounts: [Int], users: Int, embeddings: [Float]? = nil,
-                scale: DialScale = .identity) {
+    public init(
+        version: String, model: (any Recommender)?, items: Vocabulary, userCounts: [Int], users: Int, embeddings: [Float]? = nil,
+        scale: DialScale = .identity
+    ) {
         precondition(userCounts.count == items.count && (model?.itemCount ?? items.count) == items.count)
         self.version = version
         self.model = model
@@ -50,15 +52,17 @@ public struct ServingModel: Sendable {
     /// the model as served at novelty 0, its item vectors, the dial scale it carries.
     public init(checkpoint: ModelCheckpoint, version: String, userCounts: [Int], users: Int) {
         let model = checkpoint.recommender
-        self.init(version: version, model: model, items: Vocabulary(orderedIDs: checkpoint.itemIDs), userCounts: userCounts, users: users,
-                  embeddings: model.itemEmbeddings, scale: ServingNovelty.scale(from: checkpoint.metadata))
+        self.init(
+            version: version, model: model, items: Vocabulary(orderedIDs: checkpoint.itemIDs), userCounts: userCounts, users: users,
+            embeddings: model.itemEmbeddings, scale: ServingNovelty.scale(from: checkpoint.metadata))
     }
 
     /// A SASRec checkpoint with the popularity it was trained with (`popularityMetadata`), so
     /// every replica serving it computes the same novelty figures; nil when the checkpoint lacks it.
     public init?(checkpoint: SASRecCheckpoint, version: String) {
         guard let countsText = checkpoint.metadata[Self.userCountsKey], let users = checkpoint.metadata[Self.usersKey].flatMap(Int.init),
-              let counts = try? JSONDecoder().decode([Int].self, from: Data(countsText.utf8)), counts.count == checkpoint.itemIDs.count else {
+            let counts = try? JSONDecoder().decode([Int].self, from: Data(countsText.utf8)), counts.count == checkpoint.itemIDs.count
+        else {
             return nil
         }
         self.init(checkpoint: .sasrec(checkpoint), version: version, userCounts: counts, users: users)

@@ -32,7 +32,9 @@ struct SimilarItemsEndpoint: Sendable {
         } catch {
             throw error.problem
         }
-        return try .json(Answer(itemID: similar.itemID, items: similar.items.map { Item(itemID: $0.itemID, similarity: $0.similarity) },
-                                modelVersion: similar.modelVersion, fallback: similar.fallback))
+        return try .json(
+            Answer(
+                itemID: similar.itemID, items: similar.items.map { Item(itemID: $0.itemID, similarity: $0.similarity) },
+                modelVersion: similar.modelVersion, fallback: similar.fallback))
     }
 }

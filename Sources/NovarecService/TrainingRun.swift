@@ -39,8 +39,10 @@ struct TrainingRun {
     }
 
     /// - Parameter isCancelled: asked before every training step; true ends the run with an error.
-    func run(on interactions: [(user: String, item: String, time: Double)], progress: @escaping @Sendable (TrainingProgress) -> Void,
-             isCancelled: @escaping @Sendable () -> Bool) throws -> Outcome {
+    func run(
+        on interactions: [(user: String, item: String, time: Double)], progress: @escaping @Sendable (TrainingProgress) -> Void,
+        isCancelled: @escaping @Sendable () -> Bool
+    ) throws -> Outcome {
         let dataset = Dataset(name: "events", interactions: interactions)
         let context = EvaluationContext(dataset: dataset)
         guard context.split.userCount > 0 else { throw TrainingRunError(description: "no user has three or more events yet") }
@@ -53,12 +55,16 @@ struct TrainingRun {
         trainer.isCancelled = isCancelled
         let trainingStart = Date()
         let trained = try trainer.train(.sasrec)
-        let trainingSeconds = Date().timeIntervalSince(trainingStart), evaluationStart = Date()
+        let trainingSeconds = Date().timeIntervalSince(trainingStart)
+        let evaluationStart = Date()
         guard let model = trained.recommender.unadjusted as? SASRec else { throw TrainingRunError(description: "training produced no Transformer") }
         var metadata = ServingModel.popularityMetadata(userCounts: context.popularity.userCounts, users: dataset.users.count)
         metadata[ServingModel.versionKey] = version
-        metadata.merge(SASRecCheckpoint.logitAdjustmentMetadata(tau: options.logitAdjustment,
-                                                               counts: context.popularity.interactionCounts.map(Double.init))) { $1 }
+        metadata.merge(
+            SASRecCheckpoint.logitAdjustmentMetadata(
+                tau: options.logitAdjustment,
+                counts: context.popularity.interactionCounts.map(Double.init))
+        ) { $1 }
         let uncalibrated = ServingModel(checkpoint: SASRecCheckpoint(model: model, itemIDs: dataset.items.ids, metadata: metadata), version: version)!
         let calibration = DialCalibration.calibrate(uncalibrated, context: context)
         metadata.merge(calibration.metadata) { $1 }
@@ -66,21 +72,24 @@ struct TrainingRun {
         let serving = ServedGateFigures.measure(baseline(items: dataset.items, users: dataset.users.count, context: context), context: context)
         let decision = policy.gate.decide(candidate: candidate, serving: serving)
         let reason = decision.reason + (warm == nil ? " (full retrain)" : " (warm start)") + (parent.model == nil ? " against popularity" : "")
-        return Outcome(accepted: decision.accepted, reason: reason,
-                       checkpoint: try SASRecCheckpoint(model: model, itemIDs: dataset.items.ids, metadata: metadata).encoded(),
-                       trainedEvents: interactions.count, candidateFigures: candidate, servingFigures: serving,
-                       trainingSeconds: trainingSeconds, evaluationSeconds: Date().timeIntervalSince(evaluationStart))
+        return Outcome(
+            accepted: decision.accepted, reason: reason,
+            checkpoint: try SASRecCheckpoint(model: model, itemIDs: dataset.items.ids, metadata: metadata).encoded(),
+            trainedEvents: interactions.count, candidateFigures: candidate, servingFigures: serving,
+            trainingSeconds: trainingSeconds, evaluationSeconds: Date().timeIntervalSince(evaluationStart))
     }
 
     /// The serving model moved onto the run's catalogue (popularity when none is served), with
     /// the run's popularity so both are judged by the same novelty.
     private func baseline(items: Vocabulary, users: Int, context: EvaluationContext) -> ServingModel {
         guard let model = parent.model else {
-            return ServingModel(version: "popularity", model: MostPopular(statistics: context.popularity), items: items,
-                                userCounts: context.popularity.userCounts, users: users)
+            return ServingModel(
+                version: "popularity", model: MostPopular(statistics: context.popularity), items: items,
+                userCounts: context.popularity.userCounts, users: users)
         }
-        return ServingModel(version: parent.version, model: RemappedRecommender(model, baseItems: parent.items, items: items), items: items,
-                            userCounts: context.popularity.userCounts, users: users, scale: parent.novelty.scale)
+        return ServingModel(
+            version: parent.version, model: RemappedRecommender(model, baseItems: parent.items, items: items), items: items,
+            userCounts: context.popularity.userCounts, users: users, scale: parent.novelty.scale)
     }
 
     /// The serving Transformer's weights moved to the new catalogue, unless the request asks for

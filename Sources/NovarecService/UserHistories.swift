@@ -254,8 +254,9 @@ extension UserHistories.State {
     mutating func install(_ stored: StoredHistory, for user: String, ticket: UserHistories.Ticket) -> UserHistories.Entry? {
         guard epoch == ticket.epoch, entries.peek(user)?.revision == ticket.revision else { return nil }
         guard !stored.items.isEmpty || ticket.revision != nil else { return nil }
-        let entry = UserHistories.Entry(items: Array(stored.items.suffix(limit)), revision: highestRevision + 1,
-                                        notes: UserHistories.Notes(isComplete: true, readIn: stored.snapshot))
+        let entry = UserHistories.Entry(
+            items: Array(stored.items.suffix(limit)), revision: highestRevision + 1,
+            notes: UserHistories.Notes(isComplete: true, readIn: stored.snapshot))
         store(entry, for: user)
         return entry
     }

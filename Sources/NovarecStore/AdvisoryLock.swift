@@ -14,11 +14,13 @@ extension PostgresConnection {
     /// Whether any session holds the advisory lock `key` in this database (a bigint key shows in
     /// `pg_locks` as its high and low 32 bits, unsigned).
     public func isAdvisoryLockHeld(_ key: Int64) throws(PostgresError) -> Bool {
-        try query("""
+        try query(
+            """
             SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1
               AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
               AND classid = (($1::bigint >> 32) & 4294967295)::oid AND objid = ($1::bigint & 4294967295)::oid)
-            """, [String(key)]).scalar == "t"
+            """, [String(key)]
+        ).scalar == "t"
     }
 
     /// Releases the advisory lock `key` once; false when this session did not hold it.

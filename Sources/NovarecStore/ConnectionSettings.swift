@@ -24,7 +24,7 @@ public struct ConnectionSettings: Sendable, Equatable {
             ("connect_timeout", String(max(connectTimeout, 2))),
             ("keepalives", "1"), ("keepalives_idle", String(keepaliveIdle)),
             ("keepalives_interval", "5"), ("keepalives_count", "3"),
-            ("options", "-c statement_timeout=\(Int(statementTimeout * 1000))"),
+            ("options", "-c statement_timeout=\(Int(statementTimeout * 1000))")
         ]
     }
 }

@@ -77,12 +77,13 @@ enum CopyText {
 
     private static let simpleEscapes: [UInt8: UInt8] = [
         UInt8(ascii: "b"): 0x08, UInt8(ascii: "f"): 0x0C, UInt8(ascii: "n"): 0x0A,
-        UInt8(ascii: "r"): 0x0D, UInt8(ascii: "t"): 0x09, UInt8(ascii: "v"): 0x0B,
+        UInt8(ascii: "r"): 0x0D, UInt8(ascii: "t"): 0x09, UInt8(ascii: "v"): 0x0B
     ]
 
     /// The number written by up to `limit` digits of `base` from `start`; nil when there is none.
     private static func digits(_ field: [UInt8], from start: Int, upTo limit: Int, base: Int) -> (value: Int, count: Int)? {
-        var value = 0, count = 0
+        var value = 0
+        var count = 0
         while count < limit, start + count < field.count, let digit = digitValue(field[start + count], base: base) {
             value = value * base + digit
             count += 1
@@ -91,12 +92,13 @@ enum CopyText {
     }
 
     private static func digitValue(_ byte: UInt8, base: Int) -> Int? {
-        let value: Int? = switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): Int(byte - UInt8(ascii: "0"))
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): Int(byte - UInt8(ascii: "a")) + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): Int(byte - UInt8(ascii: "A")) + 10
-        default: nil
-        }
+        let value: Int? =
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): Int(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): Int(byte - UInt8(ascii: "a")) + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): Int(byte - UInt8(ascii: "A")) + 10
+            default: nil
+            }
         return value.flatMap { $0 < base ? $0 : nil }
     }
 }

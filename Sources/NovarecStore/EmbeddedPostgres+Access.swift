@@ -13,9 +13,11 @@ extension EmbeddedPostgres {
     /// created with `trust` is locked down as well.
     func writeAccessRules() throws(PostgresError) {
         let users = runsAsRoot ? ["root", "postgres"] : [Self.currentUserName()]
-        let ident = "# Written by novarec before every start: OS user, database role.\n"
+        let ident =
+            "# Written by novarec before every start: OS user, database role.\n"
             + users.map { "\(Self.identMap) \($0) postgres\n" }.joined()
-        let hba = "# Written by novarec before every start: the Unix socket only, peer authentication mapped by pg_ident.conf.\n"
+        let hba =
+            "# Written by novarec before every start: the Unix socket only, peer authentication mapped by pg_ident.conf.\n"
             + "local all all peer map=\(Self.identMap)\n"
         try writeConfiguration(hba, named: "pg_hba.conf")
         try writeConfiguration(ident, named: "pg_ident.conf")

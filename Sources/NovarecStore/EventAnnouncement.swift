@@ -10,8 +10,10 @@ public struct EventAnnouncement: Sendable {
     /// The payload announcing that `transaction` removed stored events (`StoreNotice`).
     public let notice: @Sendable (_ notice: StoreNotice, _ transaction: UInt64) -> String
 
-    public init(channel: String, payloads: @escaping @Sendable (_ stored: [BehaviourEvent], _ transaction: UInt64) -> [String],
-                notice: @escaping @Sendable (_ notice: StoreNotice, _ transaction: UInt64) -> String = { "\($1) \($0)" }) {
+    public init(
+        channel: String, payloads: @escaping @Sendable (_ stored: [BehaviourEvent], _ transaction: UInt64) -> [String],
+        notice: @escaping @Sendable (_ notice: StoreNotice, _ transaction: UInt64) -> String = { "\($1) \($0)" }
+    ) {
         self.channel = channel
         self.payloads = payloads
         self.notice = notice

@@ -37,17 +37,19 @@ public struct EventStore: Sendable {
             PostgresArray.literal(events.map(\.itemID)),
             PostgresArray.literal(events.map(\.kind.rawValue)),
             PostgresArray.literal(events.map { $0.value.map { String($0) } }),
-            PostgresArray.literal(events.map { String(format: "%.6f", $0.timestamp.timeIntervalSince1970) }),
+            PostgresArray.literal(events.map { String(format: "%.6f", $0.timestamp.timeIntervalSince1970) })
         ]
         let (ids, transactionID) = try database.transaction { transaction in
-            let rows = try transaction.query("""
+            let rows = try transaction.query(
+                """
                 INSERT INTO events (event_id, user_id, item_id, type, value, ts)
                 SELECT e, u, i, t, v, to_timestamp(s)
                 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::real[], $6::float8[]) AS x(e, u, i, t, v, s)
                 WHERE NOT EXISTS (SELECT 1 FROM erasures r WHERE r.user_id = x.u AND to_timestamp(x.s) <= r.erased_at)
                 ON CONFLICT (event_id) DO NOTHING
                 RETURNING event_id, pg_current_xact_id()::text
-                """, parameters).rows
+                """, parameters
+            ).rows
             let ids = Set(rows.compactMap { $0.first.flatMap { $0 }.flatMap { UUID(uuidString: $0) } })
             let transactionID = rows.first.flatMap { $0[1] }.flatMap { UInt64($0) }
             if let transactionID { try announce(events.filter { ids.contains($0.eventID) && $0.kind.isInteraction }, transactionID, in: transaction) }
@@ -60,8 +62,9 @@ public struct EventStore: Sendable {
         guard let announcement else { return }
         let payloads = announcement.payloads(stored, transactionID)
         guard !payloads.isEmpty else { return }
-        try transaction.query("SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p",
-                              [announcement.channel, PostgresArray.literal(payloads)])
+        try transaction.query(
+            "SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p",
+            [announcement.channel, PostgresArray.literal(payloads)])
     }
 
     /// Bulk-loads `events` in one transaction: `COPY` into a temporary table, then one insert
@@ -75,18 +78,21 @@ public struct EventStore: Sendable {
             text += "\(event.kind.rawValue)\t\(value)\t\(String(format: "%.6f", event.timestamp.timeIntervalSince1970))\n"
         }
         let stored = try database.transaction { transaction in
-            try transaction.query("""
+            try transaction.query(
+                """
                 CREATE TEMPORARY TABLE import_events (n bigserial, event_id uuid, user_id text, item_id text, type text, value real, s float8)
                 ON COMMIT DROP
                 """)
             try transaction.copyIn("COPY import_events (event_id, user_id, item_id, type, value, s) FROM STDIN", data: Data(text.utf8))
-            return try transaction.query("""
+            return try transaction.query(
+                """
                 INSERT INTO events (event_id, user_id, item_id, type, value, ts)
                 SELECT event_id, user_id, item_id, type, value, to_timestamp(s) FROM import_events x
                 WHERE NOT EXISTS (SELECT 1 FROM erasures r WHERE r.user_id = x.user_id AND to_timestamp(x.s) <= r.erased_at)
                 ORDER BY n
                 ON CONFLICT (event_id) DO NOTHING
-                """).affectedRows
+                """
+            ).affectedRows
         }
         return InsertResult(stored: stored, duplicates: events.count - stored)
     }
@@ -104,11 +110,14 @@ public struct EventStore: Sendable {
     public func erase(user: String) throws -> ErasureResult {
         try database.transaction { transaction in
             let deleted = try transaction.query("DELETE FROM events WHERE user_id = $1", [user]).affectedRows
-            let id = try transaction.query("""
-                INSERT INTO erasures (user_id, erased_at) VALUES ($1, now())
-                ON CONFLICT (user_id) DO UPDATE SET erased_at = now()
-                RETURNING pg_current_xact_id()::text
-                """, [user]).scalar.flatMap { UInt64($0) } ?? 0
+            let id =
+                try transaction.query(
+                    """
+                    INSERT INTO erasures (user_id, erased_at) VALUES ($1, now())
+                    ON CONFLICT (user_id) DO UPDATE SET erased_at = now()
+                    RETURNING pg_current_xact_id()::text
+                    """, [user]
+                ).scalar.flatMap { UInt64($0) } ?? 0
             if let announcement {
                 try transaction.query("SELECT pg_notify($1, $2)", [announcement.channel, announcement.notice(.erased(user: user), id)])
             }
@@ -152,13 +161,15 @@ public struct EventStore: Sendable {
     /// they were read in: one statement over the `events_user_ts` index, for a history that is not
     /// in memory. The snapshot tells which announced batches the items already hold.
     public func recentHistory(of user: String, limit: Int) throws -> StoredHistory {
-        let rows = try database.query("""
+        let rows = try database.query(
+            """
             SELECT s.snapshot, r.item_id FROM (SELECT pg_current_snapshot()::text AS snapshot) s
             LEFT JOIN LATERAL (
                 SELECT item_id, ts, id FROM events WHERE user_id = $1 AND type <> 'impression' ORDER BY ts DESC, id DESC LIMIT $2
             ) r ON true
             ORDER BY r.ts, r.id
-            """, [user, String(max(limit, 0))]).rows
+            """, [user, String(max(limit, 0))]
+        ).rows
         let text = rows.first?[0]
         guard let snapshot = text.flatMap(PostgresSnapshot.init) else { throw PostgresError("unreadable snapshot \(text ?? "NULL")") }
         return StoredHistory(items: rows.compactMap { $0[1] }, snapshot: snapshot)

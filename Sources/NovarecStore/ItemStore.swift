@@ -38,10 +38,11 @@ public struct ItemStore: Sendable {
             PostgresArray.literal(items.map(\.itemID)), PostgresArray.literal(items.map(\.title)),
             PostgresArray.literal(items.map(\.description)),
             PostgresArray.literal(items.map { $0.categories.joined(separator: Self.separator) }),
-            PostgresArray.literal(items.map { $0.available ? "true" : "false" }),
+            PostgresArray.literal(items.map { $0.available ? "true" : "false" })
         ]
         try database.transaction { transaction in
-            try transaction.query("""
+            try transaction.query(
+                """
                 INSERT INTO items (item_id, title, description, categories, available, updated_at)
                 SELECT i, t, d, CASE WHEN c = '' THEN '{}'::text[] ELSE string_to_array(c, chr(31)) END, a, now()
                 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[]) AS x(i, t, d, c, a)
@@ -61,17 +62,22 @@ public struct ItemStore: Sendable {
             text += "\(CopyText.escape(item.itemID))\t\(CopyText.escape(item.title))\t\(CopyText.escape(item.description))\t"
             text += "\(CopyText.escape(categories))\t\(item.available ? "t" : "f")\n"
         }
-        let conflict = keepExisting ? "DO NOTHING" : """
+        let conflict =
+            keepExisting
+            ? "DO NOTHING"
+            : """
             DO UPDATE SET title = excluded.title, description = excluded.description,
                 categories = excluded.categories, available = excluded.available, updated_at = now()
             """
         try database.transaction { transaction in
-            try transaction.query("""
+            try transaction.query(
+                """
                 CREATE TEMPORARY TABLE import_items (n bigserial, item_id text, title text, description text, categories text[], available boolean)
                 ON COMMIT DROP
                 """)
             try transaction.copyIn("COPY import_items (item_id, title, description, categories, available) FROM STDIN", data: Data(text.utf8))
-            try transaction.query("""
+            try transaction.query(
+                """
                 INSERT INTO items (item_id, title, description, categories, available, updated_at)
                 SELECT DISTINCT ON (item_id) item_id, title, description, categories, available, now()
                 FROM import_items ORDER BY item_id, n DESC

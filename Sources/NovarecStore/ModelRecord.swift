@@ -59,7 +59,7 @@ extension ModelRecord {
 
     init(row: [String?]) throws(PostgresError) {
         guard row.count == 18, let version = row[0], let state = row[3].flatMap(ModelState.init(rawValue:)),
-              let watermark = row[7].flatMap({ Int64($0) }), let trained = row[8].flatMap({ Int64($0) }), let startedAt = row[12]
+            let watermark = row[7].flatMap({ Int64($0) }), let trained = row[8].flatMap({ Int64($0) }), let startedAt = row[12]
         else { throw PostgresError("unreadable models row: \(row)") }
         self.version = version
         parent = row[1]

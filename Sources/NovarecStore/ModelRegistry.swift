@@ -17,7 +17,8 @@ public struct ModelRegistry: Sendable {
     /// Records that `trainer` started training `version` on the events up to `watermark`, while
     /// `parent` was served.
     public func begin(version: String, parent: String?, trigger: String, trainer: String, watermark: Int64) throws {
-        try database.query("""
+        try database.query(
+            """
             INSERT INTO models (version, parent, state, trigger, trainer, data_watermark)
             VALUES ($1, $2, 'training', $3, $4, $5)
             """, [version, parent, trigger, trainer, String(watermark)])
@@ -29,10 +30,12 @@ public struct ModelRegistry: Sendable {
     /// notifies `channel` on commit. Throws `ModelRegistryError.notTraining` when the run is no
     /// longer training (another leader marked it interrupted): a late finish changes nothing.
     /// Metrics must be finite (JSON has no NaN).
-    public func finish(version: String, state: ModelState, reason: String = "", trainedEvents: Int64 = 0,
-                       candidateMetrics: [String: Double]? = nil, servingMetrics: [String: Double]? = nil,
-                       trainingSeconds: Double? = nil, evaluationSeconds: Double? = nil,
-                       checkpoint: StoredCheckpoint? = nil, sha256: String? = nil) throws {
+    public func finish(
+        version: String, state: ModelState, reason: String = "", trainedEvents: Int64 = 0,
+        candidateMetrics: [String: Double]? = nil, servingMetrics: [String: Double]? = nil,
+        trainingSeconds: Double? = nil, evaluationSeconds: Double? = nil,
+        checkpoint: StoredCheckpoint? = nil, sha256: String? = nil
+    ) throws {
         guard state != .training, state != .rolledBack else { throw ModelRegistryError.notAnOutcome(state) }
         let accepted = state == .accepted
         guard !accepted || (checkpoint != nil && sha256 != nil) else { throw ModelRegistryError.checkpointMissing(version: version) }
@@ -41,16 +44,18 @@ public struct ModelRegistry: Sendable {
             trainingSeconds.map { String($0) }, evaluationSeconds.map { String($0) },
             accepted ? checkpoint.flatMap { if case .bytes(let data) = $0 { ByteaHex.literal(data) } else { nil } } : nil,
             accepted ? sha256 : nil,
-            accepted ? checkpoint.flatMap { if case .file(let path) = $0 { path } else { nil } } : nil,
+            accepted ? checkpoint.flatMap { if case .file(let path) = $0 { path } else { nil } } : nil
         ]
         try database.transaction { transaction in
-            let updated = try transaction.query("""
+            let updated = try transaction.query(
+                """
                 UPDATE models SET state = $2, reason = $3, trained_events = $4, candidate_metrics = $5::jsonb,
                     serving_metrics = $6::jsonb, training_seconds = $7, evaluation_seconds = $8, checkpoint = $9::bytea,
                     sha256 = $10, checkpoint_path = $11, finished_at = clock_timestamp(),
                     accepted_at = CASE WHEN $2 = 'accepted' THEN clock_timestamp() END
                 WHERE version = $1 AND state = 'training'
-                """, parameters).affectedRows
+                """, parameters
+            ).affectedRows
             guard updated == 1 else { throw ModelRegistryError.notTraining(version: version) }
             if accepted { try Self.notify(transaction, version) }
         }
@@ -65,10 +70,12 @@ public struct ModelRegistry: Sendable {
     /// with it (for the caller to verify); nil when there is none (unknown version, or a run
     /// that was not accepted).
     public func checkpoint(version: String) throws -> (data: Data, sha256: String)? {
-        let row = try database.query("""
+        let row = try database.query(
+            """
             SELECT encode(checkpoint, 'hex'), sha256, checkpoint_path FROM models
             WHERE version = $1 AND (checkpoint IS NOT NULL OR checkpoint_path IS NOT NULL)
-            """, [version]).rows.first
+            """, [version]
+        ).rows.first
         guard let row else { return nil }
         if let path = row[2] {
             do { return (try Data(contentsOf: URL(fileURLWithPath: path)), row[1] ?? "") } catch {
@@ -111,10 +118,12 @@ public struct ModelRegistry: Sendable {
     /// process that died or lost its session, and its late `finish` will be refused.
     @discardableResult
     public func markInterrupted() throws -> [String] {
-        try database.query("""
+        try database.query(
+            """
             UPDATE models SET state = 'failed', reason = 'interrupted', finished_at = clock_timestamp()
             WHERE state = 'training' RETURNING version
-            """).rows.compactMap { $0[0] }
+            """
+        ).rows.compactMap { $0[0] }
     }
 
     private func records(_ clause: String, _ parameters: [String?] = []) throws -> [ModelRecord] {

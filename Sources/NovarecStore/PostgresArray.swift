@@ -2,10 +2,11 @@
 /// a handful of bound parameters to one `unnest` statement.
 enum PostgresArray {
     static func literal(_ values: [String?]) -> String {
-        "{" + values.map { value in
-            guard let value else { return "NULL" }
-            return "\"" + escape(value) + "\""
-        }.joined(separator: ",") + "}"
+        "{"
+            + values.map { value in
+                guard let value else { return "NULL" }
+                return "\"" + escape(value) + "\""
+            }.joined(separator: ",") + "}"
     }
 
     /// Backslash before every `"` and `\`, per Unicode scalar: a quote followed by a combining

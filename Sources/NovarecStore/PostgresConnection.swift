@@ -122,4 +122,3 @@ public struct Transaction {
         try CopyProtocol.copyOut(connection, sql, row: row)
     }
 }
-

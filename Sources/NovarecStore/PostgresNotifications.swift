@@ -10,7 +10,8 @@ import Foundation
 extension PostgresConnection {
     /// Subscribes this session to `channel` (lower-case letters and underscores only).
     public func listen(_ channel: String) throws(PostgresError) {
-        let valid = !channel.isEmpty
+        let valid =
+            !channel.isEmpty
             && channel.utf8.allSatisfy { $0 == UInt8(ascii: "_") || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) }
         guard valid else { throw PostgresError("invalid notification channel name \"\(channel)\"") }
         try query("LISTEN \"\(channel)\"")
@@ -43,8 +44,10 @@ extension PostgresConnection {
             }
             var payloads: [PostgresNotification] = []
             while let notification = PQnotifies(connection) {
-                payloads.append(PostgresNotification(channel: String(cString: notification.pointee.relname),
-                                                     payload: String(cString: notification.pointee.extra)))
+                payloads.append(
+                    PostgresNotification(
+                        channel: String(cString: notification.pointee.relname),
+                        payload: String(cString: notification.pointee.extra)))
                 PQfreemem(notification)
             }
             return payloads

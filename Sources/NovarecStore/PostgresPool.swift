@@ -82,7 +82,10 @@ public final class PostgresPool: PostgresClient {
     private func openNew() throws -> PostgresConnection {
         do {
             let connection = try connect()
-            state.withLock { $0.backoff = 0; $0.nextAttempt = nil }
+            state.withLock {
+                $0.backoff = 0
+                $0.nextAttempt = nil
+            }
             return connection
         } catch {
             state.withLock { state in

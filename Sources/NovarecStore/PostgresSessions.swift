@@ -3,9 +3,11 @@
 extension PostgresConnection {
     /// Client sessions on the server whose `application_name` is not `applicationName`.
     public func otherClientSessions(than applicationName: String) throws(PostgresError) -> Int {
-        let count = try query("""
+        let count = try query(
+            """
             SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND application_name IS DISTINCT FROM $1
-            """, [applicationName]).scalar
+            """, [applicationName]
+        ).scalar
         return count.flatMap { Int($0) } ?? 0
     }
 }

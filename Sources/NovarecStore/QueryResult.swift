@@ -18,7 +18,8 @@ public struct QueryResult: Sendable {
             let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
             throw PostgresError(message, sqlState: state)
         }
-        let columnCount = Int(PQnfields(result)), rowCount = Int(PQntuples(result))
+        let columnCount = Int(PQnfields(result))
+        let rowCount = Int(PQntuples(result))
         columns = (0..<columnCount).map { String(cString: PQfname(result, Int32($0))) }
         rows = (0..<rowCount).map { row in
             (0..<columnCount).map { column in

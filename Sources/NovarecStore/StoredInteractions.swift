@@ -15,9 +15,11 @@ public struct StoredInteractions: Sendable {
         let text = try database.transaction { transaction in
             try transaction.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             let snapshot = try transaction.query("SELECT pg_current_snapshot()::text").scalar
-            try transaction.copyOut("""
+            try transaction.copyOut(
+                """
                 COPY (SELECT user_id, item_id, extract(epoch FROM ts) FROM events WHERE type <> 'impression' ORDER BY user_id, ts, id) TO STDOUT
-                """) { bytes in
+                """
+            ) { bytes in
                 let fields = CopyText.fields(ofRow: bytes)
                 guard fields.count == 3 else { return }
                 row((user: fields[0], item: fields[1], time: Double(fields[2]) ?? 0))

@@ -42,10 +42,11 @@ public struct BertConfiguration: Sendable, Equatable {
         if let positions = json["position_embedding_type"] as? String, positions != "absolute" {
             throw TextModelError("\(source): position_embedding_type '\(positions)' is not supported (only 'absolute')")
         }
-        self.init(vocabularySize: try integer("vocab_size"), hidden: try integer("hidden_size"), layers: try integer("num_hidden_layers"),
-                  heads: try integer("num_attention_heads"), intermediate: try integer("intermediate_size"),
-                  maxPositions: try integer("max_position_embeddings"),
-                  layerNormEpsilon: (json["layer_norm_eps"] as? NSNumber)?.floatValue ?? 1e-12)
+        self.init(
+            vocabularySize: try integer("vocab_size"), hidden: try integer("hidden_size"), layers: try integer("num_hidden_layers"),
+            heads: try integer("num_attention_heads"), intermediate: try integer("intermediate_size"),
+            maxPositions: try integer("max_position_embeddings"),
+            layerNormEpsilon: (json["layer_norm_eps"] as? NSNumber)?.floatValue ?? 1e-12)
         guard hidden % heads == 0 else { throw TextModelError("\(source): hidden_size \(hidden) is not a multiple of \(heads) heads") }
     }
 }

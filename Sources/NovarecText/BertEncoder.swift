@@ -54,7 +54,9 @@ public struct BertEncoder: Sendable {
         for sentence in sentences {
             for (position, token) in sentence.enumerated() {
                 precondition(token >= 0 && Int(token) < configuration.vocabularySize, "token id \(token) outside the vocabulary")
-                let out = w.sum + row * d, word = Int(token) * d, place = position * d
+                let out = w.sum + row * d
+                let word = Int(token) * d
+                let place = position * d
                 for j in 0..<d { out[j] = weights.wordEmbeddings[word + j] + weights.positionEmbeddings[place + j] + weights.tokenTypeEmbedding[j] }
                 row += 1
             }
@@ -83,8 +85,9 @@ public struct BertEncoder: Sendable {
 
     /// `x = LayerNorm(sum)`.
     private func normalize(_ w: Workspace, gain: [Float], bias: [Float]) {
-        LayerNorm.forward(w.sum, rows: w.rows, width: configuration.hidden, gamma: gain, beta: bias,
-                          normalized: w.normalized, inverseDeviation: w.deviation, w.x, epsilon: configuration.layerNormEpsilon)
+        LayerNorm.forward(
+            w.sum, rows: w.rows, width: configuration.hidden, gamma: gain, beta: bias,
+            normalized: w.normalized, inverseDeviation: w.deviation, w.x, epsilon: configuration.layerNormEpsilon)
     }
 }
 

@@ -23,11 +23,13 @@ struct EncoderSelfAttention {
                 let length = end - start
                 for head in 0..<heads {
                     let q = qkv + start * 3 * width + head * headWidth
-                    BLAS.gemm(false, true, m: length, n: length, k: headWidth, alpha: scale, q, lda: 3 * width, q + width, ldb: 3 * width,
-                              beta: 0, p, ldc: length)
+                    BLAS.gemm(
+                        false, true, m: length, n: length, k: headWidth, alpha: scale, q, lda: 3 * width, q + width, ldb: 3 * width,
+                        beta: 0, p, ldc: length)
                     Self.softmaxRows(p, rows: length, columns: length)
-                    BLAS.gemm(false, false, m: length, n: headWidth, k: length, p, lda: length, q + 2 * width, ldb: 3 * width,
-                              beta: 0, output + start * width + head * headWidth, ldc: width)
+                    BLAS.gemm(
+                        false, false, m: length, n: headWidth, k: length, p, lda: length, q + 2 * width, ldb: 3 * width,
+                        beta: 0, output + start * width + head * headWidth, ldc: width)
                 }
             }
         }

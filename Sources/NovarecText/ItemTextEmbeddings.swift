@@ -28,8 +28,9 @@ public struct ItemTextEmbeddings: EncodedCheckpoint, Equatable {
 
     public func encoded() throws -> Data {
         let metadata = try CheckpointFile.metadata(kind: Self.kind, itemIDs: itemIDs, extra: [Self.modelKey: model])
-        return try SafeTensors.encode([SafeTensors.Tensor(name: Self.tensorName, shape: [itemIDs.count, dimension], values: vectors)],
-                                      metadata: metadata)
+        return try SafeTensors.encode(
+            [SafeTensors.Tensor(name: Self.tensorName, shape: [itemIDs.count, dimension], values: vectors)],
+            metadata: metadata)
     }
 
     public static func read(from url: URL) throws(CheckpointError) -> ItemTextEmbeddings {
@@ -50,7 +51,8 @@ extension ItemTextEmbeddings {
     /// title, then its categories (MovieLens genres) when there are any
     /// (`"Toy Story (1995). Adventure, Animation"`). Items without text are left out.
     public static func texts(of dataset: Dataset) -> (itemIDs: [String], texts: [String]) {
-        var itemIDs: [String] = [], texts: [String] = []
+        var itemIDs: [String] = []
+        var texts: [String] = []
         for index in 0..<dataset.items.count {
             guard let metadata = dataset.itemMetadata[Int32(index)], !metadata.title.isEmpty || !metadata.categories.isEmpty else { continue }
             itemIDs.append(dataset.items.id(at: Int32(index)))

@@ -18,7 +18,7 @@ enum LegacyUnicodeCategories {
         0x1885: .otherLetter, 0x1886: .otherLetter,  // MONGOLIAN LETTER ALI GALI BALUDA, THREE BALUDA: Mn since 9.0
         0xA9BD: .spacingMark,  // JAVANESE CONSONANT SIGN KERET: Mn since 12.0
         0x111C9: .otherPunctuation,  // SHARADA SANDHI MARK: Mn since 11.0
-        0x1171E: .nonspacingMark,  // AHOM CONSONANT SIGN MEDIAL RA: Mc since 14.0
+        0x1171E: .nonspacingMark  // AHOM CONSONANT SIGN MEDIAL RA: Mc since 14.0
     ]
 
     /// The scalar's category in Unicode 8.0; nil when it was not assigned then.
@@ -44,7 +44,8 @@ enum LegacyUnicodeCategories {
     static func isPunctuation(_ scalar: Unicode.Scalar) -> Bool {
         switch category(scalar) {
         case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
-             .initialPunctuation, .finalPunctuation, .otherPunctuation: true
+            .initialPunctuation, .finalPunctuation, .otherPunctuation:
+            true
         default: false
         }
     }

@@ -14,9 +14,10 @@ extension SentenceEncoder {
         let files = ModelFiles(directory: directory)
         let configuration = try BertConfiguration(configJSON: try files.required("config.json"), source: files.path("config.json"))
         try files.checkMeanPooling()
-        let settings = try files.optional("tokenizer.json").map { data throws(TextModelError) in
-            try TokenizerSettings(tokenizerJSON: data, source: files.path("tokenizer.json"))
-        } ?? TokenizerSettings()
+        let settings =
+            try files.optional("tokenizer.json").map { data throws(TextModelError) in
+                try TokenizerSettings(tokenizerJSON: data, source: files.path("tokenizer.json"))
+            } ?? TokenizerSettings()
         let vocabulary = try WordPieceVocabulary(contentsOf: directory.appendingPathComponent("vocab.txt"))
         let maxLength = try files.maxSequenceLength() ?? configuration.maxPositions
         let tokenizer = try WordPieceTokenizer(vocabulary: vocabulary, settings: settings, maxLength: maxLength)

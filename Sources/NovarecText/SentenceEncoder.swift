@@ -51,7 +51,9 @@ public struct SentenceEncoder: Sendable {
 
     /// Consecutive ranges of texts holding at most `tokenBudget` tokens each (or one text).
     static func batches(lengths: [Int], tokenBudget: Int) -> [Range<Int>] {
-        var batches: [Range<Int>] = [], start = 0, tokens = 0
+        var batches: [Range<Int>] = []
+        var start = 0
+        var tokens = 0
         for (index, length) in lengths.enumerated() {
             if index > start, tokens + length > tokenBudget {
                 batches.append(start..<index)

@@ -26,7 +26,8 @@ public struct TokenizerSettings: Sendable, Equatable {
         let preTokenizer = root["pre_tokenizer"] as? [String: Any] ?? [:]
         let model = root["model"] as? [String: Any] ?? [:]
         guard normalizer["type"] as? String == "BertNormalizer", preTokenizer["type"] as? String == "BertPreTokenizer",
-              model["type"] as? String == "WordPiece" else {
+            model["type"] as? String == "WordPiece"
+        else {
             throw TextModelError("\(source) does not describe a BERT WordPiece tokenizer (BertNormalizer, BertPreTokenizer, WordPiece)")
         }
         let lowercase = normalizer["lowercase"] as? Bool ?? true

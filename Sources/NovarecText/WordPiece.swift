@@ -11,15 +11,18 @@ struct WordPiece: Sendable {
     /// Appends the ids of `word`'s pieces to `ids`.
     func append(_ word: ArraySlice<Unicode.Scalar>, to ids: inout [Int32]) {
         guard word.count <= maxCharacters else { return ids.append(unknownID) }
-        var bytes: [UInt8] = [], boundaries = [0]
+        var bytes: [UInt8] = []
+        var boundaries = [0]
         for scalar in word {
             bytes.append(contentsOf: UTF8.encode(scalar)!)
             boundaries.append(bytes.count)
         }
-        var pieces: [Int32] = [], start = 0
+        var pieces: [Int32] = []
+        var start = 0
         var key: [UInt8] = []
         while start < word.count {
-            var end = word.count, found: Int32?
+            var end = word.count
+            var found: Int32?
             while start < end {
                 key.removeAll(keepingCapacity: true)
                 if start > 0 { key.append(contentsOf: continuationPrefix) }

@@ -26,8 +26,9 @@ public struct WordPieceTokenizer: Sendable {
         self.maxLength = maxLength
         classID = try id(settings.classToken)
         separatorID = try id(settings.separatorToken)
-        wordPiece = WordPiece(vocabulary: vocabulary, unknownID: try id(settings.unknownToken),
-                              continuationPrefix: Array(settings.continuationPrefix.utf8), maxCharacters: settings.maxCharactersPerWord)
+        wordPiece = WordPiece(
+            vocabulary: vocabulary, unknownID: try id(settings.unknownToken),
+            continuationPrefix: Array(settings.continuationPrefix.utf8), maxCharacters: settings.maxCharactersPerWord)
         var specials: [(scalars: [Unicode.Scalar], id: Int32)] = []
         for token in settings.specialTokens where !token.isEmpty { specials.append((Array(token.unicodeScalars), try id(token))) }
         self.specials = specials.sorted { $0.scalars.count > $1.scalars.count }
@@ -38,7 +39,8 @@ public struct WordPieceTokenizer: Sendable {
         let limit = maxLength - 2
         var ids: [Int32] = []
         let scalars = Array(text.unicodeScalars)
-        var start = 0, index = 0
+        var start = 0
+        var index = 0
         while index < scalars.count, ids.count < limit {
             guard let special = special(at: index, in: scalars) else {
                 index += 1

@@ -46,12 +46,18 @@ struct BenchTrainCommand: ParsableCommand {
             let result = try SASRecTrainer(configuration: configuration, options: options).train(sequences: sequences)
             seconds.append(Date().timeIntervalSince(start))
             instances = result.instancesPerEpoch
-            print(String(format: "round %d: %.1f s, %.0f instances/s, %.1f GFLOP/s", round, seconds.last!, Double(instances) / seconds.last!, flops / seconds.last! / 1e9))
+            print(
+                String(
+                    format: "round %d: %.1f s, %.0f instances/s, %.1f GFLOP/s", round, seconds.last!, Double(instances) / seconds.last!,
+                    flops / seconds.last! / 1e9))
         }
         let median = seconds.sorted()[seconds.count / 2]
-        print(String(format: "median: %.1f s per epoch of %d instances (%@ objective, batch %d, d %d, %d layers, %d heads, max length %d): %.0f instances/s, %.1f GFLOP/s = %.0f%% of the 2-thread sgemm peak",
-                     median, instances, options.objective.rawValue, options.batchSize, configuration.dimension, configuration.layers,
-                     configuration.heads, configuration.maxLength, Double(instances) / median, flops / median / 1e9, 100 * flops / median / 1e9 / peak[1]))
+        print(
+            String(
+                format:
+                    "median: %.1f s per epoch of %d instances (%@ objective, batch %d, d %d, %d layers, %d heads, max length %d): %.0f instances/s, %.1f GFLOP/s = %.0f%% of the 2-thread sgemm peak",
+                median, instances, options.objective.rawValue, options.batchSize, configuration.dimension, configuration.layers,
+                configuration.heads, configuration.maxLength, Double(instances) / median, flops / median / 1e9, 100 * flops / median / 1e9 / peak[1]))
     }
 }
 

@@ -29,21 +29,27 @@ struct BenchScoreCommand: ParsableCommand {
         print("OpenBLAS kernel: \(OpenBLASRuntime.coreName); \(items.count) items, \(histories.count) users, 1 thread")
         var scores = [Float](repeating: 0, count: 64 * items.count)
         for batch in [1, 4, 16, 64] {
-            let seconds = Self.median { for start in stride(from: 0, to: histories.count, by: batch) {
-                let group = Array(histories[start..<min(start + batch, histories.count)])
-                scores.withUnsafeMutableBufferPointer { loaded.model.score(histories: group, into: $0) }
-            } }
+            let seconds = Self.median {
+                for start in stride(from: 0, to: histories.count, by: batch) {
+                    let group = Array(histories[start..<min(start + batch, histories.count)])
+                    scores.withUnsafeMutableBufferPointer { loaded.model.score(histories: group, into: $0) }
+                }
+            }
             print(String(format: "scoring, batches of %2d: %7.1f µs per user", batch, seconds / Double(histories.count) * 1e6))
         }
         let one = Array(scores[0..<items.count])
         let select = Self.median { for _ in 0..<histories.count { _ = one.withUnsafeBufferPointer { TopKSelector.select($0, k: 256) } } }
         print(String(format: "top-256 selection: %7.1f µs per request", select / Double(histories.count) * 1e6))
         for (novelty, diversity) in [(0.0, 0.0), (0.3, 0.0), (0.3, 0.2), (1.0, 0.2)] {
-            let whole = Self.median { for history in sequences {
-                _ = try? engine.recommend(RecommendationQuery(history: history, k: 10, novelty: novelty, diversity: diversity))
-            } }
-            print(String(format: "engine.recommend (novelty %.1f, diversity %.1f): %7.1f µs per request",
-                         novelty, diversity, whole / Double(sequences.count) * 1e6))
+            let whole = Self.median {
+                for history in sequences {
+                    _ = try? engine.recommend(RecommendationQuery(history: history, k: 10, novelty: novelty, diversity: diversity))
+                }
+            }
+            print(
+                String(
+                    format: "engine.recommend (novelty %.1f, diversity %.1f): %7.1f µs per request",
+                    novelty, diversity, whole / Double(sequences.count) * 1e6))
         }
     }
 

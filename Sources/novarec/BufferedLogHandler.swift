@@ -81,8 +81,9 @@ struct BufferedLogHandler: LogHandler {
             var time = seconds
             var parts = tm()
             gmtime_r(&time, &parts)
-            return String(format: "%04d-%02d-%02dT%02d:%02d:%02d", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
-                          parts.tm_hour, parts.tm_min, parts.tm_sec)
+            return String(
+                format: "%04d-%02d-%02dT%02d:%02d:%02d", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
+                parts.tm_hour, parts.tm_min, parts.tm_sec)
         }
 
         private func write(_ bytes: [UInt8]) {

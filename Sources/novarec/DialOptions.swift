@@ -8,8 +8,11 @@ import NovarecService
 
 /// `eval --dial …`: the dial sweep through the served engine, its dumps, `frontier.json` and `frontier.svg`.
 struct DialOptions: ParsableArguments {
-    @Option(name: .customLong("dial"), help: "A dial and its values, e.g. novelty=0,0.1,0.5 or diversity=0,0.2 (repeatable; needs --checkpoint, which may then list several files, comma-separated).",
-            transform: DialOptions.parseDial)
+    @Option(
+        name: .customLong("dial"),
+        help:
+            "A dial and its values, e.g. novelty=0,0.1,0.5 or diversity=0,0.2 (repeatable; needs --checkpoint, which may then list several files, comma-separated).",
+        transform: DialOptions.parseDial)
     var dials: [Dial] = []
 
     @Option(help: "Comma-separated re-rankers for --dial: \(RerankerCatalog.names.joined(separator: ", ")) (default: the service's).")
@@ -65,12 +68,16 @@ struct DialOptions: ParsableArguments {
         try encoder.encode(points.map { Entry(model: $0.model, point: $0.point) }).write(to: out.appendingPathComponent("frontier.json"))
         let series = Dictionary(grouping: points) { "\($0.model) \($0.point.setting.reranker) d\($0.point.setting.diversity)" }
             .sorted { $0.key < $1.key }.map { name, points in
-                FrontierPlot.Series(name: name, points: points.map { ($0.point.metrics["Novelty@10"] ?? 0, $0.point.metrics["NDCG@10"] ?? 0, $0.point.metrics["TailHR@10"] ?? 0) })
+                FrontierPlot.Series(
+                    name: name,
+                    points: points.map { ($0.point.metrics["Novelty@10"] ?? 0, $0.point.metrics["NDCG@10"] ?? 0, $0.point.metrics["TailHR@10"] ?? 0) })
             }
         let plot = FrontierPlot(title: "\(context.split.dataset.name): accuracy–novelty frontier (test users, served engine)", series: series)
         try plot.svg().write(to: out.appendingPathComponent("frontier.svg"), atomically: true, encoding: .utf8)
-        print(String(format: "%d settings in %.1f s; wrote %@/frontier.json, frontier.svg and one <model>_<setting>.top20.tsv each",
-                     points.count, Date().timeIntervalSince(started), out.path))
+        print(
+            String(
+                format: "%d settings in %.1f s; wrote %@/frontier.json, frontier.svg and one <model>_<setting>.top20.tsv each",
+                points.count, Date().timeIntervalSince(started), out.path))
     }
 
     /// One line of `frontier.json`.
@@ -83,7 +90,8 @@ struct DialOptions: ParsableArguments {
 
     static func row(_ point: DialSweep.Point, model: String) -> String {
         let m = point.metrics
-        return String(format: "%-15@ %-38@  %.4f   %.4f    %7.3f     %.4f      %.3f        %.3f", model, point.setting.label, m["HR@10"] ?? 0, m["NDCG@10"] ?? 0,
-                      m["Novelty@10"] ?? 0, m["TailHR@10"] ?? 0, m["LongTail@10"] ?? 0, m["Coverage@10"] ?? 0)
+        return String(
+            format: "%-15@ %-38@  %.4f   %.4f    %7.3f     %.4f      %.3f        %.3f", model, point.setting.label, m["HR@10"] ?? 0, m["NDCG@10"] ?? 0,
+            m["Novelty@10"] ?? 0, m["TailHR@10"] ?? 0, m["LongTail@10"] ?? 0, m["Coverage@10"] ?? 0)
     }
 }

@@ -29,8 +29,10 @@ struct EmbedCommand: ParsableCommand {
             return
         }
         let vectors = encoder.encode(texts)
-        log(String(format: "embedded %d texts in %.1f s (%.0f texts/s)", texts.count, Date().timeIntervalSince(start),
-                   Double(texts.count) / Date().timeIntervalSince(start)))
+        log(
+            String(
+                format: "embedded %d texts in %.1f s (%.0f texts/s)", texts.count, Date().timeIntervalSince(start),
+                Double(texts.count) / Date().timeIntervalSince(start)))
         let embeddings = ItemTextEmbeddings(itemIDs: itemIDs, dimension: encoder.dimension, vectors: vectors, model: model.name)
         try embeddings.write(to: URL(fileURLWithPath: out))
         log("wrote \(itemIDs.count) × \(encoder.dimension) vectors to \(out)")
@@ -92,8 +94,9 @@ struct TextModelOptions: ParsableArguments {
         do {
             let encoder = try SentenceEncoder.load(directory: URL(fileURLWithPath: model))
             let c = encoder.encoder.configuration
-            log("text model \(name): \(c.layers) layers, width \(c.hidden), \(c.heads) heads, \(encoder.tokenizer.vocabulary.count) tokens, "
-                + "max length \(encoder.tokenizer.maxLength); OpenBLAS \(OpenBLASRuntime.coreName)")
+            log(
+                "text model \(name): \(c.layers) layers, width \(c.hidden), \(c.heads) heads, \(encoder.tokenizer.vocabulary.count) tokens, "
+                    + "max length \(encoder.tokenizer.maxLength); OpenBLAS \(OpenBLASRuntime.coreName)")
             return encoder
         } catch {
             throw CommandFailure(description: error.description)

@@ -14,7 +14,7 @@ enum EnvironmentArguments {
         "gate-novelty-margin", "gate-coverage-margin", "handover-seconds", "replica-name", "checkpoint-dir",
         "max-header-bytes", "max-header-count", "max-body-bytes", "max-body-bytes-in-flight", "max-connections",
         "max-requests-per-connection", "header-timeout", "idle-timeout",
-        "body-timeout", "write-timeout", "shutdown-grace", "log-level",
+        "body-timeout", "write-timeout", "shutdown-grace", "log-level"
     ]
 
     /// The variable for an option: `--max-body-bytes` → `NOVAREC_MAX_BODY_BYTES`.
@@ -26,7 +26,8 @@ enum EnvironmentArguments {
     /// set in `environment` but not on the command line, and which variable supplied each.
     static func merge(_ arguments: [String], environment: [String: String]) -> (arguments: [String], sources: [String]) {
         guard arguments.first == "serve", !arguments.contains("--help"), !arguments.contains("-h") else { return (arguments, []) }
-        var merged = arguments, sources: [String] = []
+        var merged = arguments
+        var sources: [String] = []
         for option in serveOptions where !arguments.contains(where: { $0 == "--\(option)" || $0.hasPrefix("--\(option)=") }) {
             let names = option == "database-url" ? [variable(for: option), "DATABASE_URL"] : [variable(for: option)]
             guard let name = names.first(where: { environment[$0] != nil }), let value = environment[name] else { continue }

@@ -21,8 +21,9 @@ struct EvalCommand: ParsableCommand {
 
     @OptionGroup var data: DatasetOptions
 
-    @Option(help: "Comma-separated models: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")).",
-            transform: EvalCommand.parseModels)
+    @Option(
+        help: "Comma-separated models: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")).",
+        transform: EvalCommand.parseModels)
     var models: [ModelKind] = [.pop, .itemknn, .ease]
 
     @Option(help: "Comma-separated cut-offs K.", transform: EvalCommand.parseCutoffs)
@@ -65,8 +66,10 @@ struct EvalCommand: ParsableCommand {
             let result = try evaluation.evaluate(model) { lists in
                 try TopListWriter.write(lists: lists, split: context.split, to: outURL.appendingPathComponent("\(model.rawValue).top20.tsv"))
             }
-            log(String(format: "%@: valid NDCG@10 %.4f with %@; trained in %.1fs, evaluated in %.1fs",
-                       model.rawValue, result.validationNDCG10, describe(result.hyperparameters), result.trainingSeconds, result.evaluationSeconds))
+            log(
+                String(
+                    format: "%@: valid NDCG@10 %.4f with %@; trained in %.1fs, evaluated in %.1fs",
+                    model.rawValue, result.validationNDCG10, describe(result.hyperparameters), result.trainingSeconds, result.evaluationSeconds))
             report.models.append(result)
         }
         try report.jsonData().write(to: outURL.appendingPathComponent("results.json"))

@@ -40,9 +40,11 @@ struct ImportCommand: ParsableCommand {
             throw CommandFailure(description: "import: \(error)")
         }
         let seconds = Date().timeIntervalSince(start)
-        print(String(format: "%d events in %.1f s (%.0f events/s): %d stored, %d already present; %d items (%d with text)",
-                     summary.events, seconds, Double(summary.events) / max(seconds, 1e-9), summary.stored, summary.duplicates,
-                     summary.items, summary.itemsWithText))
+        print(
+            String(
+                format: "%d events in %.1f s (%.0f events/s): %d stored, %d already present; %d items (%d with text)",
+                summary.events, seconds, Double(summary.events) / max(seconds, 1e-9), summary.stored, summary.duplicates,
+                summary.items, summary.itemsWithText))
     }
 }
 

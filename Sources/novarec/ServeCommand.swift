@@ -32,22 +32,30 @@ struct ServeCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(help: "File of write keys, one per line, required as 'Authorization: Bearer <key>' on writes (env NOVAREC_API_KEYS: comma-separated). Without write or admin keys the server listens on loopback only.")
+    @Option(
+        help:
+            "File of write keys, one per line, required as 'Authorization: Bearer <key>' on writes (env NOVAREC_API_KEYS: comma-separated). Without write or admin keys the server listens on loopback only."
+    )
     var apiKeysFile: String?
 
     @Option(help: "File of read keys: once set, recommendations and item reads need a read, write or admin key (env NOVAREC_READ_KEYS: comma-separated).")
     var readKeysFile: String?
 
-    @Option(help: "File of admin keys: once set, /v1/admin/*, /v1/model and /metrics need one (without them /v1/admin/* takes the write keys) (env NOVAREC_ADMIN_KEYS: comma-separated).")
+    @Option(
+        help:
+            "File of admin keys: once set, /v1/admin/*, /v1/model and /metrics need one (without them /v1/admin/* takes the write keys) (env NOVAREC_ADMIN_KEYS: comma-separated)."
+    )
     var adminKeysFile: String?
 
-    @Option(help: "Model checkpoint to serve, of any kind novarec train writes: sasrec, pop, itemknn or ease (default: DATA_DIR/model.safetensors when it exists).")
+    @Option(
+        help: "Model checkpoint to serve, of any kind novarec train writes: sasrec, pop, itemknn or ease (default: DATA_DIR/model.safetensors when it exists).")
     var checkpoint: String?
 
     @Option(help: "Users whose model candidates are kept between two of their events (0 disables the cache).")
     var candidateCacheUsers = 50_000
 
-    @Option(help: "Users whose history is kept in memory (the least recently used beyond it are dropped and read back from the database on their next request).")
+    @Option(
+        help: "Users whose history is kept in memory (the least recently used beyond it are dropped and read back from the database on their next request).")
     var historyUsers = 1_000_000
 
     @Option(help: "Distinct item ids live popularity counts (ids of the serving catalogue always count).")
@@ -127,9 +135,11 @@ struct ServeCommand: ParsableCommand {
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
-        let counts = [("--max-header-bytes", maxHeaderBytes), ("--max-header-count", maxHeaderCount),
-                      ("--max-body-bytes", maxBodyBytes), ("--max-body-bytes-in-flight", maxBodyBytesInFlight),
-                      ("--max-connections", maxConnections), ("--max-requests-per-connection", maxRequestsPerConnection)]
+        let counts = [
+            ("--max-header-bytes", maxHeaderBytes), ("--max-header-count", maxHeaderCount),
+            ("--max-body-bytes", maxBodyBytes), ("--max-body-bytes-in-flight", maxBodyBytesInFlight),
+            ("--max-connections", maxConnections), ("--max-requests-per-connection", maxRequestsPerConnection)
+        ]
         for (name, value) in counts where value <= 0 { throw ValidationError("\(name) must be positive") }
         guard candidateCacheUsers >= 0 else { throw ValidationError("--candidate-cache-users must be 0 or more") }
         guard historyUsers >= 2 else { throw ValidationError("--history-users must be 2 or more") }
@@ -140,11 +150,15 @@ struct ServeCommand: ParsableCommand {
         guard handoverSeconds >= 0 else { throw ValidationError("--handover-seconds must be 0 or more") }
         guard trainMaxMinutes > 0 else { throw ValidationError("--train-max-minutes must be positive") }
         guard pollInterval > 0 else { throw ValidationError("--poll-interval must be a positive number of seconds") }
-        let fractions = [("--warm-start-max-new-items", warmStartMaxNewItems), ("--gate-ndcg-margin", gateNdcgMargin),
-                         ("--gate-novelty-margin", gateNoveltyMargin), ("--gate-coverage-margin", gateCoverageMargin)]
+        let fractions = [
+            ("--warm-start-max-new-items", warmStartMaxNewItems), ("--gate-ndcg-margin", gateNdcgMargin),
+            ("--gate-novelty-margin", gateNoveltyMargin), ("--gate-coverage-margin", gateCoverageMargin)
+        ]
         for (name, value) in fractions where !(0...1).contains(value) { throw ValidationError("\(name) must be between 0 and 1") }
-        let times = [("--header-timeout", headerTimeout), ("--idle-timeout", idleTimeout), ("--body-timeout", bodyTimeout),
-                     ("--write-timeout", writeTimeout), ("--shutdown-grace", shutdownGrace)]
+        let times = [
+            ("--header-timeout", headerTimeout), ("--idle-timeout", idleTimeout), ("--body-timeout", bodyTimeout),
+            ("--write-timeout", writeTimeout), ("--shutdown-grace", shutdownGrace)
+        ]
         for (name, value) in times where !(value > 0) { throw ValidationError("\(name) must be a positive number of seconds") }
     }
 
@@ -223,17 +237,19 @@ struct ServeCommand: ParsableCommand {
     }
 
     private func serverConfiguration() -> HTTPServer.Configuration {
-        let limits = ServerLimits(maxHeaderBytes: maxHeaderBytes, maxHeaderCount: maxHeaderCount, maxBodyBytes: maxBodyBytes,
-                                  maxBodyBytesInFlight: maxBodyBytesInFlight, maxConnections: maxConnections,
-                                  maxRequestsPerConnection: maxRequestsPerConnection, headerTimeout: headerTimeout, idleTimeout: idleTimeout,
-                                  bodyTimeout: bodyTimeout, writeTimeout: writeTimeout)
+        let limits = ServerLimits(
+            maxHeaderBytes: maxHeaderBytes, maxHeaderCount: maxHeaderCount, maxBodyBytes: maxBodyBytes,
+            maxBodyBytesInFlight: maxBodyBytesInFlight, maxConnections: maxConnections,
+            maxRequestsPerConnection: maxRequestsPerConnection, headerTimeout: headerTimeout, idleTimeout: idleTimeout,
+            bodyTimeout: bodyTimeout, writeTimeout: writeTimeout)
         return HTTPServer.Configuration(host: host, port: port, limits: limits, shutdownGracePeriod: shutdownGrace)
     }
 
     /// The configured keys of every scope (the server refuses a non-loopback bound address while writes are open).
     private func loadKeys() throws -> APIKeys {
-        let sources = APIKeys.Sources(writeFile: apiKeysFile, readFile: readKeysFile, adminFile: adminKeysFile,
-                                      environment: ProcessInfo.processInfo.environment)
+        let sources = APIKeys.Sources(
+            writeFile: apiKeysFile, readFile: readKeysFile, adminFile: adminKeysFile,
+            environment: ProcessInfo.processInfo.environment)
         do { return try APIKeys.load(sources) } catch { throw CommandFailure(description: "\(error)") }
     }
 

@@ -24,7 +24,10 @@ struct TrainCommand: ParsableCommand {
     var modelKind: ModelKind = .sasrec
     @Option(help: "Checkpoint file to write.") var out: String
     @Option(help: "Checkpoint to continue training from (warm start; same items and shape).") var initial: String?
-    @Option(help: "Search dropout, width, depth and logit adjustment on validation NDCG@10 within this many minutes, starting from the flags' settings, and keep the best.")
+    @Option(
+        help:
+            "Search dropout, width, depth and logit adjustment on validation NDCG@10 within this many minutes, starting from the flags' settings, and keep the best."
+    )
     var tune: Double?
     @OptionGroup var transformer: TransformerOptions
 
@@ -68,18 +71,24 @@ struct TrainCommand: ParsableCommand {
             "novarec.validation_ndcg10": String(trained.validationNDCG),
             "novarec.best_epoch": best.map { String(Int($0.hyperparameters["epoch"] ?? 0)) } ?? "0",
             "novarec.training_seconds": String(format: "%.1f", trained.trainingSeconds),
-            "novarec.refit_epochs": String(trainer.sasrecOptions.refitEpochs),
+            "novarec.refit_epochs": String(trainer.sasrecOptions.refitEpochs)
         ]
-        metadata.merge(SASRecCheckpoint.logitAdjustmentMetadata(tau: tau,
-                                                               counts: context.popularity.interactionCounts.map(Double.init))) { $1 }
+        metadata.merge(
+            SASRecCheckpoint.logitAdjustmentMetadata(
+                tau: tau,
+                counts: context.popularity.interactionCounts.map(Double.init))
+        ) { $1 }
         let trainedCheckpoint = SASRecCheckpoint(model: model, itemIDs: dataset.items.ids, metadata: metadata)
         let calibration = DialCalibration.calibrate(OfflineEngine.make(checkpoint: trainedCheckpoint, context: context).model, context: context)
-        log("dial scale (validation novelty \(calibration.frontier.map { String(format: "%.3f", $0.servedNovelty) }.joined(separator: " → "))): "
-            + calibration.scale.strengths.map { String(format: "%.2f", $0) }.joined(separator: " "))
+        log(
+            "dial scale (validation novelty \(calibration.frontier.map { String(format: "%.3f", $0.servedNovelty) }.joined(separator: " → "))): "
+                + calibration.scale.strengths.map { String(format: "%.2f", $0) }.joined(separator: " "))
         metadata.merge(calibration.metadata) { $1 }
         try SASRecCheckpoint(model: model, itemIDs: dataset.items.ids, metadata: metadata).write(to: URL(fileURLWithPath: out))
-        print(String(format: "best valid NDCG@10 %.4f at epoch %@ after %.0fs; wrote %@",
-                     trained.validationNDCG, metadata["novarec.best_epoch"]!, trained.trainingSeconds, out))
+        print(
+            String(
+                format: "best valid NDCG@10 %.4f at epoch %@ after %.0fs; wrote %@",
+                trained.validationNDCG, metadata["novarec.best_epoch"]!, trained.trainingSeconds, out))
     }
 
     /// Tunes a baseline's hyper-parameters on the validation targets and writes its checkpoint.
@@ -91,11 +100,13 @@ struct TrainCommand: ParsableCommand {
         let metadata = [
             "novarec.dataset": dataset.name,
             "novarec.validation_ndcg10": String(trained.validationNDCG),
-            "novarec.training_seconds": String(format: "%.1f", trained.trainingSeconds),
+            "novarec.training_seconds": String(format: "%.1f", trained.trainingSeconds)
         ]
         try BaselineCheckpoint(model: model, itemIDs: dataset.items.ids, metadata: metadata).write(to: URL(fileURLWithPath: out))
         let settings = model.hyperparameters.sorted { $0.key < $1.key }.map { "\($0.key) " + String(format: "%g", $0.value) }.joined(separator: ", ")
-        print(String(format: "%@: best valid NDCG@10 %.4f (%@) after %.0fs; wrote %@",
-                     model.name, trained.validationNDCG, settings.isEmpty ? "no hyper-parameters" : settings, trained.trainingSeconds, out))
+        print(
+            String(
+                format: "%@: best valid NDCG@10 %.4f (%@) after %.0fs; wrote %@",
+                model.name, trained.validationNDCG, settings.isEmpty ? "no hyper-parameters" : settings, trained.trainingSeconds, out))
     }
 }

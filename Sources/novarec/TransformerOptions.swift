@@ -62,11 +62,12 @@ struct TransformerOptions: ParsableArguments {
             options.seed = seed
             options.refitEpochs = refitEpochs
             options.logitAdjustment = logitAdjust
-            options.loss = switch loss {
-            case .auto: nil
-            case .full: .full
-            case .sampled: .sampled(negatives: negatives)
-            }
+            options.loss =
+                switch loss {
+                case .auto: nil
+                case .full: .full
+                case .sampled: .sampled(negatives: negatives)
+                }
             do { try options.validate() } catch { throw ValidationError(error.description) }
             return options
         }

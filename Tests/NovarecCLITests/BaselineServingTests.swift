@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 import NovarecStore
 import NovarecTestSupport
@@ -22,12 +22,17 @@ struct BaselineServingTests {
         defer { try? cluster.stop() }
         let kinds = ["pop", "itemknn", "ease"]
         for kind in kinds {
-            let trained = try CommandLineTests.run(["train", "--model", kind, "--dataset", data + "/events.tsv", "--out", "\(directory.path)/\(kind).safetensors"])
+            let trained = try CommandLineTests.run([
+                "train", "--model", kind, "--dataset", data + "/events.tsv", "--out", "\(directory.path)/\(kind).safetensors"
+            ])
             #expect(trained.status == 0 && trained.stdout.hasPrefix("\(kind): best valid NDCG@10"), "\(trained.stdout)\(trained.stderr)")
         }
         let servers = try kinds.map { kind in
-            try ReplicaProcessTests.Server(["--data-dir", "\(directory.path)/\(kind)", "--database-url", cluster.connectionString(database: "novarec"),
-                                            "--checkpoint", "\(directory.path)/\(kind).safetensors"], log: directory.appendingPathComponent("\(kind).log"))
+            try ReplicaProcessTests.Server(
+                [
+                    "--data-dir", "\(directory.path)/\(kind)", "--database-url", cluster.connectionString(database: "novarec"),
+                    "--checkpoint", "\(directory.path)/\(kind).safetensors"
+                ], log: directory.appendingPathComponent("\(kind).log"))
         }
         for (kind, server) in zip(kinds, servers) {
             let url = try #require(URL(string: "http://127.0.0.1:\(server.port)/v1/recommendations?user_id=\(user)"))

@@ -18,7 +18,8 @@ struct CommandLineTests {
         process.executableURL = binary
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
@@ -35,8 +36,10 @@ struct CommandLineTests {
     }
 
     @Test func everySubcommandHasHelp() throws {
-        for command in [["--help"], ["eval", "--help"], ["train", "--help"], ["bench", "train", "--help"], ["bench", "score", "--help"],
-                        ["generate", "--help"], ["import", "--help"], ["serve", "--help"]] {
+        for command in [
+            ["--help"], ["eval", "--help"], ["train", "--help"], ["bench", "train", "--help"], ["bench", "score", "--help"],
+            ["generate", "--help"], ["import", "--help"], ["serve", "--help"]
+        ] {
             let outcome = try Self.run(command)
             #expect(outcome.status == 0)
             #expect(outcome.stdout.contains("USAGE:"))
@@ -89,8 +92,10 @@ struct CommandLineTests {
         #expect(bad.stderr.contains("DATABASE_URL=postgresql://novarec:***@127.0.0.1:1/novarec"), "\(bad.stderr)")
         for secret in ["hunter2secret", "key-s3cret", "adm-s3cret"] { #expect(!bad.stderr.contains(secret), "\(bad.stderr)") }
         let directory = try Self.temporaryDirectory()
-        for malformed in ["postgresql://novarec:hunter2%ZZsecret@127.0.0.1:1/novarec", "host=/nonexistent password='hunter2 secret' sslmode=bogus",
-                          "postgresql://novarec@127.0.0.1:1/novarec?password=hunter2secret&bogus=1"] {
+        for malformed in [
+            "postgresql://novarec:hunter2%ZZsecret@127.0.0.1:1/novarec", "host=/nonexistent password='hunter2 secret' sslmode=bogus",
+            "postgresql://novarec@127.0.0.1:1/novarec?password=hunter2secret&bogus=1"
+        ] {
             let failed = try Self.run(["serve", "--port", "0", "--data-dir", directory.path, "--database-url", malformed])
             #expect(failed.status == 1)
             #expect(failed.stderr.contains("database:"), "\(failed.stderr)")
@@ -132,7 +137,7 @@ struct CommandLineTests {
         #expect(generated.status == 0, "\(generated.stderr)")
         let evaluated = try Self.run([
             "eval", "--dataset", directory.path + "/data/events.tsv", "--models", "pop,itemknn", "--k", "5,10",
-            "--out", directory.path + "/results",
+            "--out", directory.path + "/results"
         ])
         #expect(evaluated.status == 0, "\(evaluated.stderr)")
         #expect(evaluated.stdout.contains("Beyond accuracy"))
@@ -151,21 +156,23 @@ struct CommandLineTests {
         let checkpoint = directory.path + "/model.safetensors"
         let trained = try Self.run([
             "train", "--dataset", directory.path + "/data/events.tsv", "--out", checkpoint,
-            "--dim", "16", "--inner", "32", "--epochs", "2", "--batch", "32",
+            "--dim", "16", "--inner", "32", "--epochs", "2", "--batch", "32"
         ])
         #expect(trained.status == 0, "\(trained.stderr)")
         #expect(trained.stdout.contains("best valid NDCG@10"))
         let evaluated = try Self.run([
             "eval", "--dataset", directory.path + "/data/events.tsv", "--models", "sasrec,pop",
-            "--checkpoint", checkpoint, "--out", directory.path + "/results",
+            "--checkpoint", checkpoint, "--out", directory.path + "/results"
         ])
         #expect(evaluated.status == 0, "\(evaluated.stderr)")
         #expect(evaluated.stdout.contains("sasrec"))
         #expect(FileManager.default.fileExists(atPath: directory.path + "/results/sasrec.top20.tsv"))
 
         try Data("garbage".utf8).write(to: URL(fileURLWithPath: checkpoint))
-        let refused = try Self.run(["eval", "--dataset", directory.path + "/data/events.tsv", "--models", "sasrec", "--checkpoint", checkpoint,
-                                    "--out", directory.path + "/refused"])
+        let refused = try Self.run([
+            "eval", "--dataset", directory.path + "/data/events.tsv", "--models", "sasrec", "--checkpoint", checkpoint,
+            "--out", directory.path + "/refused"
+        ])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("invalid checkpoint"))
     }
@@ -176,16 +183,20 @@ struct CommandLineTests {
         let directory = try Self.temporaryDirectory()
         #expect(try Self.run(["generate", "--out", directory.path + "/data", "--users", "150", "--items", "60"]).status == 0)
         let checkpoint = directory.path + "/model.safetensors"
-        let arguments = ["train", "--dataset", directory.path + "/data/events.tsv", "--out", checkpoint,
-                         "--dim", "16", "--inner", "32", "--epochs", "2", "--batch", "32"]
+        let arguments = [
+            "train", "--dataset", directory.path + "/data/events.tsv", "--out", checkpoint,
+            "--dim", "16", "--inner", "32", "--epochs", "2", "--batch", "32"
+        ]
         #expect(try Self.run(arguments).status == 0)
         for delay in stride(from: 0.05, through: 1.6, by: 0.13) {
             let process = try ChildProcess(Self.binary.path, arguments)
             Thread.sleep(forTimeInterval: delay)
             process.signal(SIGKILL)
             _ = process.waitForExit()
-            let check = try Self.run(["eval", "--dataset", directory.path + "/data/events.tsv", "--models", "sasrec", "--checkpoint", checkpoint,
-                                      "--out", directory.path + "/eval"])
+            let check = try Self.run([
+                "eval", "--dataset", directory.path + "/data/events.tsv", "--models", "sasrec", "--checkpoint", checkpoint,
+                "--out", directory.path + "/eval"
+            ])
             #expect(check.status == 0, "after kill -9 at \(delay) s: \(check.stderr)")
         }
     }

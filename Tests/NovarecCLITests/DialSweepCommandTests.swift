@@ -6,13 +6,17 @@ import Testing
 struct DialSweepCommandTests {
     @Test func trainCalibratesTheDialAndEvalSweepsItWithDumpsAndAFrontier() throws {
         let directory = try CommandLineTests.temporaryDirectory()
-        let data = directory.path + "/data", model = directory.path + "/model.safetensors", out = directory.path + "/sweep"
+        let data = directory.path + "/data"
+        let model = directory.path + "/model.safetensors"
+        let out = directory.path + "/sweep"
         #expect(try CommandLineTests.run(["generate", "--out", data, "--users", "150", "--items", "60"]).status == 0)
         let train = try CommandLineTests.run(["train", "--dataset", data, "--out", model, "--dim", "16", "--epochs", "2", "--refit-epochs", "1"])
         #expect(train.status == 0, "\(train.stderr)")
         #expect(train.stderr.contains("dial scale (validation novelty"), "\(train.stderr)")
-        let sweep = try CommandLineTests.run(["eval", "--dataset", data, "--checkpoint", model, "--dial", "novelty=0,1",
-                                              "--reranker", "popularity-penalty,blend", "--out", out])
+        let sweep = try CommandLineTests.run([
+            "eval", "--dataset", data, "--checkpoint", model, "--dial", "novelty=0,1",
+            "--reranker", "popularity-penalty,blend", "--out", out
+        ])
         #expect(sweep.status == 0, "\(sweep.stderr)")
         #expect(sweep.stdout.contains("4 settings"), "\(sweep.stdout)")
         let files = try FileManager.default.contentsOfDirectory(atPath: out)
@@ -26,8 +30,10 @@ struct DialSweepCommandTests {
         let directory = try CommandLineTests.temporaryDirectory()
         let data = directory.path + "/data"
         #expect(try CommandLineTests.run(["generate", "--out", data, "--users", "40", "--items", "20"]).status == 0)
-        for arguments in [["--dial", "novelty=0,1"], ["--dial", "novelty=2", "--checkpoint", "x"], ["--dial", "loudness=1", "--checkpoint", "x"],
-                          ["--dial", "novelty=0", "--checkpoint", "x", "--reranker", "nope"]] {
+        for arguments in [
+            ["--dial", "novelty=0,1"], ["--dial", "novelty=2", "--checkpoint", "x"], ["--dial", "loudness=1", "--checkpoint", "x"],
+            ["--dial", "novelty=0", "--checkpoint", "x", "--reranker", "nope"]
+        ] {
             let outcome = try CommandLineTests.run(["eval", "--dataset", data] + arguments)
             #expect(outcome.status != 0, "\(arguments)")
             #expect(!outcome.stderr.isEmpty)

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 import NovarecStore
 import NovarecTestSupport
@@ -102,8 +102,9 @@ struct ReplicaProcessTests {
             #"{"event_id":"\#(UUID().uuidString)","user_id":"newcomer","item_id":"\#(item)","type":"view","timestamp":"2026-11-29T10:00:0\#(index)Z"}"#
         }
         #expect(second.json("/v1/events", method: "POST", body: #"{"events":[\#(events.joined(separator: ","))]}"#)["stored"] as? Int == 2)
-        #expect(eventually(timeout: 10) { third.json("/v1/recommendations?user_id=newcomer")["fallback"] as? Bool == false },
-                "events stored through one process shape another's recommendations")
+        #expect(
+            eventually(timeout: 10) { third.json("/v1/recommendations?user_id=newcomer")["fallback"] as? Bool == false },
+            "events stored through one process shape another's recommendations")
     }
 
     /// A deploy or scale-down during training: SIGTERM stops the run at its next step, joins
@@ -130,8 +131,9 @@ struct ReplicaProcessTests {
     @Test func memoryBudgetsComeFromTheFlagsAndShowInMetrics() throws {
         let (directory, cluster) = try Self.importedShop()
         defer { try? cluster.stop() }
-        let server = try Server(["--data-dir", directory.path + "/a", "--history-users", "50", "--popularity-items", "30"],
-                                log: directory.appendingPathComponent("a.log"))
+        let server = try Server(
+            ["--data-dir", directory.path + "/a", "--history-users", "50", "--popularity-items", "30"],
+            log: directory.appendingPathComponent("a.log"))
         let events = try String(contentsOfFile: directory.path + "/shop/events.tsv", encoding: .utf8)
         let users = Set(events.split(separator: "\n").dropFirst().compactMap { $0.split(separator: "\t").first.map(String.init) })
         #expect(users.count == 200)

@@ -5,7 +5,9 @@ struct MovieLensReaderTests {
     private func writeFiles(ratings: String) throws -> TemporaryDirectory {
         let directory = try TemporaryDirectory()
         try directory.write("ratings.csv", ratings)
-        try directory.write("movies.csv", """
+        try directory.write(
+            "movies.csv",
+            """
             movieId,title,genres\r
             1,Toy Story (1995),Adventure|Animation\r
             2,"American President, The (1995)",Comedy|Drama|Romance\r
@@ -16,14 +18,15 @@ struct MovieLensReaderTests {
     }
 
     @Test func tiesAreBrokenByTimestampThenMovieID() throws {
-        let directory = try writeFiles(ratings: """
-            userId,movieId,rating,timestamp\r
-            1,3,4.0,100\r
-            1,2,3.5,100\r
-            1,1,5.0,50\r
-            2,1,1.0,7\r
+        let directory = try writeFiles(
+            ratings: """
+                userId,movieId,rating,timestamp\r
+                1,3,4.0,100\r
+                1,2,3.5,100\r
+                1,1,5.0,50\r
+                2,1,1.0,7\r
 
-            """)
+                """)
         let dataset = try DatasetLoader.load(path: directory.path)
         #expect(dataset.sequences[0].map { dataset.items.id(at: $0) } == ["1", "2", "3"])
         #expect(dataset.timestamps?[0] == [50, 100, 100])

@@ -9,9 +9,12 @@ import Testing
 struct ConnectionBudgetTests {
     /// `POST /guarded` needs `Authorization: Bearer ok` (decided on the head) and echoes the body.
     static func guarded(_ router: inout Router) {
-        router.post("/guarded", gate: { request in
-            guard request.headers["Authorization"] == "Bearer ok" else { throw ProblemDetails(status: .unauthorized) }
-        }) { request in HTTPResponse(body: request.body) }
+        router.post(
+            "/guarded",
+            gate: { request in
+                guard request.headers["Authorization"] == "Bearer ok" else { throw ProblemDetails(status: .unauthorized) }
+            }
+        ) { request in HTTPResponse(body: request.body) }
     }
 
     @Test func anUnauthorisedHeadIsAnsweredBeforeItsBodyIsRead() throws {

@@ -3,8 +3,9 @@ import Testing
 
 struct HTTPRequestParserTests {
     @Test func parsesRequestLineHeadersAndQuery() throws {
-        let request = try #require(Parse.request(
-            "GET /v1/items/a%20b?q=red+shoes&tag=x&tag=y%26z&flag HTTP/1.1\r\nHost: shop\r\nX-Trace: 1\r\nx-trace: 2\r\n\r\n"))
+        let request = try #require(
+            Parse.request(
+                "GET /v1/items/a%20b?q=red+shoes&tag=x&tag=y%26z&flag HTTP/1.1\r\nHost: shop\r\nX-Trace: 1\r\nx-trace: 2\r\n\r\n"))
         #expect(request.method == .get)
         #expect(request.version == .http1_1)
         #expect(request.target == "/v1/items/a%20b?q=red+shoes&tag=x&tag=y%26z&flag")
@@ -40,14 +41,16 @@ struct HTTPRequestParserTests {
     }
 
     @Test func readsChunkedBodyWithExtensionsAndTrailers() throws {
-        let text = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: Chunked\r\n\r\n"
+        let text =
+            "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: Chunked\r\n\r\n"
             + "5;name=value\r\nhello\r\n1A\r\n abcdefghijklmnopqrstuvwxy\r\n0\r\nChecksum: abc\r\n\r\n"
         let request = try #require(Parse.request(text))
         #expect(String(decoding: request.body, as: UTF8.self) == "hello abcdefghijklmnopqrstuvwxy")
     }
 
     @Test func answersPipelinedRequestsInOrder() {
-        let text = "GET /1 HTTP/1.1\r\nHost: h\r\n\r\nPOST /2 HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc"
+        let text =
+            "GET /1 HTTP/1.1\r\nHost: h\r\n\r\nPOST /2 HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc"
             + "POST /3 HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nz\r\n0\r\n\r\nGET /4 HTTP/1.1\r\nHost: h\r\n\r\n"
         #expect(Parse.requests(text).map(\.target) == ["/1", "/2", "/3", "/4"])
         #expect(Parse.requests(text).map { String(decoding: $0.body, as: UTF8.self) } == ["", "abc", "z", ""])
@@ -75,7 +78,10 @@ struct HTTPRequestParserTests {
         var parser = HTTPRequestParser()
         let head = Array("POST /upload HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\nab".utf8)
         let (event, consumed) = head.withUnsafeBytes { parser.parse($0) }
-        guard case .needMoreData = event else { Issue.record("expected to wait for the body"); return }
+        guard case .needMoreData = event else {
+            Issue.record("expected to wait for the body")
+            return
+        }
         #expect(consumed == head.count - 2)
         #expect(parser.requestAwaitingBody?.path == "/upload")
         #expect(parser.requestAwaitingBody?.expectsContinue == true)
@@ -87,14 +93,15 @@ struct HTTPRequestParserTests {
         "GET /",
         "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\nshort",
         "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel",
-        "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n",
+        "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n"
     ])
     func waitsOnTruncatedRequests(text: String) {
         #expect(Parse.isIncomplete(text))
     }
 
     @Test func givesTheSameEventsWhateverThePieces() {
-        let text = "GET /a?x=1 HTTP/1.1\r\nHost: h\r\n\r\nPOST /b HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+        let text =
+            "GET /a?x=1 HTTP/1.1\r\nHost: h\r\n\r\nPOST /b HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
             + "3\r\nabc\r\n10\r\n0123456789abcdef\r\n0\r\nT: v\r\n\r\nPOST /c HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nhi"
         let whole = Parse.events(text).map(\.summary)
         for pieceSize in [1, 2, 3, 7, 64] {

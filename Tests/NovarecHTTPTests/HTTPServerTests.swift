@@ -83,8 +83,9 @@ struct HTTPServerTests {
     @Test func answersPipelinedRequestsInOrder() throws {
         try withServer { server in
             let client = try server.client()
-            try client.send("GET /items/1 HTTP/1.1\r\nHost: t\r\n\r\nPOST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc"
-                + "GET /items/3 HTTP/1.1\r\nHost: t\r\n\r\n")
+            try client.send(
+                "GET /items/1 HTTP/1.1\r\nHost: t\r\n\r\nPOST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc"
+                    + "GET /items/3 HTTP/1.1\r\nHost: t\r\n\r\n")
             #expect(try client.readResponse().text == #"{"id":"1"}"#)
             #expect(try client.readResponse().text == "abc")
             #expect(try client.readResponse().text == #"{"id":"3"}"#)
@@ -132,7 +133,7 @@ struct HTTPServerTests {
         "GET /hel\u{0}lo HTTP/1.1\r\nHost: t\r\n\r\n",
         "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: -5\r\n\r\n",
         "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nxyz\r\n",
-        "NOT A REQUEST\r\n\r\n",
+        "NOT A REQUEST\r\n\r\n"
     ])
     func rejectsMalformedRequestsAndCloses(text: String) throws {
         try withServer { server in

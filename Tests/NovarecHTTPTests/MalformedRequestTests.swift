@@ -20,7 +20,7 @@ struct MalformedRequestTests {
         ("GET /a%00b HTTP/1.1\r\nHost: h\r\n\r\n", .invalidTarget),
         ("GET /%C3%28 HTTP/1.1\r\nHost: h\r\n\r\n", .invalidTarget),
         ("GET /?q=%G1 HTTP/1.1\r\nHost: h\r\n\r\n", .invalidTarget),
-        ("GET http:///x HTTP/1.1\r\nHost: h\r\n\r\n", .invalidTarget),
+        ("GET http:///x HTTP/1.1\r\nHost: h\r\n\r\n", .invalidTarget)
     ])
     func rejectsBadRequestLines(text: String, error: HTTPParseError) {
         #expect(Parse.failure(text) == error)
@@ -38,7 +38,7 @@ struct MalformedRequestTests {
         ("GET / HTTP/1.1\r\nHost: h\r\nName: a\r\n folded\r\n\r\n", .obsoleteLineFolding),
         ("GET / HTTP/1.1\r\nHost: h\r\nName: a\r\n\tfolded\r\n\r\n", .obsoleteLineFolding),
         ("GET / HTTP/1.1\r\n\r\n", .invalidHost),
-        ("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", .invalidHost),
+        ("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", .invalidHost)
     ])
     func rejectsBadHeaderFields(text: String, error: HTTPParseError) {
         #expect(Parse.failure(text) == error)
@@ -59,7 +59,7 @@ struct MalformedRequestTests {
         ("Transfer-Encoding: gzip, chunked", .unsupportedTransferEncoding),
         ("Transfer-Encoding: chunked, chunked", .unsupportedTransferEncoding),
         ("Transfer-Encoding: identity", .unsupportedTransferEncoding),
-        ("Content-Length: 2000000", .bodyTooLarge),
+        ("Content-Length: 2000000", .bodyTooLarge)
     ])
     func rejectsSmugglingShapesAndBadLengths(field: String, error: HTTPParseError) {
         #expect(Parse.failure("POST / HTTP/1.1\r\nHost: h\r\n\(field)\r\n\r\n") == error)
@@ -82,7 +82,7 @@ struct MalformedRequestTests {
         ("5;ext=\u{0}\r\nhello\r\n", .invalidChunk),
         ("1ffffffffffffffffff\r\n", .invalidChunk),
         ("fffffff\r\n", .bodyTooLarge),
-        ("0\r\nBad Trailer: x\r\n\r\n", .invalidHeaderName),
+        ("0\r\nBad Trailer: x\r\n\r\n", .invalidHeaderName)
     ])
     func rejectsBadChunks(body: String, error: HTTPParseError) {
         #expect(Parse.failure("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n\(body)") == error)
@@ -133,7 +133,10 @@ struct MalformedRequestTests {
         for _ in 0..<2 {
             let (event, consumed) = bytes.withUnsafeBytes { parser.parse($0) }
             #expect(consumed == 0)
-            guard case .failure(.malformedRequestLine) = event else { Issue.record("expected the same failure"); return }
+            guard case .failure(.malformedRequestLine) = event else {
+                Issue.record("expected the same failure")
+                return
+            }
         }
     }
 }

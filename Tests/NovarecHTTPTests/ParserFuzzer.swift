@@ -27,14 +27,14 @@ struct ParserFuzzer {
         "GET /a HTTP/1.1\r\nHost: h\r\n\r\nGET /b HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n",
         "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
         "HEAD http://shop.example/p%2Fq HTTP/1.1\r\nHost: shop.example\r\n\r\n",
-        "PUT /x HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\nabc",
+        "PUT /x HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\nabc"
     ].map { Array($0.utf8) }
 
     private static let tokens: [[UInt8]] = [
         "\r\n", "\r\n\r\n", "\n", "\r", " ", "\t", ":", ";", ",", "%", "%00", "%zz", "%2F", "+", "?", "&", "=",
         "Content-Length: ", "Content-Length: 3\r\n", "Transfer-Encoding: chunked\r\n", "chunked", "0\r\n\r\n",
         "Host: h\r\n", "Expect: 100-continue\r\n", "Connection: close\r\n", "HTTP/1.0", "HTTP/1.1", "HTTP/2.0",
-        "-1", "99999999999999999999", "ffffffffffffffff", "\u{0}", "\u{7F}", "\u{FF}",
+        "-1", "99999999999999999999", "ffffffffffffffff", "\u{0}", "\u{7F}", "\u{FF}"
     ].map { Array($0.utf8) }
 
     private static let interestingBytes: [UInt8] = [0, 0x09, 0x0A, 0x0D, 0x20, 0x25, 0x2B, 0x2C, 0x2D, 0x30, 0x3A, 0x3B, 0x46, 0x66, 0x7F, 0x80, 0xFF]

@@ -4,8 +4,9 @@ import Testing
 
 struct ResponseHelpersTests {
     @Test func problemDetailsCarryRFC9457MembersAndExtensions() throws {
-        let problem = ProblemDetails(status: .unprocessableContent, detail: "k must be at most 100.", type: "https://novarec.dev/problems/bad-k",
-                                     instance: "/v1/recommendations", extensions: ["field": "k", "status": "ignored"])
+        let problem = ProblemDetails(
+            status: .unprocessableContent, detail: "k must be at most 100.", type: "https://novarec.dev/problems/bad-k",
+            instance: "/v1/recommendations", extensions: ["field": "k", "status": "ignored"])
         let response = HTTPResponse.problem(problem)
         #expect(response.status == .unprocessableContent)
         #expect(response.headers["content-type"] == "application/problem+json")

@@ -68,9 +68,12 @@ struct RouterTests {
         router.addGate { request in
             guard request.headers["X-Blocked"] == nil else { throw ProblemDetails(status: .forbidden, headers: ["X-Why": "blocked"]) }
         }
-        router.get("/items/{id}", gate: { request in
-            guard request.pathParameters["id"] != "secret" else { throw ProblemDetails(status: .unauthorized) }
-        }) { request in .text(request.pathParameters["id"] ?? "") }
+        router.get(
+            "/items/{id}",
+            gate: { request in
+                guard request.pathParameters["id"] != "secret" else { throw ProblemDetails(status: .unauthorized) }
+            }
+        ) { request in .text(request.pathParameters["id"] ?? "") }
         router.get("/broken", gate: { _ in throw TestServer.SecretError() }) { _ in .text("never") }
         let blocked = try #require(Parse.request("GET /nothing HTTP/1.1\r\nHost: h\r\nX-Blocked: 1\r\n\r\n"))
         #expect(router.admit(blocked)?.response.status == .forbidden)

@@ -112,9 +112,12 @@ struct ServerLimitsTests {
 
     @Test func dropsAClientThatStopsReading() throws {
         let big = [UInt8](repeating: 0x62, count: 16 << 20)
-        try withServer(limits: ServerLimits(writeTimeout: 0.2), extraRoutes: { router in
-            router.get("/big") { _ in HTTPResponse(body: big) }
-        }) { server in
+        try withServer(
+            limits: ServerLimits(writeTimeout: 0.2),
+            extraRoutes: { router in
+                router.get("/big") { _ in HTTPResponse(body: big) }
+            }
+        ) { server in
             let client = try server.client()
             try client.send("GET /big HTTP/1.1\r\nHost: t\r\n\r\n")
             sleep(2)

@@ -78,8 +78,10 @@ final class TestClient {
         var chunk = [UInt8](repeating: 0, count: 65_536)
         let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
         guard count > 0 else {
-            throw Failure(description: count == 0 ? "connection closed; buffered: \(String(decoding: buffer, as: UTF8.self))"
-                                                   : "read failed: \(String(cString: strerror(errno)))")
+            throw Failure(
+                description: count == 0
+                    ? "connection closed; buffered: \(String(decoding: buffer, as: UTF8.self))"
+                    : "read failed: \(String(cString: strerror(errno)))")
         }
         buffer.append(contentsOf: chunk[..<count])
     }

@@ -11,8 +11,10 @@ final class TestServer: Sendable {
 
     static let silentLogger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
-    init(limits: ServerLimits = ServerLimits(), host: String = "127.0.0.1", gracePeriod: Double = 10,
-         logger: Logger = TestServer.silentLogger, extraRoutes: (inout Router) -> Void = { _ in }) throws {
+    init(
+        limits: ServerLimits = ServerLimits(), host: String = "127.0.0.1", gracePeriod: Double = 10,
+        logger: Logger = TestServer.silentLogger, extraRoutes: (inout Router) -> Void = { _ in }
+    ) throws {
         var router = TestServer.standardRoutes()
         extraRoutes(&router)
         let configuration = HTTPServer.Configuration(host: host, port: 0, limits: limits, shutdownGracePeriod: gracePeriod)
@@ -54,9 +56,11 @@ final class TestServer: Sendable {
 }
 
 /// Runs `body` with a started test server and always shuts it down.
-func withServer<T>(limits: ServerLimits = ServerLimits(), host: String = "127.0.0.1", gracePeriod: Double = 10,
-                   logger: Logger = TestServer.silentLogger, extraRoutes: (inout Router) -> Void = { _ in },
-                   _ body: (TestServer) throws -> T) throws -> T {
+func withServer<T>(
+    limits: ServerLimits = ServerLimits(), host: String = "127.0.0.1", gracePeriod: Double = 10,
+    logger: Logger = TestServer.silentLogger, extraRoutes: (inout Router) -> Void = { _ in },
+    _ body: (TestServer) throws -> T
+) throws -> T {
     let server = try TestServer(limits: limits, host: host, gracePeriod: gracePeriod, logger: logger, extraRoutes: extraRoutes)
     defer { server.stop() }
     return try body(server)
@@ -98,4 +102,3 @@ func onThreads(_ count: Int, timeout: Double = 120, _ work: @escaping @Sendable 
     }
     return group.wait(timeout: .now() + timeout) == .success
 }
-

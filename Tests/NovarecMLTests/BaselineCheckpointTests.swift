@@ -7,9 +7,10 @@ import Testing
 struct BaselineCheckpointTests {
     static let baselines: [any CheckpointableRecommender] = [
         MostPopular(statistics: RecommenderContract.statistics),
-        ItemKNN(cooccurrence: RecommenderContract.cooccurrence, statistics: RecommenderContract.statistics,
-                configuration: .init(shrink: 10, neighbourhood: 3, decay: 0.8)),
-        try! EASE(cooccurrence: RecommenderContract.cooccurrence, statistics: RecommenderContract.statistics, lambda: 20),
+        ItemKNN(
+            cooccurrence: RecommenderContract.cooccurrence, statistics: RecommenderContract.statistics,
+            configuration: .init(shrink: 10, neighbourhood: 3, decay: 0.8)),
+        try! EASE(cooccurrence: RecommenderContract.cooccurrence, statistics: RecommenderContract.statistics, lambda: 20)
     ]
     static let itemIDs = (0..<RecommenderContract.itemCount).map { "sku-\($0)" }
 
@@ -40,8 +41,10 @@ struct BaselineCheckpointTests {
         let intact = try Data(contentsOf: url)
         var flipped = intact
         flipped[flipped.count - 3] ^= 0xFF
-        let damaged = [(intact.dropLast(16), "checksum mismatch"), (intact.prefix(40), "truncated"), (flipped, "checksum mismatch"),
-                       (Data("tiny".utf8), "too short")]
+        let damaged = [
+            (intact.dropLast(16), "checksum mismatch"), (intact.prefix(40), "truncated"), (flipped, "checksum mismatch"),
+            (Data("tiny".utf8), "too short")
+        ]
         for (data, reason) in damaged {
             try Data(data).write(to: url)
             #expect(throws: CheckpointError.self) { try BaselineCheckpoint.read(from: url) }
@@ -80,9 +83,11 @@ struct BaselineCheckpointTests {
     }
 
     @Test func integerTensorsRoundTripExactly() throws {
-        let tensors = [SafeTensors.Tensor(name: "a", shape: [3], storage: .i64([0, Int64.max, Int64.min])),
-                       SafeTensors.Tensor(name: "b", shape: [1, 3], storage: .i32([Int32.max, -1, 16_777_217])),
-                       SafeTensors.Tensor(name: "c", shape: [2], values: [0.1, -.infinity])]
+        let tensors = [
+            SafeTensors.Tensor(name: "a", shape: [3], storage: .i64([0, Int64.max, Int64.min])),
+            SafeTensors.Tensor(name: "b", shape: [1, 3], storage: .i32([Int32.max, -1, 16_777_217])),
+            SafeTensors.Tensor(name: "c", shape: [2], values: [0.1, -.infinity])
+        ]
         let data = try SafeTensors.encode(tensors, metadata: [:])
         #expect(try SafeTensors.decode(data).tensors == tensors)
         let header = String(decoding: data, as: UTF8.self)

@@ -8,8 +8,10 @@ struct EASETests {
     }
 
     @Test func survivesACheckpointRoundTrip() throws {
-        try RecommenderContract.checkCheckpointRoundTrip(try EASE(cooccurrence: RecommenderContract.cooccurrence,
-                                                                  statistics: RecommenderContract.statistics, lambda: 7))
+        try RecommenderContract.checkCheckpointRoundTrip(
+            try EASE(
+                cooccurrence: RecommenderContract.cooccurrence,
+                statistics: RecommenderContract.statistics, lambda: 7))
     }
 
     /// B = I − P diag(1/diag P), P = (XᵀX + λI)⁻¹, checked against a Gauss–Jordan inverse in Double.

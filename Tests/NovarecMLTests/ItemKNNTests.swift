@@ -26,7 +26,9 @@ struct ItemKNNTests {
             configuration: .init(shrink: 1, neighbourhood: 2, decay: 0.5))
         let scores = RecommenderContract.scores(model, [2, 0, 1])
         // Last two items: 1 (weight 1) then 0 (weight 0.5); sim(i,j) = c / (sqrt(n_i n_j) + 1).
-        let sim01 = 2 / (Float(6).squareRoot() + 1), sim02 = 1 / (Float(4).squareRoot() + 1), sim12 = 2 / (Float(6).squareRoot() + 1)
+        let sim01 = 2 / (Float(6).squareRoot() + 1)
+        let sim02 = 1 / (Float(4).squareRoot() + 1)
+        let sim12 = 2 / (Float(6).squareRoot() + 1)
         #expect(abs(scores[0] - sim01) < 1e-6)
         #expect(abs(scores[1] - 0.5 * sim01) < 1e-6)
         #expect(abs(scores[2] - (sim12 + 0.5 * sim02)) < 1e-6)

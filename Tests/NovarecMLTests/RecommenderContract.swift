@@ -54,7 +54,8 @@ enum RecommenderContract {
         let candidates = (0..<Int32(itemCount)).filter { !history.contains($0) }
         let own = candidates.filter { $0 % 2 == parity }.map { Double(scores[Int($0)]) }
         let other = candidates.filter { $0 % 2 != parity }.map { Double(scores[Int($0)]) }
-        let ownMean = own.reduce(0, +) / Double(own.count), otherMean = other.reduce(0, +) / Double(other.count)
+        let ownMean = own.reduce(0, +) / Double(own.count)
+        let otherMean = other.reduce(0, +) / Double(other.count)
         #expect(ownMean > otherMean, "history of parity \(parity): own half mean \(ownMean) vs other \(otherMean)")
         let top = topItems(scores, excluding: history, k: 2)
         #expect(top.allSatisfy { $0 % 2 == parity }, "history of parity \(parity) gets top items \(top)")
@@ -77,7 +78,8 @@ enum RecommenderContract {
         var batch = [Float](repeating: .nan, count: histories.count * model.itemCount)
         batch.withUnsafeMutableBufferPointer { model.score(histories: histories, into: $0) }
         for (row, history) in histories.enumerated() {
-            let single = scores(model, history), batched = batch[(row * model.itemCount)..<((row + 1) * model.itemCount)]
+            let single = scores(model, history)
+            let batched = batch[(row * model.itemCount)..<((row + 1) * model.itemCount)]
             let close = zip(single, batched).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($0)) }
             #expect(close, "row \(row) of a batch equals scoring \(history) alone")
         }
@@ -98,7 +100,8 @@ enum RecommenderContract {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("\(model.name).safetensors")
-        let itemIDs = (0..<model.itemCount).map { "sku-\($0)" }, metadata = ["novarec.note": "round trip"]
+        let itemIDs = (0..<model.itemCount).map { "sku-\($0)" }
+        let metadata = ["novarec.note": "round trip"]
         if let baseline = model as? any CheckpointableRecommender {
             try BaselineCheckpoint(model: baseline, itemIDs: itemIDs, metadata: metadata).write(to: url)
         } else {
@@ -118,15 +121,17 @@ enum RecommenderContract {
 
 /// The wrappers the service serves models through.
 struct ServingWrapperTests {
-    static let knn = ItemKNN(cooccurrence: RecommenderContract.cooccurrence, statistics: RecommenderContract.statistics,
-                             configuration: .init(shrink: 0, neighbourhood: 5, decay: 1))
+    static let knn = ItemKNN(
+        cooccurrence: RecommenderContract.cooccurrence, statistics: RecommenderContract.statistics,
+        configuration: .init(shrink: 0, neighbourhood: 5, decay: 1))
 
     @Test func aLogitAdjustedModelFulfilsTheContractAndAddsItsPrior() {
         let counts = RecommenderContract.statistics.interactionCounts.map(Double.init)
         let prior = LogitAdjustedRecommender.prior(counts: counts, tau: 0.01)
         let model = LogitAdjustedRecommender(base: Self.knn, prior: prior)
         RecommenderContract.check(model)
-        let plain = RecommenderContract.scores(Self.knn, [2, 8]), adjusted = RecommenderContract.scores(model, [2, 8])
+        let plain = RecommenderContract.scores(Self.knn, [2, 8])
+        let adjusted = RecommenderContract.scores(model, [2, 8])
         #expect(zip(zip(plain, prior), adjusted).allSatisfy { abs($0.0 + $0.1 - $1) < 1e-5 })
         #expect(model.unadjusted is ItemKNN)
     }

@@ -19,7 +19,7 @@ struct SafeTensorsTests {
         "[3037000500, 3037000500]",  // elements overflow on the second dimension
         "[2305843009213693952]",  // elements fit, bytes (x4) overflow
         "[4611686018427387904, 2, 0]",  // overflow before the zero dimension
-        "[-1, 4]",
+        "[-1, 4]"
     ])
     func hugeOrNegativeShapesThrowInsteadOfTrapping(shape: String) {
         let file = Self.file(tensor: #"{"dtype":"F32","shape":\#(shape),"data_offsets":[0,0]}"#)

@@ -5,8 +5,9 @@ import NovarecRank
 struct BlendRerankerTests {
     /// Items 0–9: relevance falls with the index, novelty rises with it; items 0–4 point one way
     /// and items 5–9 another (cosine 1 within a group, 0 across).
-    let space = ItemSpace(novelty: (0..<10).map { Double($0) / 9 }, isHead: (0..<10).map { $0 < 2 },
-                          similarity: ItemSimilarity(embeddings: (0..<10).flatMap { $0 < 5 ? [Float(1), 0] : [0, 1] }, count: 10))
+    let space = ItemSpace(
+        novelty: (0..<10).map { Double($0) / 9 }, isHead: (0..<10).map { $0 < 2 },
+        similarity: ItemSimilarity(embeddings: (0..<10).flatMap { $0 < 5 ? [Float(1), 0] : [0, 1] }, count: 10))
     let candidates = (0..<10).map { Candidate(item: Int32($0), relevance: Float(10 - $0)) }
     let reranker = BlendReranker()
 

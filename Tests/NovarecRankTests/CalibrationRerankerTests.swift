@@ -4,8 +4,9 @@ import Testing
 struct CalibrationRerankerTests {
     /// Items 0–2 are in category 0, item 3 in category 1; items 4–6 are the history: two in
     /// category 0 and one in category 1, so p = (2/3, 1/3).
-    let space = ItemSpace(novelty: [0.1, 0.1, 0.1, 0.5, 0, 0, 0], isHead: [true, true, true, false, true, true, true],
-                          categories: [[0], [0], [0], [1], [0], [0], [1]])
+    let space = ItemSpace(
+        novelty: [0.1, 0.1, 0.1, 0.5, 0, 0, 0], isHead: [true, true, true, false, true, true, true],
+        categories: [[0], [0], [0], [1], [0], [0], [1]])
     let candidates = (0..<4).map { Candidate(item: Int32($0), relevance: Float(4 - $0)) }
     let history: [Int32] = [4, 5, 6]
 

@@ -4,8 +4,9 @@ import NovarecRank
 struct MMRRerankerTests {
     /// Item 1 is a near-duplicate of item 0 (cosine ≈ 0.99995); item 2 is orthogonal to both,
     /// least relevant and the most novel. Normalised relevance: 1, 0.5, 0.
-    let space = ItemSpace(novelty: [0.2, 0.2, 0.6], isHead: [true, true, false],
-                          similarity: ItemSimilarity(embeddings: [1, 0, 1, 0.01, 0, 1], count: 3))
+    let space = ItemSpace(
+        novelty: [0.2, 0.2, 0.6], isHead: [true, true, false],
+        similarity: ItemSimilarity(embeddings: [1, 0, 1, 0.01, 0, 1], count: 3))
     let candidates = [Candidate(item: 0, relevance: 3), Candidate(item: 1, relevance: 2), Candidate(item: 2, relevance: 1)]
 
     /// After item 0, MMR values item 1 at `(1 − λ)·0.5 − λ·0.99995` and item 2 at 0, so item 2

@@ -4,8 +4,9 @@ import NovarecRank
 struct PersonalNoveltyRerankerTests {
     /// Items 0 and 1 are equally popular; item 0 points the same way as the history item 2,
     /// item 1 is orthogonal to it. Personal novelty: 0.5·0.5 + 0.5·0 = 0.25 and 0.5·0.5 + 0.5·1 = 0.75.
-    let space = ItemSpace(novelty: [0.5, 0.5, 0.1], isHead: [false, false, true],
-                          similarity: ItemSimilarity(embeddings: [1, 0, 0, 1, 2, 0], count: 3))
+    let space = ItemSpace(
+        novelty: [0.5, 0.5, 0.1], isHead: [false, false, true],
+        similarity: ItemSimilarity(embeddings: [1, 0, 0, 1, 2, 0], count: 3))
     let candidates = [Candidate(item: 0, relevance: 2), Candidate(item: 1, relevance: 1)]
 
     @Test func personalNoveltyMixesGlobalNoveltyAndDistanceToTheHistory() {

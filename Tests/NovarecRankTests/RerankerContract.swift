@@ -24,7 +24,8 @@ struct RerankerContract {
 
     @Test(arguments: RerankerCatalog.names, seeds)
     func picksKDistinctCandidatesDeterministically(name: String, seed: UInt64) throws {
-        let reranker = try Self.reranker(name), shop = RandomFixture(seed: seed)
+        let reranker = try Self.reranker(name)
+        let shop = RandomFixture(seed: seed)
         let pool = Set(shop.candidates.map(\.item))
         for dial in [0, 0.35, 1] {
             for diversity in [0, 0.3] {
@@ -40,7 +41,8 @@ struct RerankerContract {
 
     @Test(arguments: RerankerCatalog.names, seeds)
     func zeroDialsKeepTheModelOrder(name: String, seed: UInt64) throws {
-        let reranker = try Self.reranker(name), shop = RandomFixture(seed: seed)
+        let reranker = try Self.reranker(name)
+        let shop = RandomFixture(seed: seed)
         let ranking = reranker.rerank(shop.candidates, for: shop.request(k: 10), in: shop.space)
         #expect(ranking.items.map(\.item) == shop.candidates.prefix(10).map(\.item))
         #expect(ranking.items.first?.relevance == 1)
@@ -49,7 +51,8 @@ struct RerankerContract {
     /// Up to rounding: the same items in another order can sum an ulp apart.
     @Test(arguments: RerankerCatalog.names, seeds)
     func higherNoveltyNeverLowersMeanNovelty(name: String, seed: UInt64) throws {
-        let reranker = try Self.reranker(name), shop = RandomFixture(seed: seed)
+        let reranker = try Self.reranker(name)
+        let shop = RandomFixture(seed: seed)
         for diversity in [0, 0.3] {
             let means = Self.dials.map {
                 reranker.rerank(shop.candidates, for: shop.request(novelty: $0, diversity: diversity), in: shop.space).meanNovelty
@@ -77,7 +80,8 @@ struct RerankerContract {
 
     @Test(arguments: RerankerCatalog.names)
     func emptyPoolsAndShortPools(name: String) throws {
-        let reranker = try Self.reranker(name), shop = RandomFixture(seed: 7)
+        let reranker = try Self.reranker(name)
+        let shop = RandomFixture(seed: 7)
         let request = shop.request(k: 10, novelty: 0.6, diversity: 0.3)
         #expect(reranker.rerank([], for: request, in: shop.space).items.isEmpty)
         let short = Array(shop.candidates.prefix(4))

@@ -17,8 +17,9 @@ struct BootstrapBudgetTests {
             }
         }
         #expect(try store.insert(events).stored == 7)
-        let service = try ServiceBootstrap.make(store: store, interactions: try store.storedInteractions(), checkpoint: nil,
-                                                historyUsers: 2, popularityItems: 2)
+        let service = try ServiceBootstrap.make(
+            store: store, interactions: try store.storedInteractions(), checkpoint: nil,
+            historyUsers: 2, popularityItems: 2)
         let engine = service.engine
         #expect(engine.histories.userCount == 2)
         #expect(engine.histories.history(of: "dee") == ["a"] && engine.histories.history(of: "bob") == ["b", "c"], "the two most recently active")

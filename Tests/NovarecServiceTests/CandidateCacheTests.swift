@@ -46,7 +46,8 @@ struct CandidateCacheTests {
     }
 
     @Test func aCachedListIsUsedOnlyWhileItStillHoldsTheBestPool() {
-        let size = RecommendationEngine.candidatePoolSize, cached = RecommendationEngine.cachedPoolSize
+        let size = RecommendationEngine.candidatePoolSize
+        let cached = RecommendationEngine.cachedPoolSize
         let full = candidates(0..<Int32(cached))
         let fewExcluded = Set((0..<Int32(cached - size)).map { $0 * 2 })
         #expect(RecommendationEngine.pool(from: full, excluding: fewExcluded)?.count == size)
@@ -58,7 +59,8 @@ struct CandidateCacheTests {
     }
 
     @Test func cachedAnswersEqualFreshOnes() throws {
-        let cached = try ServiceTests.Fixture(), fresh = try ServiceTests.Fixture(candidateCacheUsers: 0)
+        let cached = try ServiceTests.Fixture()
+        let fresh = try ServiceTests.Fixture(candidateCacheUsers: 0)
         let events = ServiceTests.eventsJSON([("carol", "sku4", 1), ("carol", "sku10", 2), ("carol", "sku16", 3)])
         func lists(_ path: String) throws -> [[String]] {
             try [cached, fresh].map { fixture in
@@ -66,8 +68,10 @@ struct CandidateCacheTests {
             }
         }
         for fixture in [cached, fresh] { #expect(try fixture.request("POST", "/v1/events", json: events).status == 202) }
-        let paths = ["/v1/recommendations?user_id=carol&k=8", "/v1/recommendations?user_id=carol&k=8",
-                     "/v1/recommendations?user_id=carol&k=8&exclude=sku22,sku28", "/v1/recommendations?user_id=carol&k=8&novelty=0.6&diversity=0.4"]
+        let paths = [
+            "/v1/recommendations?user_id=carol&k=8", "/v1/recommendations?user_id=carol&k=8",
+            "/v1/recommendations?user_id=carol&k=8&exclude=sku22,sku28", "/v1/recommendations?user_id=carol&k=8&novelty=0.6&diversity=0.4"
+        ]
         for path in paths {
             let answers = try lists(path)
             #expect(answers[0] == answers[1], "\(path)")
@@ -91,8 +95,9 @@ struct CandidateCacheTests {
     /// A copy of the served model under another version, so answers can tell which model gave them.
     static func swapInCopy(_ service: RecommendationService, version: String, handover: TimeInterval) {
         let served = service.engine.model
-        service.engine.swap(to: ServingModel(version: version, model: served.model, items: served.items, userCounts: served.userCounts, users: 60),
-                     handover: handover)
+        service.engine.swap(
+            to: ServingModel(version: version, model: served.model, items: served.items, userCounts: served.userCounts, users: 60),
+            handover: handover)
     }
 
     @Test func duringAHandoverThePreviousModelAnswersCachedUsersUntilTheyAreRescored() throws {
@@ -109,9 +114,13 @@ struct CandidateCacheTests {
         #expect(try fixture.request("POST", "/v1/events", json: ServiceTests.eventsJSON([("emil", "sku3", 3)])).status == 202)
         #expect(try version("emil") == "test-2", "a new event makes the next answer the new model's")
 
-        #expect(!PrometheusText.render(ServiceMetrics.families(engine: fixture.service.engine, coordinator: nil, http: nil)).contains("novarec_handover_seconds_left 0.0"), "the handover shows on /metrics")
+        #expect(
+            !PrometheusText.render(ServiceMetrics.families(engine: fixture.service.engine, coordinator: nil, http: nil)).contains(
+                "novarec_handover_seconds_left 0.0"), "the handover shows on /metrics")
         let (rescored, cached) = fixture.service.engine.rescoreHandover(coreShare: 1)
-        #expect(PrometheusText.render(ServiceMetrics.families(engine: fixture.service.engine, coordinator: nil, http: nil)).contains("novarec_handover_seconds_left 0.0"))
+        #expect(
+            PrometheusText.render(ServiceMetrics.families(engine: fixture.service.engine, coordinator: nil, http: nil)).contains(
+                "novarec_handover_seconds_left 0.0"))
         #expect(rescored == cached && cached >= 1)
         #expect(try version("dora") == "test-2", "a re-scored user is answered by the new model")
         let after = try fixture.request("GET", "/v1/recommendations?user_id=dora&k=5").body["items"] as? [[String: Any]]

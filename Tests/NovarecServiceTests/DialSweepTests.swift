@@ -19,13 +19,15 @@ struct DialSweepTests {
 
     static var engine: RecommendationEngine {
         let model = ItemKNN(cooccurrence: context.cooccurrence, statistics: context.popularity, configuration: .init(shrink: 10, neighbourhood: 5, decay: 0.8))
-        let serving = ServingModel(version: "knn", model: model, items: dataset.items, userCounts: context.popularity.userCounts,
-                                   users: context.split.userCount)
+        let serving = ServingModel(
+            version: "knn", model: model, items: dataset.items, userCounts: context.popularity.userCounts,
+            users: context.split.userCount)
         return RecommendationEngine(model: serving, journal: nil, candidateCacheUsers: 0)
     }
 
     @Test func everyListIsTheEngineAnswerForThatUsersHistory() throws {
-        let engine = Self.engine, sweep = DialSweep(engine: engine, context: Self.context)
+        let engine = Self.engine
+        let sweep = DialSweep(engine: engine, context: Self.context)
         let setting = DialSweep.Setting(reranker: "popularity-penalty", novelty: 0.4)
         let (lists, served) = sweep.lists(setting, stage: .test)
         #expect(lists.count == Self.context.split.userCount)
@@ -38,7 +40,8 @@ struct DialSweepTests {
     }
 
     @Test func dialZeroScoresLikeThePlainRankingOfTheProtocol() {
-        let engine = Self.engine, context = Self.context
+        let engine = Self.engine
+        let context = Self.context
         let point = DialSweep(engine: engine, context: context).evaluate([DialSweep.Setting(reranker: "blend", novelty: 0)]).first!
         let plain = RankingRunner(split: context.split).topLists(engine.model.model!, stage: .test, k: 20)
         let expected = RankingMetrics(context: context).evaluate(lists: plain, targets: context.targets(.test), ks: [10, 20])

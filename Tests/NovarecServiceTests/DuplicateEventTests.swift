@@ -9,9 +9,11 @@ struct DuplicateEventTests {
     @Test func aRepeatedEventIDInOneBatchIsA422NamingBothPositions() throws {
         let fixture = try ServiceTests.Fixture()
         let repeated = UUID()
-        let events = [IdentifierValidationTests.event(user: "dora", item: "sku2", id: repeated),
-                      IdentifierValidationTests.event(user: "dora", item: "sku4"),
-                      IdentifierValidationTests.event(user: "dora", item: "sku6", id: repeated)]
+        let events = [
+            IdentifierValidationTests.event(user: "dora", item: "sku2", id: repeated),
+            IdentifierValidationTests.event(user: "dora", item: "sku4"),
+            IdentifierValidationTests.event(user: "dora", item: "sku6", id: repeated)
+        ]
         let answer = try fixture.request("POST", "/v1/events", json: #"{"events":[\#(events.joined(separator: ","))]}"#)
         IdentifierValidationTests.expectInvalid(answer, field: "events[2].event_id")
         let error = (answer.body["errors"] as? [[String: Any]])?.first
@@ -28,7 +30,8 @@ struct DuplicateEventTests {
     /// The engine itself (callers other than HTTP) takes a repeated id in once, as stored.
     @Test func theEngineTakesARepeatedIDInOnce() throws {
         let fixture = try ServiceTests.Fixture()
-        let id = UUID(), time = Date(timeIntervalSince1970: 1_700_000_000)
+        let id = UUID()
+        let time = Date(timeIntervalSince1970: 1_700_000_000)
         let event = BehaviourEvent(eventID: id, userID: "emil", itemID: "sku2", kind: .view, timestamp: time)
         let result = try fixture.service.engine.ingest([event, event])
         #expect(result.stored == 1)

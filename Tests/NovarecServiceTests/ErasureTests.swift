@@ -35,7 +35,9 @@ struct ErasureTests {
         _ = try b.service.engine.reloadHistories { try store.storedInteractions() }
         #expect(b.service.engine.histories.history(of: "zoe") == nil, "a reload does not bring the shopper back")
 
-        #expect(try b.request("POST", "/v1/events", json: ServiceTests.eventsJSON([("zoe", "sku12", 4)]).replacingOccurrences(of: "2026-11-29", with: "2099-01-01")).status == 202)
+        #expect(
+            try b.request("POST", "/v1/events", json: ServiceTests.eventsJSON([("zoe", "sku12", 4)]).replacingOccurrences(of: "2026-11-29", with: "2099-01-01"))
+                .status == 202)
         #expect(b.service.engine.histories.history(of: "zoe") == ["sku12"], "a shopper who comes back after the erasure starts afresh")
         #expect(try a.request("DELETE", "/v1/users/nobody").body["events_deleted"] as? Int == 0, "erasing an unknown shopper is harmless")
     }
@@ -48,7 +50,9 @@ struct RetentionTests {
         let (a, b) = (pair.a, pair.b)
         let old = ServiceTests.eventsJSON([("ada", "sku4", 1)]).replacingOccurrences(of: "2026-11-29", with: "2001-01-01")
         #expect(try a.request("POST", "/v1/events", json: old).status == 202)
-        #expect(try a.request("POST", "/v1/events", json: ServiceTests.eventsJSON([("bob", "sku8", 2)]).replacingOccurrences(of: "2026-11-29", with: "2099-01-01")).status == 202)
+        #expect(
+            try a.request("POST", "/v1/events", json: ServiceTests.eventsJSON([("bob", "sku8", 2)]).replacingOccurrences(of: "2026-11-29", with: "2099-01-01"))
+                .status == 202)
         #expect(eventually { b.service.engine.histories.history(of: "ada") == ["sku4"] })
         let store = EventStore(database: a.store.database, announcement: ReplicaEventFeed.announcement(origin: "trainer"))
         #expect(try store.expire(olderThanDays: 365) == 1)

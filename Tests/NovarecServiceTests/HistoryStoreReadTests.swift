@@ -42,8 +42,9 @@ struct HistoryStoreReadTests {
     let engine: RecommendationEngine
 
     init() {
-        engine = RecommendationEngine(model: RecommendationEngineTests.engine().model, journal: journal,
-                                      histories: UserHistories(maxUsers: 2), candidateCacheUsers: 100)
+        engine = RecommendationEngine(
+            model: RecommendationEngineTests.engine().model, journal: journal,
+            histories: UserHistories(maxUsers: 2), candidateCacheUsers: 100)
     }
 
     private func post(_ user: String, _ items: [String]) throws {

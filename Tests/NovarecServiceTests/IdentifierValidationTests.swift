@@ -47,8 +47,9 @@ struct IdentifierValidationTests {
     @Test func badItemIDsAndCategoriesAnswer422() throws {
         let fixture = try Fixture()
         Self.expectInvalid(try fixture.request("PUT", "/v1/items/a%1Fb", json: #"{"title":"t"}"#), field: "item_id")
-        Self.expectInvalid(try fixture.request("PUT", "/v1/items/sku1", json: #"{"title":"t","categories":["ok","a\u001fb"]}"#),
-                           field: "categories[1]")
+        Self.expectInvalid(
+            try fixture.request("PUT", "/v1/items/sku1", json: #"{"title":"t","categories":["ok","a\u001fb"]}"#),
+            field: "categories[1]")
         let batch = #"{"items":[{"item_id":"sku1","title":"t"},{"item_id":"\#(Self.wideID)","title":"t"}]}"#
         Self.expectInvalid(try fixture.request("POST", "/v1/items", json: batch), field: "items[1].item_id")
         Self.expectInvalid(try fixture.request("GET", "/v1/items/a%07"), field: "item_id")

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 import Logging
 import NovarecApp
@@ -62,8 +62,9 @@ struct ModelCoordinatorTests {
         let shop = SyntheticShopGenerator(configuration: configuration).generate()
         let events = shop.sequences.enumerated().flatMap { user, sequence in
             sequence.enumerated().map { position, item in
-                BehaviourEvent(eventID: UUID(), userID: "s\(seed)-" + shop.users.id(at: Int32(user)), itemID: "sku\(item)", kind: .view,
-                               timestamp: Date(timeIntervalSince1970: 1_700_000_000 + Double(position)))
+                BehaviourEvent(
+                    eventID: UUID(), userID: "s\(seed)-" + shop.users.id(at: Int32(user)), itemID: "sku\(item)", kind: .view,
+                    timestamp: Date(timeIntervalSince1970: 1_700_000_000 + Double(position)))
             }
         }
         _ = try EventStore(database: PostgresConnection(database)).bulkInsert(events)
@@ -174,21 +175,27 @@ struct ModelCoordinatorTests {
         let b = try Replica(database: database, name: "b", policy: Self.policy())
         #expect(b.role == "follower")
         let admin = try PostgresConnection(database)
-        let holder = try #require(try admin.query("""
-            SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted
-              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-            """).scalar)
-        try admin.query("""
+        let holder = try #require(
+            try admin.query(
+                """
+                SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted
+                  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                """
+            ).scalar)
+        try admin.query(
+            """
             SELECT pg_terminate_backend(pid) FROM pg_stat_activity
             WHERE datname = current_database() AND pid NOT IN (pg_backend_pid(), $1::int)
             """, [holder])
-        #expect(try eventually(timeout: 20) { try admin.query("SELECT count(*) FROM pg_stat_activity WHERE pid = $1::int", [holder]).scalar == "0" },
-                "the trainer noticed its broken work connection and closed its lock session")
+        #expect(
+            try eventually(timeout: 20) { try admin.query("SELECT count(*) FROM pg_stat_activity WHERE pid = $1::int", [holder]).scalar == "0" },
+            "the trainer noticed its broken work connection and closed its lock session")
         var trainers: [Replica] = []
-        #expect(eventually(timeout: 20) {
-            trainers = [a, b].filter { $0.role == "trainer" }
-            return trainers.count == 1
-        })
+        #expect(
+            eventually(timeout: 20) {
+                trainers = [a, b].filter { $0.role == "trainer" }
+                return trainers.count == 1
+            })
         let run = try Self.train(try #require(trainers.first), #"{"epochs":40}"#)
         #expect(run["state"] as? String == "accepted", "the trainer works on fresh connections: \(run["reason"] ?? "")")
     }
@@ -196,19 +203,23 @@ struct ModelCoordinatorTests {
     @Test func replicasConvergeAndAFollowerTakesOverTraining() throws {
         let database = try ThrowawayPostgres.freshDatabase()
         _ = try Self.storeShop(database)
-        var replicas = [try Replica(database: database, name: "a", policy: Self.policy()),
-                        try Replica(database: database, name: "b", policy: Self.policy())]
+        var replicas = [
+            try Replica(database: database, name: "a", policy: Self.policy()),
+            try Replica(database: database, name: "b", policy: Self.policy())
+        ]
         #expect(eventually(timeout: 10) { replicas.map(\.role).sorted() == ["follower", "trainer"] }, "exactly one trains")
         let trainerIndex = replicas.firstIndex { $0.role == "trainer" }!
-        let trainer = replicas[trainerIndex], follower = replicas[1 - trainerIndex]
+        let trainer = replicas[trainerIndex]
+        let follower = replicas[1 - trainerIndex]
         let forwarded = try follower.request("POST", "/v1/admin/train", json: #"{"epochs":40}"#)
         #expect(forwarded.status == 202, "a follower forwards the request to the trainer")
         #expect(forwarded.body["state"] as? String == "forwarded")
         var run: [String: Any] = [:]
-        #expect(try eventually(timeout: 120) {
-            run = try trainer.request("GET", "/v1/model").body["latest_run"] as? [String: Any] ?? [:]
-            return run["state"] as? String == "accepted" && run["trigger"] as? String == "admin"
-        }, "the trainer ran the forwarded request")
+        #expect(
+            try eventually(timeout: 120) {
+                run = try trainer.request("GET", "/v1/model").body["latest_run"] as? [String: Any] ?? [:]
+                return run["state"] as? String == "accepted" && run["trigger"] as? String == "admin"
+            }, "the trainer ran the forwarded request")
         #expect(eventually(timeout: 10) { follower.servedVersion == run["version"] as? String }, "the follower loads the accepted model")
 
         trainer.coordinator.stop()

@@ -18,11 +18,13 @@ struct RecommendationEngineTests {
             return ArraySlice((0..<6).map { (step: Int) -> Int32 in Int32((user / 2 + step * 3) % 20) * 2 + parity })
         }
         let statistics = PopularityStatistics(itemCount: 40, trainingSequences: training)
-        let model = ItemKNN(cooccurrence: ItemCooccurrence(itemCount: 40, trainingSequences: training), statistics: statistics,
-                            configuration: .init(shrink: 0, neighbourhood: 5, decay: 1))
+        let model = ItemKNN(
+            cooccurrence: ItemCooccurrence(itemCount: 40, trainingSequences: training), statistics: statistics,
+            configuration: .init(shrink: 0, neighbourhood: 5, decay: 1))
         let embeddings = (0..<40).flatMap { item -> [Float] in item % 2 == 0 ? [1, Float(item) / 100] : [Float(item) / 100, 1] }
-        let serving = ServingModel(version: "v1", model: model, items: items, userCounts: statistics.userCounts, users: 60,
-                                   embeddings: embeddings, scale: scale)
+        let serving = ServingModel(
+            version: "v1", model: model, items: items, userCounts: statistics.userCounts, users: 60,
+            embeddings: embeddings, scale: scale)
         return RecommendationEngine(model: serving, journal: nil, catalogue: catalogue, candidateCacheUsers: 0)
     }
 
@@ -73,7 +75,9 @@ struct RecommendationEngineTests {
 
     @Test func reasonsNameANewCategoryAndTheConnectedItemByTitle() throws {
         // Even items are "skin care", odd items "fragrance"; every item has a title.
-        let records = (0..<40).map { ItemRecord(itemID: "sku\($0)", title: "Item \($0)", description: "", categories: [$0 % 2 == 0 ? "skin care" : "fragrance"], available: true) }
+        let records = (0..<40).map {
+            ItemRecord(itemID: "sku\($0)", title: "Item \($0)", description: "", categories: [$0 % 2 == 0 ? "skin care" : "fragrance"], available: true)
+        }
         let engine = Self.engine(catalogue: Catalogue(records))
         let answer = try engine.recommend(RecommendationQuery(history: history, k: 10, novelty: 1, reranker: "personal-novelty"))
         let odd = answer.items.filter { Int($0.itemID.dropFirst(3))! % 2 == 1 }
@@ -94,7 +98,7 @@ struct RecommendationEngineTests {
             (RecommendationQuery(), "history"), (RecommendationQuery(user: "", k: 5), "user_id"),
             (RecommendationQuery(user: "u", k: 0), "k"), (RecommendationQuery(user: "u", novelty: 1.5), "novelty"),
             (RecommendationQuery(user: "u", diversity: -0.1), "diversity"), (RecommendationQuery(user: "u", reranker: "nope"), "reranker"),
-            (RecommendationQuery(history: Array(repeating: "sku1", count: 1_001)), "history"),
+            (RecommendationQuery(history: Array(repeating: "sku1", count: 1_001)), "history")
         ]
         for (query, field) in cases {
             #expect(throws: RecommendationError.self) { try engine.recommend(query) }

@@ -34,7 +34,8 @@ struct ReplicaEventFeedTests {
         let posted = try a.request("POST", "/v1/events", json: ServiceTests.eventsJSON([("zoe", "sku4", 1), ("zoe", "sku8", 2)]))
         #expect(posted.status == 202)
         #expect(try a.request("POST", "/v1/events", json: ServiceTests.eventsJSON([("zoe", "sku4", 1)])).status == 202, "a second item view")
-        #expect(eventually { b.service.engine.histories.history(of: "zoe") == ["sku4", "sku8", "sku4"] }, "\(b.service.engine.histories.history(of: "zoe") ?? [])")
+        #expect(
+            eventually { b.service.engine.histories.history(of: "zoe") == ["sku4", "sku8", "sku4"] }, "\(b.service.engine.histories.history(of: "zoe") ?? [])")
         #expect(a.service.engine.histories.history(of: "zoe") == ["sku4", "sku8", "sku4"], "a replica takes in its own events once")
         let answer = try b.request("GET", "/v1/recommendations?user_id=zoe").body
         #expect(answer["fallback"] as? Bool == false)
@@ -44,8 +45,9 @@ struct ReplicaEventFeedTests {
 
     @Test func payloadsStayUnderTheLimitAndKeepEveryEventInOrder() throws {
         let events = (0..<600).map { index in
-            BehaviourEvent(eventID: UUID(), userID: "user-\(index % 7)-" + String(repeating: "ü\"", count: index % 40), itemID: "item\(index)",
-                           kind: .view, timestamp: Date(timeIntervalSince1970: 1_700_000_000 + Double(index)))
+            BehaviourEvent(
+                eventID: UUID(), userID: "user-\(index % 7)-" + String(repeating: "ü\"", count: index % 40), itemID: "item\(index)",
+                kind: .view, timestamp: Date(timeIntervalSince1970: 1_700_000_000 + Double(index)))
         }
         let payloads = ReplicaEventFeed.announcement(origin: "o").payloads(events.shuffled(), 4_321)
         #expect(payloads.count > 1)
@@ -72,25 +74,31 @@ struct ReplicaEventFeedTests {
         }
         // Connections after the first wait for the test: the second is the new listener, the
         // third the reload's read.
-        let connections = Mutex(0), gates = [DispatchSemaphore(value: 0), DispatchSemaphore(value: 0)]
+        let connections = Mutex(0)
+        let gates = [DispatchSemaphore(value: 0), DispatchSemaphore(value: 0)]
         let messages = Mutex<[String]>([])
-        let feed = try ReplicaEventFeed(origin: "b", connect: {
-            let number = connections.withLock { count in
-                count += 1
-                return count
-            }
-            if (2...3).contains(number) { _ = gates[number - 2].wait(timeout: .now() + 60) }
-            return try PostgresConnection(database)
-        }, log: { line in messages.withLock { $0.append(line) } })
+        let feed = try ReplicaEventFeed(
+            origin: "b",
+            connect: {
+                let number = connections.withLock { count in
+                    count += 1
+                    return count
+                }
+                if (2...3).contains(number) { _ = gates[number - 2].wait(timeout: .now() + 60) }
+                return try PostgresConnection(database)
+            }, log: { line in messages.withLock { $0.append(line) } })
         defer { feed.stop() }
         try store("heard-and-read", at: 1)
         let service = try ServiceBootstrap.make(store: own, interactions: try own.storedInteractions(), checkpoint: nil)
         try store("heard-after-the-read", at: 2)
         feed.start(feeding: service.engine)
-        #expect(eventually { service.engine.histories.history(of: "zoe") == ["heard-and-read", "heard-after-the-read"] }, "\(service.engine.histories.history(of: "zoe") ?? [])")
+        #expect(
+            eventually { service.engine.histories.history(of: "zoe") == ["heard-and-read", "heard-after-the-read"] },
+            "\(service.engine.histories.history(of: "zoe") ?? [])")
         #expect(service.engine.histories.entry(of: "zoe")?.revision == 2)
 
-        try PostgresConnection(database).query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'")
+        try PostgresConnection(database).query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'")
         #expect(eventually { connections.withLock { $0 } == 2 }, "the feed noticed and is reconnecting")
         try store("stored-while-deaf", at: 3)
         gates[0].signal()
@@ -101,7 +109,10 @@ struct ReplicaEventFeedTests {
         #expect(eventually { messages.withLock { $0.contains { $0.contains("histories reloaded") } } }, "\(messages.withLock { $0 })")
         try store("heard-after-reconnecting", at: 5)
         #expect(eventually { service.engine.histories.history(of: "zoe")?.count == 5 })
-        #expect(service.engine.histories.history(of: "zoe") == ["heard-and-read", "heard-after-the-read", "stored-while-deaf", "own-during-the-reload", "heard-after-reconnecting"])
+        #expect(
+            service.engine.histories.history(of: "zoe") == [
+                "heard-and-read", "heard-after-the-read", "stored-while-deaf", "own-during-the-reload", "heard-after-reconnecting"
+            ])
         // 3 before the reload, moved on by the 4 items read, then one more.
         #expect(service.engine.histories.entry(of: "zoe")?.revision == 8)
     }

@@ -13,8 +13,10 @@ struct RequestOriginTests {
     static let event = #"{"events":[{"event_id":"\#(UUID().uuidString)","user_id":"u","item_id":"sku1","type":"view"}]}"#
 
     /// A raw request on `fixture`'s port: every header as given.
-    static func raw(_ fixture: Fixture, _ method: String, _ path: String, host: String? = nil, headers: [String] = [],
-                    body: String? = nil) throws -> RawHTTP.Response {
+    static func raw(
+        _ fixture: Fixture, _ method: String, _ path: String, host: String? = nil, headers: [String] = [],
+        body: String? = nil
+    ) throws -> RawHTTP.Response {
         var lines = ["\(method) \(path) HTTP/1.1", "Host: \(host ?? "127.0.0.1:\(fixture.port)")", "Connection: close"] + headers
         if let body { lines.append("Content-Length: \(body.utf8.count)") }
         return try RawHTTP.exchange(port: fixture.port, lines.joined(separator: "\r\n") + "\r\n\r\n" + (body ?? ""))
@@ -43,8 +45,11 @@ struct RequestOriginTests {
     /// never waited for (RawHTTP sends the head alone).
     @Test func anUnauthorisedWriteIsRefusedBeforeItsBodyArrives() throws {
         let fixture = try Fixture(keys: APIKeys(["w-key"]))
-        let head = ["POST /v1/events HTTP/1.1", "Host: 127.0.0.1:\(fixture.port)", "Connection: close", "Content-Type: application/json",
-                    "Content-Length: 900000"].joined(separator: "\r\n") + "\r\n\r\n"
+        let head =
+            [
+                "POST /v1/events HTTP/1.1", "Host: 127.0.0.1:\(fixture.port)", "Connection: close", "Content-Type: application/json",
+                "Content-Length: 900000"
+            ].joined(separator: "\r\n") + "\r\n\r\n"
         let answer = try RawHTTP.exchange(port: fixture.port, head)
         #expect(answer.status == 401)
         #expect(try fixture.store.count() == 0)
@@ -96,7 +101,8 @@ struct RequestOriginTests {
     /// loopback address; `0.0.0.0` does not, and with open writes the server never accepts.
     @Test func listeningWithOpenWritesIsRefusedOffLoopback() throws {
         let silent = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-        let open = APIKeys([]), keyed = APIKeys(["k"])
+        let open = APIKeys([])
+        let keyed = APIKeys(["k"])
         for host in ["localhost", "127.0.0.1", "::1"] {
             let server = HTTPServer(configuration: .init(host: host, port: 0), router: Router(), logger: silent)
             let address = try server.start(verifying: open.checkListening)

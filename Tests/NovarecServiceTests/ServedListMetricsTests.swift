@@ -28,9 +28,10 @@ struct ServedListMetricsTests {
 
     @Test func listsFallingOutOfTheWindowNoLongerCount() {
         let lists: [(items: [String], novelty: Double, tail: Int)] = [
-            (["x", "a"], 1.0, 2), (["a", "b"], 0.8, 1), (["b", "c"], 0.1, 0), (["c", "d", "a"], 0.5, 1), (["d"], 0.3, 1),
+            (["x", "a"], 1.0, 2), (["a", "b"], 0.8, 1), (["b", "c"], 0.1, 0), (["c", "d", "a"], 0.5, 1), (["d"], 0.3, 1)
         ]
-        let windowed = ServedListMetrics(windowLists: 3), lastThree = ServedListMetrics(windowLists: 3)
+        let windowed = ServedListMetrics(windowLists: 3)
+        let lastThree = ServedListMetrics(windowLists: 3)
         for list in lists { windowed.record(items: list.items, meanNovelty: list.novelty, tailItems: list.tail, catalogueSize: 8) }
         for list in lists.suffix(3) { lastThree.record(items: list.items, meanNovelty: list.novelty, tailItems: list.tail, catalogueSize: 8) }
         var expected = lastThree.figures
@@ -50,7 +51,7 @@ struct ServedListMetricsTests {
             "# TYPE novarec_served_long_tail_share gauge", "novarec_served_long_tail_share 0.25",
             "# TYPE novarec_served_mean_novelty gauge", "novarec_served_mean_novelty 0.25",
             "# TYPE novarec_served_window_lists gauge", "novarec_served_window_lists 1",
-            "# TYPE novarec_served_lists_total counter", "novarec_served_lists_total 1",
+            "# TYPE novarec_served_lists_total counter", "novarec_served_lists_total 1"
         ]
         for line in expected { #expect(lines.contains(line), "\(line)") }
         #expect(lines.filter { $0.hasPrefix("# HELP novarec_served_") }.count == 5)
@@ -58,7 +59,8 @@ struct ServedListMetricsTests {
     }
 
     @Test func concurrentRecordingKeepsConsistentTotals() {
-        let all = ServedListMetrics(windowLists: 10_000), recent = ServedListMetrics(windowLists: 100)
+        let all = ServedListMetrics(windowLists: 10_000)
+        let recent = ServedListMetrics(windowLists: 100)
         DispatchQueue.concurrentPerform(iterations: 10_000) { i in
             for metrics in [all, recent] {
                 metrics.record(items: ["item\(i % 40)", "shared"], meanNovelty: 0.5, tailItems: 1, catalogueSize: 100)

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 import Logging
 import NovarecCore
@@ -23,28 +23,34 @@ struct ServiceTests {
         /// - Parameters:
         ///   - database: a database shared with other fixtures (nil: a fresh one of its own);
         ///   - origin: the replica origin its stored events are announced under (nil: none).
-        init(withModel: Bool = true, keys: APIKeys = APIKeys([]), candidateCacheUsers: Int = 20_000, embeddings: [Float]? = nil,
-             database: String? = nil, origin: String? = nil) throws {
+        init(
+            withModel: Bool = true, keys: APIKeys = APIKeys([]), candidateCacheUsers: Int = 20_000, embeddings: [Float]? = nil,
+            database: String? = nil, origin: String? = nil
+        ) throws {
             let items = Vocabulary(orderedIDs: (0..<40).map { "sku\($0)" })
             let training: [ArraySlice<Int32>] = (0..<60).map { user in
                 let parity = Int32(user % 2)
                 return ArraySlice((0..<6).map { step in Int32((user / 2 + step * 3) % 20) * 2 + parity })
             }
             let statistics = PopularityStatistics(itemCount: 40, trainingSequences: training)
-            let model = ItemKNN(cooccurrence: ItemCooccurrence(itemCount: 40, trainingSequences: training), statistics: statistics,
-                                configuration: .init(shrink: 0, neighbourhood: 5, decay: 1))
-            store = EventStore(database: try PostgresConnection(database ?? ThrowawayPostgres.freshDatabase()),
-                               announcement: origin.map { ReplicaEventFeed.announcement(origin: $0) })
+            let model = ItemKNN(
+                cooccurrence: ItemCooccurrence(itemCount: 40, trainingSequences: training), statistics: statistics,
+                configuration: .init(shrink: 0, neighbourhood: 5, decay: 1))
+            store = EventStore(
+                database: try PostgresConnection(database ?? ThrowawayPostgres.freshDatabase()),
+                announcement: origin.map { ReplicaEventFeed.announcement(origin: $0) })
             let engine = RecommendationEngine(
-                model: ServingModel(version: "test-1", model: withModel ? model : nil, items: items, userCounts: statistics.userCounts, users: 60,
-                                    embeddings: embeddings),
+                model: ServingModel(
+                    version: "test-1", model: withModel ? model : nil, items: items, userCounts: statistics.userCounts, users: 60,
+                    embeddings: embeddings),
                 journal: store, candidateCacheUsers: candidateCacheUsers)
             service = RecommendationService(engine: engine, itemStore: ItemStore(database: store.database), keys: keys)
             var router = Router()
             let metrics = ServerMetrics()
             service.routes(&router, httpMetrics: metrics)
-            server = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0), router: router,
-                                logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, metrics: metrics)
+            server = HTTPServer(
+                configuration: .init(host: "127.0.0.1", port: 0), router: router,
+                logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, metrics: metrics)
             port = try server.start().port
         }
 
@@ -69,7 +75,8 @@ struct ServiceTests {
     static func eventsJSON(_ events: [(user: String, item: String, time: Int)], ids: [UUID]? = nil) -> String {
         let list = events.enumerated().map { index, event in
             let id = ids?[index] ?? UUID()
-            return #"{"event_id":"\#(id.uuidString)","user_id":"\#(event.user)","item_id":"\#(event.item)","type":"view","timestamp":"2026-11-29T10:00:\#(String(format: "%02d", event.time))Z"}"#
+            return
+                #"{"event_id":"\#(id.uuidString)","user_id":"\#(event.user)","item_id":"\#(event.item)","type":"view","timestamp":"2026-11-29T10:00:\#(String(format: "%02d", event.time))Z"}"#
         }
         return #"{"events":[\#(list.joined(separator: ","))]}"#
     }
@@ -144,7 +151,8 @@ struct ServiceTests {
 
     @Test func aBadEventRejectsTheBatchWithPerEventErrors() throws {
         let fixture = try Fixture()
-        let json = #"{"events":[{"event_id":"\#(UUID().uuidString)","user_id":"u","item_id":"sku1","type":"view"},{"event_id":"nope","user_id":"u","item_id":"sku1","type":"view"},{"event_id":"\#(UUID().uuidString)","user_id":"u","item_id":"sku1","type":"rating"}]}"#
+        let json =
+            #"{"events":[{"event_id":"\#(UUID().uuidString)","user_id":"u","item_id":"sku1","type":"view"},{"event_id":"nope","user_id":"u","item_id":"sku1","type":"view"},{"event_id":"\#(UUID().uuidString)","user_id":"u","item_id":"sku1","type":"rating"}]}"#
         let answer = try fixture.request("POST", "/v1/events", json: json)
         #expect(answer.status == 422)
         let errors = answer.body["errors"] as? [[String: Any]] ?? []
@@ -197,8 +205,9 @@ struct ServiceTests {
         let newItem = (0..<30).map { (user: "shopper\($0)", item: "brand-new", time: 10 + $0) }
         #expect(try fixture.request("POST", "/v1/events", json: Self.eventsJSON(newItem)).status == 202)
         let after = try fixture.request("GET", "/v1/recommendations?user_id=newcomer&k=3")
-        #expect((after.body["items"] as? [[String: Any]])?.first?["item_id"] as? String == "brand-new",
-                "without a trained model, items first seen in events join the fallback at once")
+        #expect(
+            (after.body["items"] as? [[String: Any]])?.first?["item_id"] as? String == "brand-new",
+            "without a trained model, items first seen in events join the fallback at once")
     }
 
     @Test func anonymousSessionsSendTheirHistory() throws {
@@ -249,7 +258,8 @@ struct ServiceTests {
         let all = (try fixture.request("POST", "/v1/recommendations", json: history).body["items"] as? [[String: Any]] ?? [])
             .compactMap { $0["item_id"] as? String }
         #expect(!all.contains("sku26"), "unavailable items are never returned")
-        let kitchen = (try fixture.request("POST", "/v1/recommendations", json: #"{"history":["sku2","sku8","sku14"],"k":10,"category":"kitchen"}"#)
+        let kitchen =
+            (try fixture.request("POST", "/v1/recommendations", json: #"{"history":["sku2","sku8","sku14"],"k":10,"category":"kitchen"}"#)
             .body["items"] as? [[String: Any]] ?? []).compactMap { $0["item_id"] as? String }
         #expect(Set(kitchen) == ["sku20", "sku32"])
     }

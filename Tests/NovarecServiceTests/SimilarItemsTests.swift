@@ -29,7 +29,8 @@ struct SimilarItemsTests {
 
     @Test func withoutEmbeddingsPopularItemsOfTheSameCategoryAreTheFallback() throws {
         let fixture = try ServiceTests.Fixture()
-        let batch = #"{"items":[{"item_id":"sku3","title":"Kettle","categories":["kitchen"]},{"item_id":"sku5","title":"Mug","categories":["kitchen"]},{"item_id":"sku7","title":"Pan","categories":["kitchen"]}]}"#
+        let batch =
+            #"{"items":[{"item_id":"sku3","title":"Kettle","categories":["kitchen"]},{"item_id":"sku5","title":"Mug","categories":["kitchen"]},{"item_id":"sku7","title":"Pan","categories":["kitchen"]}]}"#
         #expect(try fixture.request("POST", "/v1/items", json: batch).status == 200)
         let answer = try fixture.request("GET", "/v1/items/sku3/similar")
         #expect(answer.body["fallback"] as? Bool == true)

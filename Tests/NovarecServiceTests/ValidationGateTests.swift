@@ -16,8 +16,10 @@ struct ValidationGateTests {
         #expect(gate.decide(candidate: candidate(["ndcg10": 0.0491, "novelty10": 9.81, "coverage10": 0.761]), serving: serving).accepted)
     }
 
-    @Test(arguments: [("ndcg10", 0.0489, "NDCG@10"), ("novelty10", 9.7, "Novelty@10"), ("coverage10", 0.75, "Coverage@10"),
-                      ("ndcg10_dial", 0.044, "NDCG@10 at the default dial"), ("novelty10_dial", 10.7, "Novelty@10 at the default dial")])
+    @Test(arguments: [
+        ("ndcg10", 0.0489, "NDCG@10"), ("novelty10", 9.7, "Novelty@10"), ("coverage10", 0.75, "Coverage@10"),
+        ("ndcg10_dial", 0.044, "NDCG@10 at the default dial"), ("novelty10_dial", 10.7, "Novelty@10 at the default dial")
+    ])
     func aFigureBelowItsMarginRefusesAndSaysWhich(key: String, value: Double, label: String) {
         let decision = gate.decide(candidate: candidate([key: value]), serving: serving)
         #expect(!decision.accepted)

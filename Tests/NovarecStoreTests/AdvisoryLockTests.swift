@@ -19,7 +19,8 @@ struct AdvisoryLockTests {
 
     @Test func unlockingHandsTheLockOver() throws {
         let database = try ThrowawayPostgres.freshDatabase()
-        let first = try PostgresConnection(database), second = try PostgresConnection(database)
+        let first = try PostgresConnection(database)
+        let second = try PostgresConnection(database)
         #expect(try first.tryAdvisoryLock(7))
         #expect(try second.tryAdvisoryLock(7) == false)
         #expect(try first.advisoryUnlock(7))
@@ -28,7 +29,8 @@ struct AdvisoryLockTests {
 
     @Test func anySessionSeesWhetherALockIsHeld() throws {
         let database = try ThrowawayPostgres.freshDatabase()
-        let holder = try PostgresConnection(database), observer = try PostgresConnection(database)
+        let holder = try PostgresConnection(database)
+        let observer = try PostgresConnection(database)
         let key: Int64 = 0x6E_6F76_6172_6563
         let elsewhere = try PostgresConnection(ThrowawayPostgres.freshDatabase())
         #expect(try elsewhere.tryAdvisoryLock(key))

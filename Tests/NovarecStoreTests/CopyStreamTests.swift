@@ -20,10 +20,14 @@ struct CopyStreamTests {
     private func storeAwkwardEvents() throws -> EventStore {
         let store = EventStore(database: try ThrowawayPostgres.freshConnection())
         let events = Self.ids.enumerated().flatMap { index, id in
-            [BehaviourEvent(eventID: UUID(), userID: id, itemID: Self.ids[(index + 1) % Self.ids.count], kind: .view,
-                            timestamp: Date(timeIntervalSince1970: 1_700_000_000.25 + Double(index))),
-             BehaviourEvent(eventID: UUID(), userID: id, itemID: "item\u{B}\(index)\\t", kind: .purchase,
-                            timestamp: Date(timeIntervalSince1970: 1_700_000_100 + Double(index)))]
+            [
+                BehaviourEvent(
+                    eventID: UUID(), userID: id, itemID: Self.ids[(index + 1) % Self.ids.count], kind: .view,
+                    timestamp: Date(timeIntervalSince1970: 1_700_000_000.25 + Double(index))),
+                BehaviourEvent(
+                    eventID: UUID(), userID: id, itemID: "item\u{B}\(index)\\t", kind: .purchase,
+                    timestamp: Date(timeIntervalSince1970: 1_700_000_100 + Double(index)))
+            ]
         }
         #expect(try store.insert(Array(events.prefix(8))).stored == 8, "parameters (the API path)")
         #expect(try store.bulkInsert(Array(events.dropFirst(8))).stored == events.count - 8, "COPY FROM (the import path)")
@@ -34,7 +38,8 @@ struct CopyStreamTests {
         let store = try storeAwkwardEvents()
         let (whole, streamed, calls) = try store.database.transaction { transaction in
             let whole = Self.wholeOutputParse(try transaction.copyOut(Self.sql))
-            var streamed: [[String]] = [], calls = 0
+            var streamed: [[String]] = []
+            var calls = 0
             try transaction.copyOut(Self.sql) { row in
                 calls += 1
                 #expect(row.last == UInt8(ascii: "\n"), "one whole row per call")
@@ -53,7 +58,8 @@ struct CopyStreamTests {
         let (rows, snapshot) = try store.storedInteractions().collect()
         #expect(rows.map { [$0.user, $0.item] } == whole.map { [$0[0], $0[1]] })
         #expect(rows.map(\.time) == whole.map { Double($0[2]) ?? -1 })
-        #expect(try store.insert([BehaviourEvent(eventID: UUID(), userID: "late", itemID: "x", kind: .view, timestamp: Date())]).transaction
-            .map { !snapshot.sees($0) } == true)
+        #expect(
+            try store.insert([BehaviourEvent(eventID: UUID(), userID: "late", itemID: "x", kind: .view, timestamp: Date())]).transaction
+                .map { !snapshot.sees($0) } == true)
     }
 }

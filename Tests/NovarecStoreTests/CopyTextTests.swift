@@ -13,8 +13,9 @@ struct CopyTextTests {
         let store = EventStore(database: try ThrowawayPostgres.freshConnection())
         let users = [Self.awkward, "plain", "\\", "trailing\\"]
         let events = users.enumerated().map { index, user in
-            BehaviourEvent(eventID: UUID(), userID: user, itemID: "item\u{B}\(index)\\t", kind: .view, value: nil,
-                           timestamp: Date(timeIntervalSince1970: Double(index)))
+            BehaviourEvent(
+                eventID: UUID(), userID: user, itemID: "item\u{B}\(index)\\t", kind: .view, value: nil,
+                timestamp: Date(timeIntervalSince1970: Double(index)))
         }
         #expect(try store.insert(Array(events.prefix(2))).stored == 2, "parameters (the API path)")
         #expect(try store.bulkInsert(Array(events.dropFirst(2))).stored == 2, "COPY FROM (the import path)")
@@ -47,13 +48,14 @@ struct CopyTextTests {
 
     /// A SQL literal for `value` with E'' escapes, so the test does not depend on the code under test.
     static func literal(_ value: String) -> String {
-        "E'" + value.unicodeScalars.map { scalar -> String in
-            switch scalar {
-            case "\\": return "\\\\"
-            case "'": return "''"
-            case _ where scalar.value < 0x20: return "\\x" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
-            default: return String(scalar)
-            }
-        }.joined() + "'"
+        "E'"
+            + value.unicodeScalars.map { scalar -> String in
+                switch scalar {
+                case "\\": return "\\\\"
+                case "'": return "''"
+                case _ where scalar.value < 0x20: return "\\x" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+                default: return String(scalar)
+                }
+            }.joined() + "'"
     }
 }

@@ -7,8 +7,9 @@ import Testing
 /// Against a real PostgreSQL cluster started by the tests.
 struct EventStoreTests {
     private func event(_ user: String, _ item: String, _ kind: BehaviourEvent.Kind = .view, at seconds: Double, id: UUID = UUID()) -> BehaviourEvent {
-        BehaviourEvent(eventID: id, userID: user, itemID: item, kind: kind, value: kind == .rating ? 4 : nil,
-                       timestamp: Date(timeIntervalSince1970: seconds))
+        BehaviourEvent(
+            eventID: id, userID: user, itemID: item, kind: kind, value: kind == .rating ? 4 : nil,
+            timestamp: Date(timeIntervalSince1970: seconds))
     }
 
     @Test func batchesAreStoredOnceAndReadBackInTimeOrder() throws {
@@ -16,7 +17,7 @@ struct EventStoreTests {
         let repeated = UUID()
         let batch = [
             event("u1", "b", at: 200), event("u1", "a", at: 100, id: repeated), event("u2", "tab\there", .rating, at: 50),
-            event("u1", "quote\"back\\slash", .purchase, at: 300),
+            event("u1", "quote\"back\\slash", .purchase, at: 300)
         ]
         #expect(try store.insert(batch) == .init(stored: 4, duplicates: 0))
         #expect(try store.insert([event("u3", "x", at: 1, id: repeated), event("u3", "y", at: 2)]) == .init(stored: 1, duplicates: 1))
@@ -38,10 +39,12 @@ struct EventStoreTests {
     @Test func impressionsAreStoredButAreNeverInteractionsNorAnnounced() throws {
         let connection = try ThrowawayPostgres.freshConnection()
         let announced = Mutex<[String]>([])
-        let store = EventStore(database: connection, announcement: EventAnnouncement(channel: "events") { stored, _ in
-            announced.withLock { $0 += stored.map(\.itemID) }
-            return []
-        })
+        let store = EventStore(
+            database: connection,
+            announcement: EventAnnouncement(channel: "events") { stored, _ in
+                announced.withLock { $0 += stored.map(\.itemID) }
+                return []
+            })
         let watermark = try store.watermark()
         let shown = BehaviourEvent(eventID: UUID(), userID: "u1", itemID: "shown", kind: .impression, timestamp: Date(timeIntervalSince1970: 1))
         let result = try store.insert([shown, event("u1", "bought", at: 2)])
@@ -122,7 +125,7 @@ struct ItemStoreTests {
         let store = ItemStore(database: try ThrowawayPostgres.freshConnection())
         try store.upsert([
             ItemRecord(itemID: "a", title: "Kettle, \"steel\"", categories: ["Kitchen", "Tea, coffee"]),
-            ItemRecord(itemID: "b", title: "Tent", categories: [], available: false),
+            ItemRecord(itemID: "b", title: "Tent", categories: [], available: false)
         ])
         #expect(try store.item("a")?.categories == ["Kitchen", "Tea, coffee"])
         #expect(try store.item("a")?.title == "Kettle, \"steel\"")
@@ -138,7 +141,7 @@ struct ItemStoreTests {
         let imported = [
             ItemRecord(itemID: "kept", title: "From the dataset"),
             ItemRecord(itemID: "new", title: "Tab\there, \"quoted\"", categories: ["Tea, coffee", "back\\slash"]),
-            ItemRecord(itemID: "new", title: "Second record wins", categories: ["x"]),
+            ItemRecord(itemID: "new", title: "Second record wins", categories: ["x"])
         ]
         try store.bulkUpsert(imported, keepExisting: true)
         #expect(try store.item("kept") == ItemRecord(itemID: "kept", title: "Edited by hand", available: false))

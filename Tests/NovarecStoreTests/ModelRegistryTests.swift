@@ -13,8 +13,9 @@ struct ModelRegistryTests {
 
     private func accept(_ version: String, in registry: ModelRegistry, checkpoint: StoredCheckpoint = .bytes(Data("weights".utf8))) throws {
         try registry.begin(version: version, parent: try registry.current()?.version, trigger: "events", trainer: "replica-a", watermark: 10)
-        try registry.finish(version: version, state: .accepted, reason: "gate passed", trainedEvents: 10, candidateMetrics: metrics,
-                            trainingSeconds: 1.5, evaluationSeconds: 0.25, checkpoint: checkpoint, sha256: "sha-\(version)")
+        try registry.finish(
+            version: version, state: .accepted, reason: "gate passed", trainedEvents: 10, candidateMetrics: metrics,
+            trainingSeconds: 1.5, evaluationSeconds: 0.25, checkpoint: checkpoint, sha256: "sha-\(version)")
     }
 
     private func state(of version: String, in registry: ModelRegistry) throws -> ModelRecord? {
@@ -58,10 +59,11 @@ struct ModelRegistryTests {
         try accept("v1", in: registry)
         let record = try #require(try registry.current())
         let json = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(record)) as? [String: Any])
-        #expect(Set(json.keys) == [
-            "version", "kind", "state", "reason", "trigger", "trainer", "data_watermark", "trained_events", "candidate_metrics",
-            "sha256", "started_at", "finished_at", "training_seconds", "evaluation_seconds", "accepted_at",
-        ])
+        #expect(
+            Set(json.keys) == [
+                "version", "kind", "state", "reason", "trigger", "trainer", "data_watermark", "trained_events", "candidate_metrics",
+                "sha256", "started_at", "finished_at", "training_seconds", "evaluation_seconds", "accepted_at"
+            ])
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         #expect(formatter.date(from: record.startedAt) != nil, "\(record.startedAt)")
@@ -73,8 +75,9 @@ struct ModelRegistryTests {
         let registry = try registry()
         try accept("v1", in: registry)
         try registry.begin(version: "v2", parent: "v1", trigger: "schedule", trainer: "replica-b", watermark: 20)
-        try registry.finish(version: "v2", state: .rejected, reason: "ndcg10 fell", candidateMetrics: ["ndcg10": 0.01],
-                            servingMetrics: metrics, checkpoint: .bytes(Data("unused".utf8)), sha256: "sha-v2")
+        try registry.finish(
+            version: "v2", state: .rejected, reason: "ndcg10 fell", candidateMetrics: ["ndcg10": 0.01],
+            servingMetrics: metrics, checkpoint: .bytes(Data("unused".utf8)), sha256: "sha-v2")
         #expect(try registry.current()?.version == "v1")
         let rejected = try #require(try state(of: "v2", in: registry))
         #expect(rejected.state == .rejected && rejected.reason == "ndcg10 fell" && rejected.acceptedAt == nil)

@@ -44,7 +44,10 @@ struct NotificationTests {
         #expect(second.duplicates == 2)
         #expect(try listener.notifications(timeout: 5).map(\.payload) == ["\(try #require(second.transaction)) v:c"], "duplicates are not announced again")
         #expect(try store.insert(events).transaction == nil, "a batch of duplicates stores nothing, in no transaction")
-        #expect(try EventStore(database: PostgresConnection(database)).insert([BehaviourEvent(eventID: UUID(), userID: "w", itemID: "d", kind: .view, timestamp: Date())]).stored == 1)
+        #expect(
+            try EventStore(database: PostgresConnection(database)).insert([
+                BehaviourEvent(eventID: UUID(), userID: "w", itemID: "d", kind: .view, timestamp: Date())
+            ]).stored == 1)
         #expect(try listener.notifications(timeout: 0.3).map(\.payload) == [], "a store without an announcement sends nothing")
     }
 

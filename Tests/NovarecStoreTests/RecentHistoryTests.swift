@@ -11,8 +11,10 @@ struct RecentHistoryTests {
 
     @Test func theNewestInteractionsInTimeOrderWithoutImpressions() throws {
         let store = EventStore(database: try ThrowawayPostgres.freshConnection())
-        let batch = [event("ann", "c", at: 30), event("ann", "a", at: 10), event("ann", "shown", .impression, at: 40),
-                     event("ann", "b\t\\", .purchase, at: 20), event("bob", "z", at: 50), event("ann", "d", at: 35)]
+        let batch = [
+            event("ann", "c", at: 30), event("ann", "a", at: 10), event("ann", "shown", .impression, at: 40),
+            event("ann", "b\t\\", .purchase, at: 20), event("bob", "z", at: 50), event("ann", "d", at: 35)
+        ]
         let stored = try #require(try store.insert(batch).transaction)
         let history = try store.recentHistory(of: "ann", limit: 3)
         #expect(history.items == ["b\t\\", "c", "d"])

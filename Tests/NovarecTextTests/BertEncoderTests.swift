@@ -8,7 +8,8 @@ struct BertEncoderTests {
     static let texts = ["the cat sat on the mat", "dogs!", "", "unable playing a cat", "北京 cafe, xxxx.", "the the the the the the the the the the"]
 
     private func loadTinyModel(batchTokens: Int = 2_048) throws -> (SentenceEncoder, TinyBertModel, ScratchDirectory) {
-        let scratch = try ScratchDirectory(), model = TinyBertModel()
+        let scratch = try ScratchDirectory()
+        let model = TinyBertModel()
         try model.write(to: scratch.url)
         var encoder = try SentenceEncoder.load(directory: scratch.url)
         encoder.batchTokens = batchTokens

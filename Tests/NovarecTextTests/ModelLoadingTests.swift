@@ -58,7 +58,8 @@ struct ModelLoadingTests {
     }
 
     @Test func tokenizerSettingsComeFromTokenizerJSON() throws {
-        let json = #"{"normalizer": {"type": "BertNormalizer", "clean_text": true, "handle_chinese_chars": false, "strip_accents": null, "lowercase": false},"#
+        let json =
+            #"{"normalizer": {"type": "BertNormalizer", "clean_text": true, "handle_chinese_chars": false, "strip_accents": null, "lowercase": false},"#
             + #""pre_tokenizer": {"type": "BertPreTokenizer"}, "added_tokens": [{"content": "[CLS]"}, {"content": "[SEP]"}],"#
             + ###""model": {"type": "WordPiece", "unk_token": "[UNK]", "continuing_subword_prefix": "##", "max_input_chars_per_word": 50}}"###
         let settings = try TokenizerSettings(tokenizerJSON: Data(json.utf8), source: "tokenizer.json")

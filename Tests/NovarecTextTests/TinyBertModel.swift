@@ -7,8 +7,10 @@ import NovarecML
 /// names and PyTorch layouts, no checksum, as published files are), plus a plain-loop forward
 /// pass to check the encoder against: the unit tests never need the real model.
 struct TinyBertModel {
-    static let vocabulary = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "cat", "sat", "on", "mat", "##s", "dog",
-                             ",", ".", "!", "a", "##b", "##c", "un", "##able", "play", "##ing", "北", "京", "cafe", "x", "##x"]
+    static let vocabulary = [
+        "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "cat", "sat", "on", "mat", "##s", "dog",
+        ",", ".", "!", "a", "##b", "##c", "un", "##able", "play", "##ing", "北", "京", "cafe", "x", "##x"
+    ]
     let configuration = BertConfiguration(vocabularySize: vocabulary.count, hidden: 8, layers: 2, heads: 2, intermediate: 12, maxPositions: 12)
     /// The tensors by name, PyTorch layout (`Linear` weights `output × input`).
     let tensors: [String: (shape: [Int], values: [Float])]
@@ -27,9 +29,11 @@ struct TinyBertModel {
         add("embeddings.LayerNorm.bias", [c.hidden], scale: 0.1)
         for layer in 0..<c.layers {
             let p = "encoder.layer.\(layer)."
-            for (name, input, output) in [("attention.self.query", c.hidden, c.hidden), ("attention.self.key", c.hidden, c.hidden),
-                                          ("attention.self.value", c.hidden, c.hidden), ("attention.output.dense", c.hidden, c.hidden),
-                                          ("intermediate.dense", c.hidden, c.intermediate), ("output.dense", c.intermediate, c.hidden)] {
+            for (name, input, output) in [
+                ("attention.self.query", c.hidden, c.hidden), ("attention.self.key", c.hidden, c.hidden),
+                ("attention.self.value", c.hidden, c.hidden), ("attention.output.dense", c.hidden, c.hidden),
+                ("intermediate.dense", c.hidden, c.intermediate), ("output.dense", c.intermediate, c.hidden)
+            ] {
                 add(p + name + ".weight", [output, input])
                 add(p + name + ".bias", [output], scale: 0.1)
             }
@@ -45,7 +49,8 @@ struct TinyBertModel {
     /// `sentence_bert_config.json`.
     func write(to directory: URL, dropping: String? = nil, maxLength: Int = 10) throws {
         let c = configuration
-        let config = #"{"hidden_act": "gelu", "hidden_size": \#(c.hidden), "intermediate_size": \#(c.intermediate), "layer_norm_eps": 1e-12, "#
+        let config =
+            #"{"hidden_act": "gelu", "hidden_size": \#(c.hidden), "intermediate_size": \#(c.intermediate), "layer_norm_eps": 1e-12, "#
             + #""max_position_embeddings": \#(c.maxPositions), "num_attention_heads": \#(c.heads), "num_hidden_layers": \#(c.layers), "#
             + #""position_embedding_type": "absolute", "vocab_size": \#(c.vocabularySize)}"#
         try config.write(to: directory.appendingPathComponent("config.json"), atomically: true, encoding: .utf8)
@@ -71,10 +76,13 @@ struct TinyBertModel {
 
     /// The sentence vector by plain loops, double precision, libm `erf`/`exp`.
     func referenceEmbedding(_ ids: [Int32]) -> [Float] {
-        let c = configuration, n = ids.count, d = c.hidden
+        let c = configuration
+        let n = ids.count
+        let d = c.hidden
         func t(_ name: String) -> [Double] { tensors[name]!.values.map(Double.init) }
         func linear(_ x: [[Double]], _ name: String) -> [[Double]] {
-            let w = t(name + ".weight"), b = t(name + ".bias")
+            let w = t(name + ".weight")
+            let b = t(name + ".bias")
             return x.map { row in
                 var y = b
                 for o in y.indices {
@@ -84,19 +92,23 @@ struct TinyBertModel {
             }
         }
         func norm(_ x: [[Double]], _ name: String) -> [[Double]] {
-            let g = t(name + ".weight"), b = t(name + ".bias")
+            let g = t(name + ".weight")
+            let b = t(name + ".bias")
             return x.map { row in
                 let mean = row.reduce(0, +) / Double(d)
                 let variance = row.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(d)
                 return row.indices.map { g[$0] * (row[$0] - mean) / (variance + 1e-12).squareRoot() + b[$0] }
             }
         }
-        let word = t("embeddings.word_embeddings.weight"), place = t("embeddings.position_embeddings.weight")
+        let word = t("embeddings.word_embeddings.weight")
+        let place = t("embeddings.position_embeddings.weight")
         let type = t("embeddings.token_type_embeddings.weight")
         var x = norm(ids.enumerated().map { p, id in (0..<d).map { word[Int(id) * d + $0] + place[p * d + $0] + type[$0] } }, "embeddings.LayerNorm")
         for layer in 0..<c.layers {
             let p = "encoder.layer.\(layer)."
-            let q = linear(x, p + "attention.self.query"), k = linear(x, p + "attention.self.key"), v = linear(x, p + "attention.self.value")
+            let q = linear(x, p + "attention.self.query")
+            let k = linear(x, p + "attention.self.key")
+            let v = linear(x, p + "attention.self.value")
             var context = [[Double]](repeating: [Double](repeating: 0, count: d), count: n)
             for head in 0..<c.heads {
                 let columns = (head * c.headWidth)..<((head + 1) * c.headWidth)

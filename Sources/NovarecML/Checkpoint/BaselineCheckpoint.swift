@@ -48,7 +48,8 @@ public struct BaselineCheckpoint: EncodedCheckpoint {
             throw CheckpointError("\(source): model kind \(kind) is not one of \(modelTypes.map { $0.kind }.joined(separator: ", "))")
         }
         guard let itemIDs = CheckpointFile.itemIDs(in: metadata),
-              let hyperparameters = CheckpointFile.value([String: Double].self, at: hyperparametersKey, in: metadata) else {
+            let hyperparameters = CheckpointFile.value([String: Double].self, at: hyperparametersKey, in: metadata)
+        else {
             throw CheckpointError("\(source): metadata lacks a valid item list or hyper-parameters")
         }
         let model: any CheckpointableRecommender

@@ -40,8 +40,11 @@ public enum CheckpointFile {
     }
 
     /// Parses and verifies safetensors bytes; `source` names them in errors.
-    static func decode<E: Error>(_ data: Data, source: String, invalid: (String) -> E) throws(E)
-        -> (tensors: [SafeTensors.Tensor], metadata: [String: String]) {
+    static func decode<E: Error>(
+        _ data: Data, source: String, invalid: (String) -> E
+    ) throws(E)
+        -> (tensors: [SafeTensors.Tensor], metadata: [String: String])
+    {
         do {
             return try SafeTensors.decode(data)
         } catch {

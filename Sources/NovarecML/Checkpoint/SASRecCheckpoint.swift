@@ -47,7 +47,8 @@ public struct SASRecCheckpoint: EncodedCheckpoint {
             throw SASRecError.invalidCheckpoint("\(source): holds model kind \(kind), not \(Self.kind)")
         }
         guard let configuration = CheckpointFile.value(SASRecConfiguration.self, at: configurationKey, in: metadata),
-              let itemIDs = CheckpointFile.itemIDs(in: metadata) else {
+            let itemIDs = CheckpointFile.itemIDs(in: metadata)
+        else {
             throw SASRecError.invalidCheckpoint("\(source): metadata lacks a valid configuration or item list")
         }
         var parameters = ParameterSet()
@@ -81,7 +82,8 @@ extension SASRecCheckpoint {
     /// with logit adjustment (τ and the counts from the metadata), the plain model otherwise.
     public func servedModel() -> any Recommender {
         guard let tau = metadata[Self.logitAdjustmentKey].flatMap(Float.init), tau > 0,
-              let counts = CheckpointFile.value([Double].self, at: Self.priorCountsKey, in: metadata), counts.count == model.itemCount else { return model }
+            let counts = CheckpointFile.value([Double].self, at: Self.priorCountsKey, in: metadata), counts.count == model.itemCount
+        else { return model }
         return LogitAdjustedRecommender(base: model, prior: LogitAdjustedRecommender.prior(counts: counts, tau: tau))
     }
 }

@@ -62,7 +62,8 @@ public enum SafeTensors {
 
     private static func decodeTensor(name: String, _ value: Any, body: Data) throws(Failure) -> (begin: Int, tensor: Tensor) {
         guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String, let size = Storage.elementSize(of: dtype),
-              let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2 else {
+            let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2
+        else {
             throw Failure("tensor '\(name)' has a malformed entry (only F32, I32 and I64 tensors are supported)")
         }
         let (begin, end) = (offsets[0], offsets[1])

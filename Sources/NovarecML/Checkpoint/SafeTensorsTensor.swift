@@ -1,7 +1,7 @@
 import Foundation
 
 #if !_endian(little)
-#error("safetensors data is little-endian; this reader and writer copy it as the host's bytes")
+    #error("safetensors data is little-endian; this reader and writer copy it as the host's bytes")
 #endif
 
 extension SafeTensors {

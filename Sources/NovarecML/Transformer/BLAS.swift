@@ -17,9 +17,11 @@ public enum BLAS {
         guard m > 0, n > 0 else { return }
         if m == 1 {
             // cᵀ = op(B)ᵀ · aᵀ: B stored n × k (transB) is used as is, stored k × n transposed.
-            let rows = transB ? n : k, columns = transB ? k : n
-            cblas_sgemv(CblasRowMajor, transB ? CblasNoTrans : CblasTrans, Int32(rows), Int32(columns), alpha,
-                        b, Int32(ldb), a, Int32(transA ? lda : 1), beta, c, 1)
+            let rows = transB ? n : k
+            let columns = transB ? k : n
+            cblas_sgemv(
+                CblasRowMajor, transB ? CblasNoTrans : CblasTrans, Int32(rows), Int32(columns), alpha,
+                b, Int32(ldb), a, Int32(transA ? lda : 1), beta, c, 1)
             return
         }
         cblas_sgemm(

@@ -28,9 +28,12 @@ struct CausalSelfAttention {
         _ batch: RaggedBatch, qkv: UnsafePointer<Float>, probabilityOffsets offsets: [Int],
         probabilities: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>
     ) {
-        let qkvPointer = UnsafeSendable(qkv), probabilityPointer = UnsafeSendable(probabilities), outputPointer = UnsafeSendable(output)
+        let qkvPointer = UnsafeSendable(qkv)
+        let probabilityPointer = UnsafeSendable(probabilities)
+        let outputPointer = UnsafeSendable(output)
         forEachSequence(batch) { sequence in
-            let rows = batch.rows(of: sequence), length = rows.count
+            let rows = batch.rows(of: sequence)
+            let length = rows.count
             for head in 0..<heads {
                 let p = probabilityPointer.value + offsets[sequence * heads + head]
                 let q = qkvPointer.value + rows.lowerBound * 3 * width + head * headWidth
@@ -47,23 +50,34 @@ struct CausalSelfAttention {
         _ batch: RaggedBatch, qkv: UnsafePointer<Float>, probabilityOffsets offsets: [Int],
         probabilities: UnsafePointer<Float>, dOutput: UnsafePointer<Float>, dqkv: UnsafeMutablePointer<Float>
     ) {
-        let qkvPointer = UnsafeSendable(qkv), probabilityPointer = UnsafeSendable(probabilities)
-        let dOutputPointer = UnsafeSendable(dOutput), dqkvPointer = UnsafeSendable(dqkv)
+        let qkvPointer = UnsafeSendable(qkv)
+        let probabilityPointer = UnsafeSendable(probabilities)
+        let dOutputPointer = UnsafeSendable(dOutput)
+        let dqkvPointer = UnsafeSendable(dqkv)
         forEachSequence(batch) { sequence in
-            let rows = batch.rows(of: sequence), length = rows.count
+            let rows = batch.rows(of: sequence)
+            let length = rows.count
             var dScores = [Float](repeating: 0, count: length * length)
             dScores.withUnsafeMutableBufferPointer { dS in
                 for head in 0..<heads {
                     let p = probabilityPointer.value + offsets[sequence * heads + head]
                     let column = rows.lowerBound * 3 * width + head * headWidth
-                    let q = qkvPointer.value + column, k = q + width, v = q + 2 * width
-                    let dq = dqkvPointer.value + column, dk = dq + width, dv = dq + 2 * width
+                    let q = qkvPointer.value + column
+                    let k = q + width
+                    let v = q + 2 * width
+                    let dq = dqkvPointer.value + column
+                    let dk = dq + width
+                    let dv = dq + 2 * width
                     let dOut = dOutputPointer.value + rows.lowerBound * width + head * headWidth
                     BLAS.gemm(false, true, m: length, n: length, k: headWidth, dOut, lda: width, v, ldb: 3 * width, beta: 0, dS.baseAddress!, ldc: length)
                     BLAS.gemm(true, false, m: length, n: headWidth, k: length, p, lda: length, dOut, ldb: width, beta: 0, dv, ldc: 3 * width)
                     CausalSelfAttention.softmaxBackward(p, dS.baseAddress!, length: length)
-                    BLAS.gemm(false, false, m: length, n: headWidth, k: length, alpha: scale, dS.baseAddress!, lda: length, k, ldb: 3 * width, beta: 0, dq, ldc: 3 * width)
-                    BLAS.gemm(true, false, m: length, n: headWidth, k: length, alpha: scale, dS.baseAddress!, lda: length, q, ldb: 3 * width, beta: 0, dk, ldc: 3 * width)
+                    BLAS.gemm(
+                        false, false, m: length, n: headWidth, k: length, alpha: scale, dS.baseAddress!, lda: length, k, ldb: 3 * width, beta: 0, dq,
+                        ldc: 3 * width)
+                    BLAS.gemm(
+                        true, false, m: length, n: headWidth, k: length, alpha: scale, dS.baseAddress!, lda: length, q, ldb: 3 * width, beta: 0, dk,
+                        ldc: 3 * width)
                 }
             }
         }
@@ -94,7 +108,8 @@ struct CausalSelfAttention {
     /// In place: `dS = P ⊙ (dP − rowsum(dP ⊙ P))`.
     static func softmaxBackward(_ p: UnsafePointer<Float>, _ dP: UnsafeMutablePointer<Float>, length: Int) {
         for i in 0..<length {
-            let row = p + i * length, gradient = dP + i * length
+            let row = p + i * length
+            let gradient = dP + i * length
             var dot: Float = 0
             for j in 0...i { dot += row[j] * gradient[j] }
             for j in 0..<length { gradient[j] = j <= i ? row[j] * (gradient[j] - dot) : 0 }

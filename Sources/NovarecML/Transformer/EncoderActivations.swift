@@ -11,7 +11,8 @@ final class EncoderActivations {
     var output: [Float]
 
     init(configuration c: SASRecConfiguration, batch: RaggedBatch, attention: CausalSelfAttention) {
-        let n = batch.tokenCount, d = c.dimension
+        let n = batch.tokenCount
+        let d = c.dimension
         self.batch = batch
         embedded = [Float](repeating: 0, count: n * d)
         embeddingMask = [Float](repeating: 1, count: n * d)
@@ -34,7 +35,8 @@ final class BlockActivations {
     var preActivation, activated: [Float]
 
     init(configuration c: SASRecConfiguration, batch: RaggedBatch, probabilityOffsets: [Int]) {
-        let n = batch.tokenCount, d = c.dimension
+        let n = batch.tokenCount
+        let d = c.dimension
         self.batch = batch
         self.probabilityOffsets = probabilityOffsets
         let tokens = [Float](repeating: 0, count: n * d)

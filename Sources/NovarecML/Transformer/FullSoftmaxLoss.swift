@@ -21,7 +21,10 @@ struct FullSoftmaxLoss: NextItemLoss {
         states: UnsafePointer<Float>, targets: [Int32], embeddings: UnsafePointer<Float>,
         dStates: UnsafeMutablePointer<Float>, dEmbeddings: UnsafeMutablePointer<Float>, random: UInt64
     ) -> Double {
-        let rows = targets.count, n = itemCount, d = width, chunk = chunkRows
+        let rows = targets.count
+        let n = itemCount
+        let d = width
+        let chunk = chunkRows
         let scale = 1 / Float(rows)
         let shared = (states: UnsafeSendable(states), embeddings: UnsafeSendable(embeddings), dStates: UnsafeSendable(dStates))
         let partials = Parallel.mapChunks(count: rows, chunks: workers) { range -> (loss: Double, dEmbeddings: [Float]) in

@@ -20,7 +20,8 @@ public enum LayerNorm {
             for j in 0..<width { variance += (input[j] - mean) * (input[j] - mean) }
             let inverse = 1 / (variance / Float(width) + epsilon).squareRoot()
             inverseDeviation[row] = inverse
-            let xhat = normalized + row * width, output = y + row * width
+            let xhat = normalized + row * width
+            let output = y + row * width
             for j in 0..<width {
                 xhat[j] = (input[j] - mean) * inverse
                 output[j] = gamma[j] * xhat[j] + beta[j]
@@ -36,8 +37,11 @@ public enum LayerNorm {
         dx: UnsafeMutablePointer<Float>, accumulate: Bool
     ) {
         for row in 0..<rows {
-            let g = dy + row * width, xhat = normalized + row * width, out = dx + row * width
-            var meanDxhat: Float = 0, meanDxhatXhat: Float = 0
+            let g = dy + row * width
+            let xhat = normalized + row * width
+            let out = dx + row * width
+            var meanDxhat: Float = 0
+            var meanDxhatXhat: Float = 0
             for j in 0..<width {
                 let dxhat = g[j] * gamma[j]
                 meanDxhat += dxhat

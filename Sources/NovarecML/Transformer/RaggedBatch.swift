@@ -13,7 +13,9 @@ public struct RaggedBatch: Sendable {
 
     /// Packs `sequences` keeping at most the last `maxLength` items of each.
     public init(sequences: [ArraySlice<Int32>], maxLength: Int, targets: [ArraySlice<Int32>]? = nil) {
-        var tokens: [Int32] = [], positions: [Int32] = [], packedTargets: [Int32] = []
+        var tokens: [Int32] = []
+        var positions: [Int32] = []
+        var packedTargets: [Int32] = []
         var offsets = [0]
         for (index, sequence) in sequences.enumerated() {
             let kept = sequence.suffix(maxLength)

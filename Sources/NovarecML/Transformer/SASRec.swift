@@ -24,7 +24,8 @@ public struct SASRec: Recommender {
         try configuration.validate()
         let (expected, layout) = SASRecLayout.make(configuration)
         guard expected.entries.map(\.name) == parameters.entries.map(\.name),
-              expected.entries.map(\.shape) == parameters.entries.map(\.shape) else {
+            expected.entries.map(\.shape) == parameters.entries.map(\.shape)
+        else {
             throw .invalidCheckpoint("tensor names or shapes do not match the configuration")
         }
         self.configuration = configuration
@@ -38,8 +39,10 @@ public struct SASRec: Recommender {
     public var itemEmbeddings: [Float]? { Array(parameters["item_embedding.weight"]) }
 
     public var hyperparameters: [String: Double] {
-        ["dimension": Double(configuration.dimension), "layers": Double(configuration.layers), "heads": Double(configuration.heads),
-         "max_length": Double(configuration.maxLength), "dropout": Double(configuration.dropout)]
+        [
+            "dimension": Double(configuration.dimension), "layers": Double(configuration.layers), "heads": Double(configuration.heads),
+            "max_length": Double(configuration.maxLength), "dropout": Double(configuration.dropout)
+        ]
     }
 
     var encoder: SequenceEncoder { SequenceEncoder(configuration: configuration, layout: layout) }
@@ -66,10 +69,12 @@ public struct SASRec: Recommender {
     /// Encodes all histories in one batch and scores them with one `sgemm` against the item
     /// embeddings.
     public func score(histories: [ArraySlice<Int32>], into scores: UnsafeMutableBufferPointer<Float>) {
-        let states = encode(histories), d = configuration.dimension
+        let states = encode(histories)
+        let d = configuration.dimension
         parameters.values.withUnsafeBufferPointer { p in
-            BLAS.gemm(false, true, m: histories.count, n: itemCount, k: d, states, lda: d,
-                      p.baseAddress! + layout.itemEmbedding, ldb: d, beta: 0, scores.baseAddress!, ldc: itemCount)
+            BLAS.gemm(
+                false, true, m: histories.count, n: itemCount, k: d, states, lda: d,
+                p.baseAddress! + layout.itemEmbedding, ldb: d, beta: 0, scores.baseAddress!, ldc: itemCount)
         }
     }
 }

@@ -51,18 +51,22 @@ public struct SASRecTrainer: Sendable {
                 lossSum += trainStep(batch, model: template, loss: loss, values: &values, optimizer: &optimizer, learningRate: rate, seed: random.next())
                 processed += batch.count
                 let elapsed = Date().timeIntervalSince(start)
-                progress(TrainingProgress(
-                    epoch: epoch, epochs: options.epochs, step: step + 1, stepsPerEpoch: stepsPerEpoch, loss: lossSum / Double(step + 1),
-                    instancesPerSecond: Double(processed) / elapsed, elapsed: elapsed, lastValidation: records.last?.validationNDCG, bestValidation: best?.score, epochFinished: false))
+                progress(
+                    TrainingProgress(
+                        epoch: epoch, epochs: options.epochs, step: step + 1, stepsPerEpoch: stepsPerEpoch, loss: lossSum / Double(step + 1),
+                        instancesPerSecond: Double(processed) / elapsed, elapsed: elapsed, lastValidation: records.last?.validationNDCG,
+                        bestValidation: best?.score, epochFinished: false))
             }
             let model = try SASRec(configuration: configuration, parameters: template.parameters.replacingValues(values))
             let score = validate?(model)
-            records.append(EpochRecord(epoch: epoch, loss: lossSum / Double(max(stepsPerEpoch, 1)), validationNDCG: score, seconds: Date().timeIntervalSince(epochStart)))
+            records.append(
+                EpochRecord(epoch: epoch, loss: lossSum / Double(max(stepsPerEpoch, 1)), validationNDCG: score, seconds: Date().timeIntervalSince(epochStart)))
             if let score, score > (best?.score ?? -1) { best = (model, epoch, score) }
-            progress(TrainingProgress(
-                epoch: epoch, epochs: options.epochs, step: stepsPerEpoch, stepsPerEpoch: stepsPerEpoch, loss: records.last!.loss,
-                instancesPerSecond: Double(processed) / Date().timeIntervalSince(start), elapsed: Date().timeIntervalSince(start),
-                lastValidation: score, bestValidation: best?.score, epochFinished: true))
+            progress(
+                TrainingProgress(
+                    epoch: epoch, epochs: options.epochs, step: stepsPerEpoch, stepsPerEpoch: stepsPerEpoch, loss: records.last!.loss,
+                    instancesPerSecond: Double(processed) / Date().timeIntervalSince(start), elapsed: Date().timeIntervalSince(start),
+                    lastValidation: score, bestValidation: best?.score, epochFinished: true))
             // Not before the warm-up is over: on small data (few steps per epoch) early epochs say little.
             if let best, epoch - best.epoch >= options.patience, optimizer.step >= options.warmupSteps { break }
             if let limit = options.maxSeconds, Date().timeIntervalSince(start) >= limit { break }
@@ -86,8 +90,9 @@ public struct SASRecTrainer: Sendable {
             return FullSoftmaxLoss(itemCount: configuration.itemCount, width: configuration.dimension, logitBias: bias)
         case .sampled(let negatives):
             let weights = itemWeights ?? [Double](repeating: 1, count: configuration.itemCount)
-            return SampledSoftmaxLoss(itemCount: configuration.itemCount, width: configuration.dimension, negatives: negatives,
-                                      itemWeights: weights, logitBias: bias)
+            return SampledSoftmaxLoss(
+                itemCount: configuration.itemCount, width: configuration.dimension, negatives: negatives,
+                itemWeights: weights, logitBias: bias)
         }
     }
 
@@ -106,7 +111,8 @@ public struct SASRecTrainer: Sendable {
     ) -> Double {
         let batch = RaggedBatch(sequences: instances.map(\.input), maxLength: configuration.maxLength)
         let (rows, targets) = TrainingInstances.lossRows(instances, batch: batch)
-        let encoder = model.encoder, d = configuration.dimension
+        let encoder = model.encoder
+        let d = configuration.dimension
         var gradients = model.parameters.zeros()
         let value: Double = values.withUnsafeBufferPointer { p in
             let activations = encoder.forward(batch, parameters: p.baseAddress!, dropout: (configuration.dropout, seed))
@@ -114,8 +120,9 @@ public struct SASRecTrainer: Sendable {
             for (index, row) in rows.enumerated() { selected[(index * d)..<((index + 1) * d)] = activations.output[(row * d)..<((row + 1) * d)] }
             var dSelected = [Float](repeating: 0, count: rows.count * d)
             let result = gradients.withUnsafeMutableBufferPointer { g in
-                loss.evaluate(states: selected, targets: targets, embeddings: p.baseAddress! + model.layout.itemEmbedding,
-                              dStates: &dSelected, dEmbeddings: g.baseAddress! + model.layout.itemEmbedding, random: seed)
+                loss.evaluate(
+                    states: selected, targets: targets, embeddings: p.baseAddress! + model.layout.itemEmbedding,
+                    dStates: &dSelected, dEmbeddings: g.baseAddress! + model.layout.itemEmbedding, random: seed)
             }
             var dOutput = [Float](repeating: 0, count: batch.tokenCount * d)
             for (index, row) in rows.enumerated() { dOutput[(row * d)..<((row + 1) * d)] = dSelected[(index * d)..<((index + 1) * d)] }

@@ -18,13 +18,15 @@ extension SASRec {
             parameters.values.replaceSubrange(entry.offset..<(entry.offset + entry.count), with: self.parameters.values[old.offset..<(old.offset + old.count)])
         }
         let oldRows = Dictionary(uniqueKeysWithValues: itemIDs.enumerated().map { ($1, $0) })
-        let target = parameters.entry("item_embedding.weight")!.offset, source = layout.itemEmbedding
+        let target = parameters.entry("item_embedding.weight")!.offset
+        let source = layout.itemEmbedding
         var known = 0
         for (row, id) in newItemIDs.enumerated() {
             guard let oldRow = oldRows[id] else { continue }
             known += 1
-            parameters.values.replaceSubrange((target + row * d)..<(target + (row + 1) * d),
-                                              with: self.parameters.values[(source + oldRow * d)..<(source + (oldRow + 1) * d)])
+            parameters.values.replaceSubrange(
+                (target + row * d)..<(target + (row + 1) * d),
+                with: self.parameters.values[(source + oldRow * d)..<(source + (oldRow + 1) * d)])
         }
         return (try SASRec(configuration: configuration, parameters: parameters), known)
     }

@@ -29,7 +29,10 @@ struct SampledSoftmaxLoss: NextItemLoss {
         states: UnsafePointer<Float>, targets: [Int32], embeddings: UnsafePointer<Float>,
         dStates: UnsafeMutablePointer<Float>, dEmbeddings: UnsafeMutablePointer<Float>, random seed: UInt64
     ) -> Double {
-        let rows = targets.count, k = negatives, d = width, columns = k + 1
+        let rows = targets.count
+        let k = negatives
+        let d = width
+        let columns = k + 1
         var random = SeededGenerator(seed: seed)
         let sampled = (0..<k).map { _ in Int32(sampler.sample(using: &random)) }
         var candidates = [Float](repeating: 0, count: k * d)
@@ -44,7 +47,8 @@ struct SampledSoftmaxLoss: NextItemLoss {
         }
         var total = 0.0
         for row in 0..<rows {
-            let target = Int(targets[row]), z = row * columns
+            let target = Int(targets[row])
+            let z = row * columns
             var positive: Float = 0
             for j in 0..<d { positive += states[row * d + j] * embeddings[target * d + j] }
             logits[z] = positive - logCorrection[target]
@@ -64,7 +68,8 @@ struct SampledSoftmaxLoss: NextItemLoss {
             BLAS.gemm(true, false, m: k, n: d, k: rows, negativeGradients, lda: columns, states, ldb: d, beta: 0, &dCandidates, ldc: d)
         }
         for row in 0..<rows {
-            let target = Int(targets[row]), g = logits[row * columns]
+            let target = Int(targets[row])
+            let g = logits[row * columns]
             for j in 0..<d {
                 dStates[row * d + j] += g * embeddings[target * d + j]
                 dEmbeddings[target * d + j] += g * states[row * d + j]

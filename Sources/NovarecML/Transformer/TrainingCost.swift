@@ -6,11 +6,14 @@ public enum TrainingCost {
         softmaxItems: Int? = nil
     ) -> Double {
         let instances = TrainingInstances(sequences: sequences, objective: objective, maxLength: c.maxLength).instances
-        let d = Double(c.dimension), inner = Double(c.innerDimension), headWidth = d / Double(c.heads)
+        let d = Double(c.dimension)
+        let inner = Double(c.innerDimension)
+        let headWidth = d / Double(c.heads)
         let items = Double(softmaxItems ?? c.itemCount)
         var forward = 0.0
         for instance in instances {
-            let tokens = Double(instance.input.count), lossRows = Double(instance.targets.count)
+            let tokens = Double(instance.input.count)
+            let lossRows = Double(instance.targets.count)
             let perLayer = 2 * tokens * (d * 3 * d + d * d + 2 * d * inner) + 2 * Double(c.heads) * 2 * tokens * tokens * headWidth
             forward += Double(c.layers) * perLayer + 2 * lossRows * d * items
         }

@@ -39,7 +39,8 @@ struct TrainingInstances {
 
     /// The token rows that carry a loss in `batch`, with their targets.
     static func lossRows(_ instances: [Instance], batch: RaggedBatch) -> (rows: [Int], targets: [Int32]) {
-        var rows: [Int] = [], targets: [Int32] = []
+        var rows: [Int] = []
+        var targets: [Int32] = []
         for (sequence, instance) in instances.enumerated() {
             let range = batch.rows(of: sequence)
             let first = range.upperBound - instance.targets.count

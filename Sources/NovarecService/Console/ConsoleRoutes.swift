@@ -9,7 +9,7 @@ public enum Console {
     static let assets: [String: (contentType: String, body: String)] = [
         "app.js": ("text/javascript; charset=utf-8", ConsoleScript.source),
         "charts.js": ("text/javascript; charset=utf-8", ConsoleCharts.source),
-        "style.css": ("text/css; charset=utf-8", ConsoleStyle.source),
+        "style.css": ("text/css; charset=utf-8", ConsoleStyle.source)
     ]
 
     /// Adds `GET /console` and `GET /console/{asset}` to `router`.
@@ -24,12 +24,15 @@ public enum Console {
     /// Served with a policy that allows only this origin's scripts, styles and API: a stray
     /// item title can never run as script, and no other site may frame the console.
     private static func response(_ contentType: String, _ body: String) -> HTTPResponse {
-        HTTPResponse(status: .ok, headers: [
-            "Content-Type": contentType,
-            "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
-            "X-Content-Type-Options": "nosniff",
-            "Referrer-Policy": "no-referrer",
-            "Cache-Control": "no-cache",
-        ], body: Array(body.utf8))
+        HTTPResponse(
+            status: .ok,
+            headers: [
+                "Content-Type": contentType,
+                "Content-Security-Policy":
+                    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+                "X-Content-Type-Options": "nosniff",
+                "Referrer-Policy": "no-referrer",
+                "Cache-Control": "no-cache"
+            ], body: Array(body.utf8))
     }
 }

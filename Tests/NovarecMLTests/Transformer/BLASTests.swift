@@ -4,8 +4,10 @@ import Testing
 /// `BLAS.gemm` against a naive triple loop, for every transpose combination, with the
 /// single-row (`sgemv`) path and the general `sgemm` path.
 struct BLASTests {
-    private func naive(_ transA: Bool, _ transB: Bool, m: Int, n: Int, k: Int, alpha: Float, a: [Float], lda: Int,
-                       b: [Float], ldb: Int, beta: Float, c: [Float], ldc: Int) -> [Float] {
+    private func naive(
+        _ transA: Bool, _ transB: Bool, m: Int, n: Int, k: Int, alpha: Float, a: [Float], lda: Int,
+        b: [Float], ldb: Int, beta: Float, c: [Float], ldc: Int
+    ) -> [Float] {
         var result = c
         for i in 0..<m {
             for j in 0..<n {
@@ -24,8 +26,11 @@ struct BLASTests {
     @Test(arguments: [1, 3], [(false, false), (false, true), (true, false), (true, true)])
     func matchesNaiveProduct(m: Int, transposes: (Bool, Bool)) {
         let (transA, transB) = transposes
-        let n = 7, k = 5
-        let lda = transA ? m + 2 : k + 1, ldb = transB ? k + 3 : n + 1, ldc = n + 2
+        let n = 7
+        let k = 5
+        let lda = transA ? m + 2 : k + 1
+        let ldb = transB ? k + 3 : n + 1
+        let ldc = n + 2
         let a = (0..<((transA ? k : m) * lda)).map { Float(($0 * 37) % 11) - 5 }
         let b = (0..<((transB ? n : k) * ldb)).map { Float(($0 * 13) % 7) - 3 }
         let c = (0..<(m * ldc)).map { Float($0 % 5) }

@@ -30,7 +30,8 @@ struct CheckpointTests {
     }
 
     @Test func survivesTheContractsCheckpointRoundTrip() throws {
-        try RecommenderContract.checkCheckpointRoundTrip(try SASRec(configuration: SASRecTests.tinyConfiguration(items: RecommenderContract.itemCount), seed: 3))
+        try RecommenderContract.checkCheckpointRoundTrip(
+            try SASRec(configuration: SASRecTests.tinyConfiguration(items: RecommenderContract.itemCount), seed: 3))
     }
 
     @Test func fileLayoutIsSafetensors() throws {

@@ -9,32 +9,42 @@ struct LayerGradientTests {
 
     @Test func layerNorm() {
         let x = GradientCheck.values(rows * width, seed: 1, scale: 2)
-        let gamma = GradientCheck.values(width, seed: 2).map { $0 + 1.5 }, beta = GradientCheck.values(width, seed: 3)
+        let gamma = GradientCheck.values(width, seed: 2).map { $0 + 1.5 }
+        let beta = GradientCheck.values(width, seed: 3)
         let w = GradientCheck.values(rows * width, seed: 4)
         func forward(_ x: [Float], _ gamma: [Float], _ beta: [Float]) -> (y: [Float], xhat: [Float], inverse: [Float]) {
-            var y = [Float](repeating: 0, count: rows * width), xhat = y, inverse = [Float](repeating: 0, count: rows)
+            var y = [Float](repeating: 0, count: rows * width)
+            var xhat = y
+            var inverse = [Float](repeating: 0, count: rows)
             LayerNorm.forward(x, rows: rows, width: width, gamma: gamma, beta: beta, normalized: &xhat, inverseDeviation: &inverse, &y)
             return (y, xhat, inverse)
         }
         let cache = forward(x, gamma, beta)
-        var dx = [Float](repeating: 0, count: rows * width), dGamma = [Float](repeating: 0, count: width), dBeta = dGamma
-        LayerNorm.backward(w, rows: rows, width: width, gamma: gamma, normalized: cache.xhat, inverseDeviation: cache.inverse,
-                           dGamma: &dGamma, dBeta: &dBeta, dx: &dx, accumulate: false)
+        var dx = [Float](repeating: 0, count: rows * width)
+        var dGamma = [Float](repeating: 0, count: width)
+        var dBeta = dGamma
+        LayerNorm.backward(
+            w, rows: rows, width: width, gamma: gamma, normalized: cache.xhat, inverseDeviation: cache.inverse,
+            dGamma: &dGamma, dBeta: &dBeta, dx: &dx, accumulate: false)
         GradientCheck.expectAgreement("LayerNorm dx", point: x, analytic: dx) { weightedSum(forward($0, gamma, beta).y, w) }
         GradientCheck.expectAgreement("LayerNorm dγ", point: gamma, analytic: dGamma) { weightedSum(forward(x, $0, beta).y, w) }
         GradientCheck.expectAgreement("LayerNorm dβ", point: beta, analytic: dBeta) { weightedSum(forward(x, gamma, $0).y, w) }
     }
 
     @Test func linear() {
-        let input = 4, output = 3
-        let x = GradientCheck.values(rows * input, seed: 5), weight = GradientCheck.values(input * output, seed: 6)
-        let bias = GradientCheck.values(output, seed: 7), w = GradientCheck.values(rows * output, seed: 8)
+        let input = 4
+        let output = 3
+        let x = GradientCheck.values(rows * input, seed: 5)
+        let weight = GradientCheck.values(input * output, seed: 6)
+        let bias = GradientCheck.values(output, seed: 7)
+        let w = GradientCheck.values(rows * output, seed: 8)
         func forward(_ x: [Float], _ weight: [Float], _ bias: [Float]) -> [Float] {
             var y = [Float](repeating: 0, count: rows * output)
             Linear.forward(x, rows: rows, input: input, output: output, weight: weight, bias: bias, &y)
             return y
         }
-        var dx = [Float](repeating: 0, count: rows * input), dWeight = [Float](repeating: 0, count: input * output)
+        var dx = [Float](repeating: 0, count: rows * input)
+        var dWeight = [Float](repeating: 0, count: input * output)
         var dBias = [Float](repeating: 0, count: output)
         Linear.backward(w, x, rows: rows, input: input, output: output, weight: weight, dWeight: &dWeight, dBias: &dBias, dx: &dx)
         GradientCheck.expectAgreement("Linear dx", point: x, analytic: dx) { weightedSum(forward($0, weight, bias), w) }
@@ -43,7 +53,8 @@ struct LayerGradientTests {
     }
 
     @Test func gelu() {
-        let x = GradientCheck.values(20, seed: 9, scale: 3), w = GradientCheck.values(20, seed: 10)
+        let x = GradientCheck.values(20, seed: 9, scale: 3)
+        let w = GradientCheck.values(20, seed: 10)
         func forward(_ x: [Float]) -> [Float] {
             var y = [Float](repeating: 0, count: x.count)
             GELU.forward(x, count: x.count, &y)
@@ -60,10 +71,12 @@ struct LayerGradientTests {
         let attention = CausalSelfAttention(width: 4, heads: 2)
         let batch = RaggedBatch(sequences: [[1, 2, 3], [4, 5]], maxLength: 10)
         let n = batch.tokenCount
-        let qkv = GradientCheck.values(n * 12, seed: 11), w = GradientCheck.values(n * 4, seed: 12)
+        let qkv = GradientCheck.values(n * 12, seed: 11)
+        let w = GradientCheck.values(n * 4, seed: 12)
         let offsets = attention.probabilityOffsets(batch)
         func forward(_ qkv: [Float]) -> (output: [Float], probabilities: [Float]) {
-            var probabilities = [Float](repeating: 0, count: offsets.last!), output = [Float](repeating: 0, count: n * 4)
+            var probabilities = [Float](repeating: 0, count: offsets.last!)
+            var output = [Float](repeating: 0, count: n * 4)
             attention.forward(batch, qkv: qkv, probabilityOffsets: offsets, probabilities: &probabilities, output: &output)
             return (output, probabilities)
         }
@@ -80,7 +93,8 @@ struct LayerGradientTests {
         let offsets = attention.probabilityOffsets(batch)
         var qkv = GradientCheck.values(3 * 12, seed: 13)
         func firstTwoOutputs(_ qkv: [Float]) -> [Float] {
-            var probabilities = [Float](repeating: 0, count: offsets.last!), output = [Float](repeating: 0, count: 12)
+            var probabilities = [Float](repeating: 0, count: offsets.last!)
+            var output = [Float](repeating: 0, count: 12)
             attention.forward(batch, qkv: qkv, probabilityOffsets: offsets, probabilities: &probabilities, output: &output)
             return Array(output[0..<8])
         }
@@ -90,7 +104,8 @@ struct LayerGradientTests {
     }
 
     @Test func dropoutKeepsTheExpectationAndRoutesGradientsThroughItsMask() {
-        var x = [Float](repeating: 1, count: 20_000), mask = x
+        var x = [Float](repeating: 1, count: 20_000)
+        var mask = x
         var random = SeededGenerator(seed: 4)
         Dropout.apply(&x, count: x.count, rate: 0.25, mask: &mask, random: &random)
         let dropped = Double(x.filter { $0 == 0 }.count) / Double(x.count)

@@ -8,12 +8,15 @@ struct LossGradientTests {
     var targets: [Int32] { [0, 3, 8, 3, 5] }
 
     private func check(_ loss: any NextItemLoss, label: String) {
-        let states = GradientCheck.values(rows * width, seed: 21), embeddings = GradientCheck.values(items * width, seed: 22)
+        let states = GradientCheck.values(rows * width, seed: 21)
+        let embeddings = GradientCheck.values(items * width, seed: 22)
         func value(_ states: [Float], _ embeddings: [Float]) -> Double {
-            var dStates = [Float](repeating: 0, count: rows * width), dEmbeddings = [Float](repeating: 0, count: items * width)
+            var dStates = [Float](repeating: 0, count: rows * width)
+            var dEmbeddings = [Float](repeating: 0, count: items * width)
             return loss.evaluate(states: states, targets: targets, embeddings: embeddings, dStates: &dStates, dEmbeddings: &dEmbeddings, random: 7)
         }
-        var dStates = [Float](repeating: 0, count: rows * width), dEmbeddings = [Float](repeating: 0, count: items * width)
+        var dStates = [Float](repeating: 0, count: rows * width)
+        var dEmbeddings = [Float](repeating: 0, count: items * width)
         _ = loss.evaluate(states: states, targets: targets, embeddings: embeddings, dStates: &dStates, dEmbeddings: &dEmbeddings, random: 7)
         GradientCheck.expectAgreement("\(label) dStates", point: states, analytic: dStates) { value($0, embeddings) }
         GradientCheck.expectAgreement("\(label) dEmbeddings", point: embeddings, analytic: dEmbeddings) { value(states, $0) }
@@ -30,17 +33,20 @@ struct LossGradientTests {
     @Test func logitAdjustedSoftmaxGradients() {
         let bias = (0..<items).map { Float($0) * 0.3 - 1 }
         check(FullSoftmaxLoss(itemCount: items, width: width, logitBias: bias, chunkRows: 2, workers: 2), label: "full, adjusted")
-        check(SampledSoftmaxLoss(itemCount: items, width: width, negatives: 6, itemWeights: (1...9).map(Double.init), logitBias: bias),
-              label: "sampled, adjusted")
+        check(
+            SampledSoftmaxLoss(itemCount: items, width: width, negatives: 6, itemWeights: (1...9).map(Double.init), logitBias: bias),
+            label: "sampled, adjusted")
     }
 
     @Test func logitAdjustmentShiftsTheSoftmaxByTheBias() {
         // Zero state: the softmax is softmax(bias); the loss of target t is logsumexp(bias) − bias[t].
         let bias: [Float] = [0, 1, 2, 0, 0, 0, 0, 0, -1]
         let loss = FullSoftmaxLoss(itemCount: items, width: width, logitBias: bias)
-        var dStates = [Float](repeating: 0, count: width), dEmbeddings = [Float](repeating: 0, count: items * width)
-        let value = loss.evaluate(states: [0, 0, 0, 0], targets: [2], embeddings: GradientCheck.values(items * width, seed: 3),
-                                  dStates: &dStates, dEmbeddings: &dEmbeddings, random: 0)
+        var dStates = [Float](repeating: 0, count: width)
+        var dEmbeddings = [Float](repeating: 0, count: items * width)
+        let value = loss.evaluate(
+            states: [0, 0, 0, 0], targets: [2], embeddings: GradientCheck.values(items * width, seed: 3),
+            dStates: &dStates, dEmbeddings: &dEmbeddings, random: 0)
         let logSumExp = log(bias.map { exp(Double($0)) }.reduce(0, +))
         #expect(abs(value - (logSumExp - 2)) < 1e-5)
     }
@@ -59,9 +65,11 @@ struct LossGradientTests {
     @Test func fullSoftmaxValueByHand() {
         // One row, zero state: uniform softmax over 9 items, loss log 9.
         let loss = FullSoftmaxLoss(itemCount: items, width: width)
-        var dStates = [Float](repeating: 0, count: width), dEmbeddings = [Float](repeating: 0, count: items * width)
-        let value = loss.evaluate(states: [0, 0, 0, 0], targets: [2], embeddings: GradientCheck.values(items * width, seed: 3),
-                                  dStates: &dStates, dEmbeddings: &dEmbeddings, random: 0)
+        var dStates = [Float](repeating: 0, count: width)
+        var dEmbeddings = [Float](repeating: 0, count: items * width)
+        let value = loss.evaluate(
+            states: [0, 0, 0, 0], targets: [2], embeddings: GradientCheck.values(items * width, seed: 3),
+            dStates: &dStates, dEmbeddings: &dEmbeddings, random: 0)
         #expect(abs(value - log(9.0)) < 1e-5)
     }
 

@@ -19,15 +19,17 @@ struct SASRecTests {
     private func lossAndGradient(_ model: SASRec, values: [Float]) -> (Double, [Float]) {
         let sequences: [ArraySlice<Int32>] = [[1, 2, 3, 4], [5, 0, 6], [2, 2]]
         let batch = RaggedBatch(sequences: sequences.map { $0.dropLast() }, maxLength: 6, targets: sequences.map { $0.dropFirst() })
-        let encoder = model.encoder, d = model.configuration.dimension
+        let encoder = model.encoder
+        let d = model.configuration.dimension
         var gradients = [Float](repeating: 0, count: values.count)
         let loss = FullSoftmaxLoss(itemCount: model.itemCount, width: d)
         let value = values.withUnsafeBufferPointer { p in
             let activations = encoder.forward(batch, parameters: p.baseAddress!, dropout: nil)
             var dOutput = [Float](repeating: 0, count: batch.tokenCount * d)
             let result = gradients.withUnsafeMutableBufferPointer { g in
-                loss.evaluate(states: activations.output, targets: batch.targets!, embeddings: p.baseAddress! + model.layout.itemEmbedding,
-                              dStates: &dOutput, dEmbeddings: g.baseAddress! + model.layout.itemEmbedding, random: 0)
+                loss.evaluate(
+                    states: activations.output, targets: batch.targets!, embeddings: p.baseAddress! + model.layout.itemEmbedding,
+                    dStates: &dOutput, dEmbeddings: g.baseAddress! + model.layout.itemEmbedding, random: 0)
             }
             gradients.withUnsafeMutableBufferPointer { g in
                 encoder.backward(activations, dOutput: dOutput, parameters: p.baseAddress!, gradients: g.baseAddress!)
