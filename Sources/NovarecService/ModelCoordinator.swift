@@ -214,7 +214,8 @@ public final class ModelCoordinator: Sendable {
         let now = clock()
         return state.withLock { state in
             let action = state.election.tick(now: now, lockHeld: lockHeld, newEvents: newEvents, requested: state.pending != nil)
-            state.status.role = state.election.role
+            // The role shows as trainer only once the take-over is done (interrupted runs marked).
+            if state.election.role == .follower { state.status.role = .follower }
             return action
         }
     }
@@ -229,7 +230,10 @@ public final class ModelCoordinator: Sendable {
     private func takeOver(_ registry: ModelRegistry) throws {
         let interrupted = try registry.markInterrupted()
         let watermark = try registry.recent(limit: 1).first?.dataWatermark ?? 0
-        state.withLock { $0.lastWatermark = max($0.lastWatermark, watermark) }
+        state.withLock { state in
+            state.lastWatermark = max(state.lastWatermark, watermark)
+            state.status.role = .trainer
+        }
         log(
             "this replica (\(replica)) is now the trainer"
                 + (interrupted.isEmpty ? "" : "; interrupted runs marked failed: \(interrupted.joined(separator: ", "))"))
