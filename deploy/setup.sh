@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Brings a Debian 12 machine to a working Novarec build. Idempotent: installs only missing
 # packages and rebuilds only what changed.
-#   deploy/setup.sh             system packages + release build
-#   deploy/setup.sh --deps-only system packages only
+#   deploy/setup.sh             system packages + text model + release build
+#   deploy/setup.sh --deps-only system packages + the text model's weights (models/, fetched once)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

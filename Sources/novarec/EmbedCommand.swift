@@ -84,15 +84,31 @@ struct TextInput: ParsableArguments {
 /// The sentence encoder to use (`--model`), loaded with OpenBLAS on one thread per call: the
 /// encoder runs one batch per core itself.
 struct TextModelOptions: ParsableArguments {
-    @Option(help: "Sentence-transformers model directory (deploy/setup.sh fetches all-MiniLM-L6-v2 there).")
-    var model = SentenceEncoder.defaultDirectory
+    @Option(help: ArgumentHelp("Sentence-transformers model directory (default: \(SentenceEncoder.defaultDirectory) under the current directory, "
+        + "else under the checkout that holds this binary; deploy/setup.sh fetches all-MiniLM-L6-v2 there)."))
+    var model: String?
 
-    var name: String { URL(fileURLWithPath: model).lastPathComponent }
+    /// `--model`, or the default directory here, or in the checkout that holds this binary
+    /// (`.build/…/release/novarec`: the nearest folder above it that has one).
+    var directory: URL {
+        if let model { return URL(fileURLWithPath: model) }
+        let here = URL(fileURLWithPath: SentenceEncoder.defaultDirectory)
+        guard !FileManager.default.fileExists(atPath: here.path), let binary = Bundle.main.executableURL else { return here }
+        var folder = binary.resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<4 {
+            folder = folder.deletingLastPathComponent()
+            let candidate = folder.appendingPathComponent(SentenceEncoder.defaultDirectory)
+            if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
+        }
+        return here
+    }
+
+    var name: String { directory.lastPathComponent }
 
     func load() throws -> SentenceEncoder {
         OpenBLASRuntime.threadCount = 1
         do {
-            let encoder = try SentenceEncoder.load(directory: URL(fileURLWithPath: model))
+            let encoder = try SentenceEncoder.load(directory: directory)
             let c = encoder.encoder.configuration
             log(
                 "text model \(name): \(c.layers) layers, width \(c.hidden), \(c.heads) heads, \(encoder.tokenizer.vocabulary.count) tokens, "

@@ -8,7 +8,7 @@ public enum FastExp {
         for i in 0..<count { values[i] = exp(values[i]) }
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func exp(_ input: Float) -> Float {
         let x = min(max(input, -87.3), 88.3)
         // Round x·log2(e) to the nearest integer with the 1.5·2²³ trick; its low bits hold n.
