@@ -53,7 +53,8 @@ struct EncoderSelfAttention {
         _ values: UnsafeMutablePointer<Float>, count: Int, _ initial: Float,
         _ lanes: (SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>, _ scalar: (Float, Float) -> Float
     ) -> Float {
-        var accumulator = SIMD8<Float>(repeating: initial), j = 0
+        var accumulator = SIMD8<Float>(repeating: initial)
+        var j = 0
         while j + 8 <= count {
             accumulator = lanes(accumulator, UnsafeRawPointer(values + j).loadUnaligned(as: SIMD8<Float>.self))
             j += 8

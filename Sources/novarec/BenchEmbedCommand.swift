@@ -28,11 +28,15 @@ struct BenchEmbedCommand: ParsableCommand {
             _ = encoder.encode(sample)
             let (wall, cpu) = (Date().timeIntervalSince(start), Self.cpuSeconds() - cpuStart)
             rates.append((Double(sample.count) / wall, Double(sample.count) / cpu))
-            print(String(format: "round %d: %.2f s, %.1f titles/s, %.2f CPU-s, %.1f titles per CPU-second", round, wall, rates.last!.wall, cpu, rates.last!.cpu))
+            print(
+                String(format: "round %d: %.2f s, %.1f titles/s, %.2f CPU-s, %.1f titles per CPU-second", round, wall, rates.last!.wall, cpu, rates.last!.cpu))
         }
-        let wall = rates.map(\.wall).sorted(), cpu = rates.map(\.cpu).sorted()
-        print(String(format: "best: %.1f titles/s; median: %.1f titles/s, %.0f tokens/s; %.1f titles per CPU-second (median; tokenisation included)",
-                     wall.last!, wall[wall.count / 2], Double(tokens) * wall[wall.count / 2] / Double(sample.count), cpu[cpu.count / 2]))
+        let wall = rates.map(\.wall).sorted()
+        let cpu = rates.map(\.cpu).sorted()
+        print(
+            String(
+                format: "best: %.1f titles/s; median: %.1f titles/s, %.0f tokens/s; %.1f titles per CPU-second (median; tokenisation included)",
+                wall.last!, wall[wall.count / 2], Double(tokens) * wall[wall.count / 2] / Double(sample.count), cpu[cpu.count / 2]))
     }
 
     /// User plus system CPU time of this process so far, every thread.

@@ -84,8 +84,10 @@ struct TextInput: ParsableArguments {
 /// The sentence encoder to use (`--model`), loaded with OpenBLAS on one thread per call: the
 /// encoder runs one batch per core itself.
 struct TextModelOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Sentence-transformers model directory (default: \(SentenceEncoder.defaultDirectory) under the current directory, "
-        + "else under the checkout that holds this binary; deploy/setup.sh fetches all-MiniLM-L6-v2 there)."))
+    @Option(
+        help: ArgumentHelp(
+            "Sentence-transformers model directory (default: \(SentenceEncoder.defaultDirectory) under the current directory, "
+                + "else under the checkout that holds this binary; deploy/setup.sh fetches all-MiniLM-L6-v2 there)."))
     var model: String?
 
     /// `--model`, or the default directory here, or in the checkout that holds this binary
