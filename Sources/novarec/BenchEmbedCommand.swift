@@ -20,7 +20,8 @@ struct BenchEmbedCommand: ParsableCommand {
         let sample = Array(try input.load().texts.prefix(texts))
         let encoder = try model.load()
         let tokens = encoder.tokenize(sample).reduce(0) { $0 + $1.count }
-        print("\(sample.count) texts, \(tokens) tokens (\(tokens / max(sample.count, 1)) per text), \(ProcessInfo.processInfo.activeProcessorCount) CPUs online")
+        print(
+            "\(sample.count) texts, \(tokens) tokens (\(tokens / max(sample.count, 1)) per text), \(ProcessInfo.processInfo.activeProcessorCount) CPUs online")
         _ = encoder.encode(Array(sample.prefix(64)))
         var rates: [(wall: Double, cpu: Double)] = []
         for round in 1...max(rounds, 1) {
