@@ -96,15 +96,17 @@ public struct Router: Sendable {
         guard let segments = Router.decodedSegments(of: request.rawPath) else {
             return .answer(RoutedResponse(response: .problem(ProblemDetails(status: .notFound)), route: RoutedResponse.unmatchedRoute))
         }
-        let candidates = routes.compactMap { route in Router.match(route.segments, segments).map { (route, $0) } }
         let lookupMethod = request.method == .head ? HTTPMethod.get : request.method
-        guard let (route, parameters) = candidates.first(where: { $0.0.method == lookupMethod }) else {
-            return .answer(
-                candidates.isEmpty
-                    ? RoutedResponse(response: .problem(ProblemDetails(status: .notFound)), route: RoutedResponse.unmatchedRoute)
-                    : Router.methodNotAllowed(allowed: candidates.map(\.0.method), route: candidates[0].0.pattern))
+        var otherMethods: [Route] = []
+        for route in routes {
+            guard let parameters = Router.match(route.segments, segments) else { continue }
+            if route.method == lookupMethod { return .proceed(route, parameters: parameters) }
+            otherMethods.append(route)
         }
-        return .proceed(route, parameters: parameters)
+        guard let first = otherMethods.first else {
+            return .answer(RoutedResponse(response: .problem(ProblemDetails(status: .notFound)), route: RoutedResponse.unmatchedRoute))
+        }
+        return .answer(Router.methodNotAllowed(allowed: otherMethods.map(\.method), route: first.pattern))
     }
 
     /// The gate's refusal as a response, or nil when it let the request through.

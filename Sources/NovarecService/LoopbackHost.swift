@@ -18,31 +18,39 @@ enum LoopbackHost {
         )
     }
 
-    /// Whether a `Host` value (`name`, `name:port`, `[v6]:port`) names a loopback host.
+    /// Whether a `Host` value (`name`, `name:port`, `[v6]:port`) names a loopback host. Read as
+    /// ASCII bytes: it runs on every request, and no loopback name has anything else in it.
     static func isLoopback(authority: String) -> Bool {
-        guard let host = hostPart(of: authority.lowercased()) else { return false }
-        return host == "localhost" || host == "[::1]" || isLoopbackIPv4(host)
+        guard let host = hostPart(of: Array(authority.utf8)) else { return false }
+        return equalsIgnoringASCIICase(host, "localhost") || host.elementsEqual("[::1]".utf8) || isLoopbackIPv4(host)
     }
 
     /// The host of `host[:port]`; nil when the port is not 1 to 5 digits.
-    private static func hostPart(of authority: String) -> Substring? {
-        let closing = authority.hasPrefix("[") ? authority.firstIndex(of: "]").map { authority.index(after: $0) } : nil
-        let searchStart = closing ?? authority.startIndex
-        guard let colon = authority[searchStart...].firstIndex(of: ":") else { return authority[...] }
-        let port = authority[authority.index(after: colon)...]
-        guard (1...5).contains(port.count), port.allSatisfy(\.isASCIIDigit) else { return nil }
+    private static func hostPart(of authority: [UInt8]) -> ArraySlice<UInt8>? {
+        let closing = authority.first == UInt8(ascii: "[") ? authority.firstIndex(of: UInt8(ascii: "]")).map { $0 + 1 } : nil
+        let searchStart = closing ?? 0
+        guard let colon = authority[searchStart...].firstIndex(of: UInt8(ascii: ":")) else { return authority[...] }
+        let port = authority[(colon + 1)...]
+        guard (1...5).contains(port.count), port.allSatisfy(isDigit) else { return nil }
         return authority[..<colon]
     }
 
-    private static func isLoopbackIPv4(_ host: Substring) -> Bool {
-        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4, parts.allSatisfy({ (1...3).contains($0.count) && $0.allSatisfy(\.isASCIIDigit) && Int($0)! <= 255 }) else {
+    private static func isLoopbackIPv4(_ host: ArraySlice<UInt8>) -> Bool {
+        let parts = host.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        guard parts.count == 4, parts.allSatisfy({ (1...3).contains($0.count) && $0.allSatisfy(isDigit) && value(of: $0) <= 255 }) else {
             return false
         }
-        return parts[0] == "127"
+        return parts[0].elementsEqual("127".utf8)
     }
-}
 
-private extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
+    private static func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
+
+    private static func value(of digits: ArraySlice<UInt8>) -> Int {
+        digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+    }
+
+    private static func equalsIgnoringASCIICase(_ bytes: ArraySlice<UInt8>, _ lowercase: String) -> Bool {
+        bytes.count == lowercase.utf8.count
+            && zip(bytes, lowercase.utf8).allSatisfy { ((UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 | 0x20 : $0) == $1 }
+    }
 }

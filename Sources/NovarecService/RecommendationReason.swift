@@ -26,14 +26,20 @@ enum RecommendationReason {
             ? catalogue.records((ranking.items.map(\.item) + recent + nearest.compactMap(\.nearest)).map { items.id(at: $0) }) : [:]
         let seen = Set(recent.flatMap { records[items.id(at: $0)]?.categories ?? [] })
         return zip(ranking.items, nearest).map { ranked, closest in
-            var novel: [String] = []
-            if isRare(ranked, space) { novel.append("rarely bought") }
-            if closest.nearest != nil, closest.distance >= Self.unlikeDistance { novel.append("unlike your recent items") }
+            // One string grown in place: this runs for every item of every answer.
+            var reason = ""
+            reason.reserveCapacity(128)
+            func novel(_ part: String) {
+                reason += reason.isEmpty ? "new to you: " : ", "
+                reason += part
+            }
+            if isRare(ranked, space) { novel("rarely bought") }
+            if closest.nearest != nil, closest.distance >= Self.unlikeDistance { novel("unlike your recent items") }
             let categories = records[items.id(at: ranked.item)]?.categories ?? []
-            if !seen.isEmpty, let first = categories.first, seen.isDisjoint(with: categories) { novel.append("from \(first), a category new to you") }
-            let connection = closest.nearest.map { " (connects to \(name(of: items.id(at: $0), records)))" } ?? ""
-            guard novel.isEmpty else { return "new to you: " + novel.joined(separator: ", ") + connection }
-            return (ranked.relevance >= 0.8 ? "strongly matches your recent items" : "matches your recent items") + connection
+            if !seen.isEmpty, let first = categories.first, seen.isDisjoint(with: categories) { novel("from \(first), a category new to you") }
+            if reason.isEmpty { reason += ranked.relevance >= 0.8 ? "strongly matches your recent items" : "matches your recent items" }
+            if let connected = closest.nearest { appendName(of: items.id(at: connected), records, to: &reason) }
+            return reason
         }
     }
 
@@ -41,9 +47,11 @@ enum RecommendationReason {
         ranked.novelty >= rareNovelty && !space.isHead[Int(ranked.item)]
     }
 
-    /// A history item as the shopper knows it: its title when the catalogue has one, else its id.
-    private static func name(of id: String, _ records: [String: ItemRecord]) -> String {
-        guard let title = records[id]?.title, !title.isEmpty else { return "'\(id)'" }
-        return "'\(title)'"
+    /// " (connects to 'NAME')" for a history item: its title when the catalogue has one, else its id.
+    private static func appendName(of id: String, _ records: [String: ItemRecord], to reason: inout String) {
+        let title = records[id]?.title ?? ""
+        reason += " (connects to '"
+        reason += title.isEmpty ? id : title
+        reason += "')"
     }
 }
