@@ -41,6 +41,9 @@ public struct ModelTrainer: Sendable {
     public var sasrecOptions = SASRecTrainingOptions()
     /// A trained SASRec to evaluate instead of training one.
     public var sasrecCheckpoint: SASRecCheckpoint?
+    /// Weights of item-neighbour evidence added to the Transformer's scores
+    /// (`NeighbourBlendRecommender`), the best on the validation targets kept; `[0]` adds none.
+    public var neighbourWeights: [Float] = [0, 5, 10, 20, 40]
     /// Weights to start SASRec training from (warm start) instead of a fresh initialisation.
     public var sasrecInitial: SASRec?
     /// Receives SASRec training progress.
@@ -105,16 +108,49 @@ public struct ModelTrainer: Sendable {
         let result = try trainer.train(
             sequences: context.split.trainingSequences, itemWeights: weights, initial: sasrecInitial,
             validate: { validation.ndcg(of: served($0)) }, progress: progress, isCancelled: isCancelled)
-        let trials = result.epochs.compactMap { record in
+        var trials = result.epochs.compactMap { record in
             record.validationNDCG.map { TrainedModel.Trial(hyperparameters: ["epoch": Double(record.epoch)], validationNDCG: $0) }
         }
-        guard sasrecOptions.refitEpochs > 0 else { return ((served(result.model), result.bestValidation ?? 0), trials) }
+        let (weight, validationNDCG, weightTrials) = neighbourWeight(for: served(result.model), unblended: result.bestValidation ?? 0)
+        trials += weightTrials
+        guard sasrecOptions.refitEpochs > 0 else {
+            return ((blend(served(result.model), weight, trainingSequences: context.split.trainingSequences), validationNDCG), trials)
+        }
         var refit = sasrecOptions
         refit.epochs = refit.refitEpochs
         let extended = (0..<context.split.userCount).map { context.split.history($0, stage: .test) }
         let final = try SASRecTrainer(configuration: configuration, options: refit).train(
             sequences: extended, itemWeights: weights, initial: result.model, progress: progress, isCancelled: isCancelled)
-        return ((served(final.model), result.bestValidation ?? 0), trials)
+        // The refit model has seen the validation items; so do its neighbours.
+        return ((blend(served(final.model), weight, trainingSequences: extended), validationNDCG), trials)
+    }
+
+    /// The neighbour weight of `neighbourWeights` with the best validation NDCG@10 when added to
+    /// `model` (whose own score, weight 0, is `unblended`), that score, and one trial per weight tried.
+    private func neighbourWeight(for model: any Recommender, unblended: Double) -> (Float, Double, [TrainedModel.Trial]) {
+        var best: (weight: Float, score: Double) = (0, unblended)
+        var trials: [TrainedModel.Trial] = []
+        guard neighbourWeights.contains(where: { $0 > 0 }) else { return (0, unblended, []) }
+        let neighbours = itemNeighbours(context.split.trainingSequences)
+        for weight in neighbourWeights where weight > 0 {
+            let score = validation.ndcg(of: NeighbourEvidence(neighbours: neighbours, weight: weight).blended(with: model))
+            trials.append(.init(hyperparameters: ["neighbour_weight": Double(weight)], validationNDCG: score))
+            if score > best.score { best = (weight, score) }
+        }
+        return (best.weight, best.score, trials)
+    }
+
+    /// `model` plus item neighbours fitted on `trainingSequences`, worth `weight` (0: `model` itself).
+    private func blend(_ model: any Recommender, _ weight: Float, trainingSequences: [ArraySlice<Int32>]) -> any Recommender {
+        guard weight > 0 else { return model }
+        return NeighbourEvidence(neighbours: itemNeighbours(trainingSequences), weight: weight).blended(with: model)
+    }
+
+    private func itemNeighbours(_ trainingSequences: [ArraySlice<Int32>]) -> ItemKNN {
+        ItemKNN(
+            cooccurrence: ItemCooccurrence(itemCount: context.split.itemCount, trainingSequences: trainingSequences),
+            statistics: PopularityStatistics(itemCount: context.split.itemCount, trainingSequences: trainingSequences),
+            configuration: NeighbourEvidence.configuration)
     }
 
     /// Builds and scores candidates one at a time, keeping only the best (the first on ties).

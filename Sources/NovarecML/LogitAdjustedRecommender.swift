@@ -41,7 +41,10 @@ public struct LogitAdjustedRecommender: Recommender {
 }
 
 extension Recommender {
-    /// The model without a served popularity prior (itself when it has none): what checkpoints
-    /// store and warm starts continue from.
-    public var unadjusted: any Recommender { (self as? LogitAdjustedRecommender)?.base ?? self }
+    /// The model without what serving adds to it — neighbour evidence, a popularity prior —
+    /// (itself when nothing is added): what checkpoints store as weights and warm starts continue from.
+    public var unadjusted: any Recommender {
+        if let blend = self as? NeighbourBlendRecommender { return blend.base.unadjusted }
+        return (self as? LogitAdjustedRecommender)?.base ?? self
+    }
 }

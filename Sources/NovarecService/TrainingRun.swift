@@ -57,7 +57,6 @@ struct TrainingRun {
         let trained = try trainer.train(.sasrec)
         let trainingSeconds = Date().timeIntervalSince(trainingStart)
         let evaluationStart = Date()
-        guard let model = trained.recommender.unadjusted as? SASRec else { throw TrainingRunError(description: "training produced no Transformer") }
         var metadata = ServingModel.popularityMetadata(userCounts: context.popularity.userCounts, users: dataset.users.count)
         metadata[ServingModel.versionKey] = version
         metadata.merge(
@@ -65,16 +64,18 @@ struct TrainingRun {
                 tau: options.logitAdjustment,
                 counts: context.popularity.interactionCounts.map(Double.init))
         ) { $1 }
-        let uncalibrated = ServingModel(checkpoint: SASRecCheckpoint(model: model, itemIDs: dataset.items.ids, metadata: metadata), version: version)!
+        guard let checkpoint = SASRecCheckpoint(served: trained.recommender, itemIDs: dataset.items.ids, metadata: metadata) else {
+            throw TrainingRunError(description: "training produced no Transformer")
+        }
+        let uncalibrated = ServingModel(checkpoint: checkpoint, version: version)!
         let calibration = DialCalibration.calibrate(uncalibrated, context: context)
-        metadata.merge(calibration.metadata) { $1 }
         let candidate = ServedGateFigures.measure(uncalibrated.withScale(calibration.scale), context: context)
         let serving = ServedGateFigures.measure(baseline(items: dataset.items, users: dataset.users.count, context: context), context: context)
         let decision = policy.gate.decide(candidate: candidate, serving: serving)
         let reason = decision.reason + (warm == nil ? " (full retrain)" : " (warm start)") + (parent.model == nil ? " against popularity" : "")
         return Outcome(
             accepted: decision.accepted, reason: reason,
-            checkpoint: try SASRecCheckpoint(model: model, itemIDs: dataset.items.ids, metadata: metadata).encoded(),
+            checkpoint: try checkpoint.adding(metadata: calibration.metadata).encoded(),
             trainedEvents: interactions.count, candidateFigures: candidate, servingFigures: serving,
             trainingSeconds: trainingSeconds, evaluationSeconds: Date().timeIntervalSince(evaluationStart))
     }

@@ -29,6 +29,11 @@ struct TrainCommand: ParsableCommand {
             "Search dropout, width, depth and logit adjustment on validation NDCG@10 within this many minutes, starting from the flags' settings, and keep the best."
     )
     var tune: Double?
+    @Option(
+        help:
+            "Weights of item-neighbour evidence added to the Transformer's scores, tried on validation NDCG@10 (comma-separated; 0 adds none)."
+    )
+    var neighbourWeights = "0,5,10,20,40"
     @OptionGroup var transformer: TransformerOptions
 
     func validate() throws {
@@ -36,6 +41,7 @@ struct TrainCommand: ParsableCommand {
         guard modelKind == .sasrec || tune == nil else { throw ValidationError("--tune searches the Transformer's settings; baselines are always tuned") }
         guard tune.map({ $0 > 0 }) ?? true else { throw ValidationError("--tune must be a positive number of minutes") }
         guard tune == nil || initial == nil else { throw ValidationError("--tune trains from scratch; drop --initial") }
+        _ = try weights()
     }
 
     func run() throws {
@@ -46,6 +52,7 @@ struct TrainCommand: ParsableCommand {
         var trainer = ModelTrainer(context: context)
         trainer.sasrecConfiguration = try transformer.configuration(itemCount: context.split.itemCount)
         trainer.sasrecOptions = try transformer.options
+        trainer.neighbourWeights = try weights()
         if let initial {
             let checkpoint = try SASRecCheckpoint.read(from: URL(fileURLWithPath: initial))
             guard checkpoint.itemIDs == dataset.items.ids, checkpoint.model.configuration == trainer.sasrecConfiguration else {
@@ -64,8 +71,7 @@ struct TrainCommand: ParsableCommand {
         } else {
             trained = try trainer.train(.sasrec)
         }
-        guard let model = trained.recommender.unadjusted as? SASRec else { throw CommandFailure(description: "training produced no model") }
-        let best = trained.trials.max { $0.validationNDCG < $1.validationNDCG }
+        let best = trained.trials.filter { $0.hyperparameters["epoch"] != nil }.max { $0.validationNDCG < $1.validationNDCG }
         var metadata = [
             "novarec.dataset": dataset.name,
             "novarec.validation_ndcg10": String(trained.validationNDCG),
@@ -78,17 +84,27 @@ struct TrainCommand: ParsableCommand {
                 tau: tau,
                 counts: context.popularity.interactionCounts.map(Double.init))
         ) { $1 }
-        let trainedCheckpoint = SASRecCheckpoint(model: model, itemIDs: dataset.items.ids, metadata: metadata)
+        guard let trainedCheckpoint = SASRecCheckpoint(served: trained.recommender, itemIDs: dataset.items.ids, metadata: metadata) else {
+            throw CommandFailure(description: "training produced no model")
+        }
         let calibration = DialCalibration.calibrate(OfflineEngine.make(checkpoint: trainedCheckpoint, context: context).model, context: context)
         log(
             "dial scale (validation novelty \(calibration.frontier.map { String(format: "%.3f", $0.servedNovelty) }.joined(separator: " → "))): "
                 + calibration.scale.strengths.map { String(format: "%.2f", $0) }.joined(separator: " "))
-        metadata.merge(calibration.metadata) { $1 }
-        try SASRecCheckpoint(model: model, itemIDs: dataset.items.ids, metadata: metadata).write(to: URL(fileURLWithPath: out))
+        try trainedCheckpoint.adding(metadata: calibration.metadata).write(to: URL(fileURLWithPath: out))
         print(
             String(
-                format: "best valid NDCG@10 %.4f at epoch %@ after %.0fs; wrote %@",
-                trained.validationNDCG, metadata["novarec.best_epoch"]!, trained.trainingSeconds, out))
+                format: "best valid NDCG@10 %.4f at epoch %@, neighbour weight %g, after %.0fs; wrote %@",
+                trained.validationNDCG, metadata["novarec.best_epoch"]!, trainedCheckpoint.neighbours?.weight ?? 0, trained.trainingSeconds, out))
+    }
+
+    /// `--neighbour-weights` as numbers: finite, 0 or more.
+    private func weights() throws -> [Float] {
+        let weights = neighbourWeights.split(separator: ",", omittingEmptySubsequences: false).map { Float($0.trimmingCharacters(in: .whitespaces)) }
+        guard !weights.isEmpty, weights.allSatisfy({ $0.map { $0.isFinite && $0 >= 0 } ?? false }) else {
+            throw ValidationError("--neighbour-weights must be comma-separated finite numbers ≥ 0, e.g. 0,5,10,20,40 (0 adds none)")
+        }
+        return weights.compactMap { $0 }
     }
 
     /// Tunes a baseline's hyper-parameters on the validation targets and writes its checkpoint.

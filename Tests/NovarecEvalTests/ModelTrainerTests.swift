@@ -1,5 +1,6 @@
 import Foundation
 import NovarecCore
+import NovarecML
 import Testing
 @testable import NovarecEval
 
@@ -25,6 +26,28 @@ struct ModelTrainerTests {
         #expect(knn.validationNDCG == knn.trials.map(\.validationNDCG).max())
         #expect(ease.validationNDCG == ease.trials.map(\.validationNDCG).max())
         #expect((1...3).contains(ease.trials.count))
+    }
+
+    @Test func theTransformerKeepsTheNeighbourWeightThatValidatesBest() throws {
+        var trainer = ModelTrainer(context: Self.context)
+        trainer.sasrecConfiguration.dimension = 16
+        trainer.sasrecConfiguration.innerDimension = 32
+        trainer.sasrecOptions.epochs = 2
+        trainer.sasrecOptions.refitEpochs = 1
+        trainer.neighbourWeights = [0, 1, 100]
+        let trained = try trainer.train(.sasrec)
+        let weighed = trained.trials.filter { $0.hyperparameters["neighbour_weight"] != nil }
+        #expect(weighed.map { $0.hyperparameters["neighbour_weight"] } == [1, 100], "every positive weight is tried once")
+        let unblended = try #require(trained.trials.filter { $0.hyperparameters["epoch"] != nil }.map(\.validationNDCG).max())
+        let best = max(unblended, weighed.map(\.validationNDCG).max()!)
+        #expect(trained.validationNDCG == best)
+        let chosen = weighed.first { $0.validationNDCG == best }?.hyperparameters["neighbour_weight"].map(Float.init)
+        #expect(trained.recommender.neighbourEvidence?.weight == chosen, "the best weight is served (none when 0 validates best)")
+        #expect(trained.recommender.unadjusted is SASRec)
+
+        trainer.neighbourWeights = [0]
+        let plain = try trainer.train(.sasrec)
+        #expect(plain.recommender.neighbourEvidence == nil && !plain.trials.contains { $0.hyperparameters["neighbour_weight"] != nil })
     }
 
     @Test func validationRanksNeverSeeTheTestTarget() {

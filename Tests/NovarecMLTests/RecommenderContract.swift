@@ -136,6 +136,18 @@ struct ServingWrapperTests {
         #expect(model.unadjusted is ItemKNN)
     }
 
+    @Test func aNeighbourBlendFulfilsTheContractAndAddsWeightedNeighbourScores() {
+        let base = MostPopular(statistics: RecommenderContract.statistics)
+        let model = NeighbourEvidence(neighbours: Self.knn, weight: 50).blended(with: base)
+        RecommenderContract.check(model)
+        let history: ArraySlice<Int32> = [2, 8]
+        let expected = zip(RecommenderContract.scores(base, history), RecommenderContract.scores(Self.knn, history)).map { $0 + 50 * $1 }
+        #expect(zip(expected, RecommenderContract.scores(model, history)).allSatisfy { abs($0 - $1) < 1e-5 })
+        #expect(RecommenderContract.scores(model, []) == RecommenderContract.scores(base, []), "no history, no neighbour evidence")
+        #expect(model.unadjusted is MostPopular && model.neighbourEvidence?.weight == 50)
+        #expect(NeighbourEvidence(neighbours: Self.knn, weight: 0).blended(with: base) is MostPopular, "weight 0 adds nothing")
+    }
+
     @Test func aRemappedModelFulfilsTheContractAndScoresNewItemsBelowEveryKnownOne() {
         let base = Vocabulary(orderedIDs: (0..<RecommenderContract.itemCount).map { "i\($0)" })
         // The same catalogue with two items gone (scored from nothing) and two new ones in their places.

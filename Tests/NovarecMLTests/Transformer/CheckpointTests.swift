@@ -34,6 +34,48 @@ struct CheckpointTests {
             try SASRec(configuration: SASRecTests.tinyConfiguration(items: RecommenderContract.itemCount), seed: 3))
     }
 
+    @Test func neighboursTravelWithTheCheckpointAndAreServed() throws {
+        let model = try SASRec(configuration: SASRecTests.tinyConfiguration(items: RecommenderContract.itemCount), seed: 3)
+        let knn = ItemKNN(
+            cooccurrence: RecommenderContract.cooccurrence, statistics: RecommenderContract.statistics,
+            configuration: NeighbourEvidence.configuration)
+        let served = NeighbourEvidence(neighbours: knn, weight: 7).blended(with: model)
+        let itemIDs = (0..<RecommenderContract.itemCount).map { "sku-\($0)" }
+        let checkpoint = try #require(SASRecCheckpoint(served: served, itemIDs: itemIDs, metadata: [:]))
+        let url = try temporaryFile()
+        try checkpoint.write(to: url)
+        let loaded = try ModelCheckpoint.read(from: url)
+        #expect(loaded.recommender.neighbourEvidence?.weight == 7)
+        for history: ArraySlice<Int32> in [[], [2, 8, 14], [39, 1]] {
+            #expect(RecommenderContract.scores(loaded.recommender, history) == RecommenderContract.scores(served, history))
+        }
+        #expect(try SASRecCheckpoint.read(from: url).model.parameters == model.parameters, "the weights are the Transformer's alone")
+    }
+
+    @Test func malformedNeighboursAreRefused() throws {
+        let model = try SASRec(configuration: SASRecTests.tinyConfiguration(items: RecommenderContract.itemCount), seed: 3)
+        let knn = ItemKNN(
+            cooccurrence: RecommenderContract.cooccurrence, statistics: RecommenderContract.statistics,
+            configuration: NeighbourEvidence.configuration)
+        let itemIDs = (0..<RecommenderContract.itemCount).map { "sku-\($0)" }
+        let good = try SASRecCheckpoint(model: model, itemIDs: itemIDs, neighbours: NeighbourEvidence(neighbours: knn, weight: 1)).encoded()
+        let (tensors, metadata) = try SafeTensors.decode(good)
+        let cases: [(String, [SafeTensors.Tensor], [String: String])] = [
+            ("settings", tensors, metadata.filter { $0.key != "novarec.neighbours" }),
+            ("weight", tensors, metadata.merging(["novarec.neighbours": #"{"shrink":0,"neighbourhood":3,"decay":0.7,"weight":-1}"#]) { $1 }),
+            ("not a JSON object", tensors, metadata.merging(["novarec.neighbours": "[1]"]) { $1 }),
+            ("columns", tensors.filter { $0.name != "neighbours.columns" }, metadata)
+        ]
+        for (expected, tensors, metadata) in cases {
+            let data = try SafeTensors.encode(tensors, metadata: metadata)
+            #expect(
+                performing: { try SASRecCheckpoint.decode(data, source: "bad") },
+                throws: { error in
+                    "\(error)".contains("neighbour") && "\(error)".contains(expected)
+                })
+        }
+    }
+
     @Test func fileLayoutIsSafetensors() throws {
         let (url, checkpoint) = try writtenCheckpoint()
         let data = try Data(contentsOf: url)
