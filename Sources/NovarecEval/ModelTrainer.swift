@@ -44,6 +44,8 @@ public struct ModelTrainer: Sendable {
     /// Weights of item-neighbour evidence added to the Transformer's scores
     /// (`NeighbourBlendRecommender`), the best on the validation targets kept; `[0]` adds none.
     public var neighbourWeights: [Float] = [0, 5, 10, 20, 40]
+    /// Item text vectors (`itemCount × sasrecConfiguration.textWidth`) for a text-aware Transformer.
+    public var sasrecItemText: [Float]?
     /// Weights to start SASRec training from (warm start) instead of a fresh initialisation.
     public var sasrecInitial: SASRec?
     /// Receives SASRec training progress.
@@ -106,7 +108,7 @@ public struct ModelTrainer: Sendable {
         let progress = trainingProgress ?? { _ in }
         let trainer = try SASRecTrainer(configuration: configuration, options: sasrecOptions)
         let result = try trainer.train(
-            sequences: context.split.trainingSequences, itemWeights: weights, initial: sasrecInitial,
+            sequences: context.split.trainingSequences, itemWeights: weights, itemText: sasrecItemText, initial: sasrecInitial,
             validate: { validation.ndcg(of: served($0)) }, progress: progress, isCancelled: isCancelled)
         var trials = result.epochs.compactMap { record in
             record.validationNDCG.map { TrainedModel.Trial(hyperparameters: ["epoch": Double(record.epoch)], validationNDCG: $0) }

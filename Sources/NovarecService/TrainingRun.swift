@@ -96,7 +96,7 @@ struct TrainingRun {
     /// The serving Transformer's weights moved to the new catalogue, unless the request asks for
     /// a full retrain or too much of the catalogue is new.
     private func warmStart(items: Vocabulary, seed: UInt64) throws -> SASRec? {
-        guard !request.full, let serving = parent.model?.unadjusted as? SASRec else { return nil }
+        guard !request.full, let serving = parent.model?.unadjusted as? SASRec, serving.configuration.textWidth == 0 else { return nil }
         let (model, known) = try serving.remapped(from: parent.items.ids, to: items.ids, seed: seed)
         return Double(items.count - known) <= policy.maxNewItemShare * Double(items.count) ? model : nil
     }

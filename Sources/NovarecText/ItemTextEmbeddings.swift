@@ -47,6 +47,19 @@ public struct ItemTextEmbeddings: EncodedCheckpoint, Equatable {
 }
 
 extension ItemTextEmbeddings {
+    /// The vectors in `items`' order (`items.count × dimension`), a zero row for an item without
+    /// one, and how many items have one.
+    public func aligned(to items: Vocabulary) -> (vectors: [Float], covered: Int) {
+        var vectors = [Float](repeating: 0, count: items.count * dimension)
+        var covered = 0
+        for (row, id) in itemIDs.enumerated() {
+            guard let index = items.index(of: id) else { continue }
+            covered += 1
+            vectors.replaceSubrange((Int(index) * dimension)..<((Int(index) + 1) * dimension), with: self.vectors[(row * dimension)..<((row + 1) * dimension)])
+        }
+        return (vectors, covered)
+    }
+
     /// The text to embed for every item of `dataset` that has some, in item-index order: the
     /// title, then its categories (MovieLens genres) when there are any
     /// (`"Toy Story (1995). Adventure, Animation"`). Items without text are left out.

@@ -3,6 +3,7 @@ import Foundation
 import NovarecCore
 import NovarecEval
 import NovarecML
+import NovarecText
 import NovarecService
 
 /// `novarec train`: trains the sequential Transformer on a dataset's training part, stops early
@@ -34,6 +35,11 @@ struct TrainCommand: ParsableCommand {
             "Weights of item-neighbour evidence added to the Transformer's scores, tried on validation NDCG@10 (comma-separated; 0 adds none)."
     )
     var neighbourWeights = "0,5,10,20,40"
+    @Option(
+        help:
+            "Item text vectors (novarec embed's output) for a text-aware Transformer: each item's embedding adds a learned projection of its text vector."
+    )
+    var itemText: String?
     @OptionGroup var transformer: TransformerOptions
 
     func validate() throws {
@@ -41,6 +47,7 @@ struct TrainCommand: ParsableCommand {
         guard modelKind == .sasrec || tune == nil else { throw ValidationError("--tune searches the Transformer's settings; baselines are always tuned") }
         guard tune.map({ $0 > 0 }) ?? true else { throw ValidationError("--tune must be a positive number of minutes") }
         guard tune == nil || initial == nil else { throw ValidationError("--tune trains from scratch; drop --initial") }
+        guard modelKind == .sasrec || itemText == nil else { throw ValidationError("--item-text feeds the Transformer; baselines read no text") }
         _ = try weights()
     }
 
@@ -53,6 +60,13 @@ struct TrainCommand: ParsableCommand {
         trainer.sasrecConfiguration = try transformer.configuration(itemCount: context.split.itemCount)
         trainer.sasrecOptions = try transformer.options
         trainer.neighbourWeights = try weights()
+        if let itemText {
+            let embeddings = try ItemTextEmbeddings.read(from: URL(fileURLWithPath: itemText))
+            let (vectors, covered) = embeddings.aligned(to: dataset.items)
+            log("item text: \(covered) of \(dataset.items.count) items have a \(embeddings.dimension)-dimensional vector (\(embeddings.model))")
+            trainer.sasrecConfiguration.textWidth = embeddings.dimension
+            trainer.sasrecItemText = vectors
+        }
         if let initial {
             let checkpoint = try SASRecCheckpoint.read(from: URL(fileURLWithPath: initial))
             guard checkpoint.itemIDs == dataset.items.ids, checkpoint.model.configuration == trainer.sasrecConfiguration else {

@@ -15,6 +15,8 @@ public struct SASRecCheckpoint: EncodedCheckpoint {
     static let configurationKey = "novarec.configuration"
     /// Metadata key of the neighbours' settings and weight (JSON); their tensors carry `neighbourPrefix`.
     static let neighboursKey = "novarec.neighbours", neighbourPrefix = "neighbours."
+    /// The tensor of a text-aware model's frozen item text vectors.
+    static let itemTextTensor = "item_text"
     /// The kind its metadata names (`novarec.kind`).
     static let kind = "sasrec"
 
@@ -45,6 +47,9 @@ public struct SASRecCheckpoint: EncodedCheckpoint {
         fullMetadata[Self.configurationKey] = try CheckpointFile.json(model.configuration)
         var tensors = model.parameters.entries.map { entry in
             SafeTensors.Tensor(name: entry.name, shape: entry.shape, values: Array(model.parameters[entry.name]))
+        }
+        if let itemText = model.itemText {
+            tensors.append(SafeTensors.Tensor(name: Self.itemTextTensor, shape: [model.itemCount, model.configuration.textWidth], values: itemText))
         }
         if let neighbours {
             fullMetadata[Self.neighboursKey] = try CheckpointFile.json(neighbours.settings)
@@ -78,14 +83,19 @@ public struct SASRecCheckpoint: EncodedCheckpoint {
         }
         let neighbourTensors = tensors.filter { $0.name.hasPrefix(neighbourPrefix) }
         var parameters = ParameterSet()
+        var itemText: [Float]?
         for tensor in tensors where !tensor.name.hasPrefix(neighbourPrefix) {
             guard case .f32(let values) = tensor.storage else {
                 throw SASRecError.invalidCheckpoint("\(source): tensor '\(tensor.name)' is \(tensor.storage.dtype), not F32")
             }
+            if tensor.name == itemTextTensor {
+                itemText = values
+                continue
+            }
             let offset = parameters.add(tensor.name, shape: tensor.shape)
             parameters.values.replaceSubrange(offset..<(offset + values.count), with: values)
         }
-        let model = try SASRec(configuration: configuration, parameters: parameters)
+        let model = try SASRec(configuration: configuration, parameters: parameters, itemText: itemText)
         guard itemIDs.count == configuration.itemCount else {
             throw SASRecError.invalidCheckpoint("\(source): \(itemIDs.count) item ids for \(configuration.itemCount) items")
         }

@@ -7,20 +7,26 @@ public struct SASRec: Recommender {
     public let name = "sasrec"
     public let configuration: SASRecConfiguration
     public let parameters: ParameterSet
+    /// Frozen item text vectors (`itemCount × textWidth`, row-major) for a text-aware model:
+    /// each item's embedding is its id part plus the learned projection of its text vector (cf.
+    /// UniSRec, KDD'22), so an item with few interactions is placed by what it is; nil for an
+    /// id-only model.
+    public let itemText: [Float]?
     let layout: SASRecLayout
+    /// The values the model runs on: `parameters`, with every item's embedding replaced by the
+    /// sum of its parts (the same values for an id-only model).
+    let runtimeValues: [Float]
 
     /// A freshly initialised model (Normal(0, 0.02) weights) for `configuration`.
-    public init(configuration: SASRecConfiguration, seed: UInt64) throws(SASRecError) {
+    public init(configuration: SASRecConfiguration, seed: UInt64, itemText: [Float]? = nil) throws(SASRecError) {
         try configuration.validate()
         var (parameters, layout) = SASRecLayout.make(configuration)
         SASRecLayout.initialize(&parameters, seed: seed)
-        self.configuration = configuration
-        self.parameters = parameters
-        self.layout = layout
+        try self.init(configuration: configuration, parameters: parameters, layout: layout, itemText: itemText)
     }
 
     /// A model from stored weights; the tensor names and shapes must match `configuration`.
-    public init(configuration: SASRecConfiguration, parameters: ParameterSet) throws(SASRecError) {
+    public init(configuration: SASRecConfiguration, parameters: ParameterSet, itemText: [Float]? = nil) throws(SASRecError) {
         try configuration.validate()
         let (expected, layout) = SASRecLayout.make(configuration)
         guard expected.entries.map(\.name) == parameters.entries.map(\.name),
@@ -28,20 +34,46 @@ public struct SASRec: Recommender {
         else {
             throw .invalidCheckpoint("tensor names or shapes do not match the configuration")
         }
+        try self.init(configuration: configuration, parameters: parameters, layout: layout, itemText: itemText)
+    }
+
+    private init(configuration: SASRecConfiguration, parameters: ParameterSet, layout: SASRecLayout, itemText: [Float]?) throws(SASRecError) {
+        let expectedText = configuration.itemCount * configuration.textWidth
+        guard (itemText?.count ?? 0) == expectedText, (itemText == nil) == (expectedText == 0) else {
+            throw .invalidConfiguration(
+                "a model of text width \(configuration.textWidth) needs \(expectedText) text values, got \(itemText?.count ?? 0)")
+        }
         self.configuration = configuration
         self.parameters = parameters
+        self.itemText = itemText
         self.layout = layout
+        self.runtimeValues = Self.runtimeValues(parameters.values, layout: layout, configuration: configuration, itemText: itemText)
+    }
+
+    /// `values` with each item embedding row `e_i` replaced by `e_i + t_i · P` (text vector `t_i`,
+    /// projection `P`); `values` itself for an id-only model.
+    static func runtimeValues(_ values: [Float], layout: SASRecLayout, configuration: SASRecConfiguration, itemText: [Float]?) -> [Float] {
+        guard let projection = layout.textProjection, let itemText else { return values }
+        var result = values
+        let d = configuration.dimension
+        result.withUnsafeMutableBufferPointer { r in
+            BLAS.gemm(
+                false, false, m: configuration.itemCount, n: d, k: configuration.textWidth, itemText, lda: configuration.textWidth,
+                r.baseAddress! + projection, ldb: d, beta: 1, r.baseAddress! + layout.itemEmbedding, ldc: d)
+        }
+        return result
     }
 
     public var itemCount: Int { configuration.itemCount }
 
-    /// The item embedding table (tied with the output layer).
-    public var itemEmbeddings: [Float]? { Array(parameters["item_embedding.weight"]) }
+    /// The item embedding table (tied with the output layer), text part included.
+    public var itemEmbeddings: [Float]? { Array(runtimeValues[layout.itemEmbedding..<(layout.itemEmbedding + itemCount * configuration.dimension)]) }
 
     public var hyperparameters: [String: Double] {
         [
             "dimension": Double(configuration.dimension), "layers": Double(configuration.layers), "heads": Double(configuration.heads),
-            "max_length": Double(configuration.maxLength), "dropout": Double(configuration.dropout)
+            "max_length": Double(configuration.maxLength), "dropout": Double(configuration.dropout),
+            "text_width": Double(configuration.textWidth)
         ]
     }
 
@@ -55,7 +87,7 @@ public struct SASRec: Recommender {
         let nonEmpty = histories.indices.filter { !histories[$0].isEmpty }
         guard !nonEmpty.isEmpty else { return states }
         let batch = RaggedBatch(sequences: nonEmpty.map { histories[$0] }, maxLength: configuration.maxLength)
-        let activations = parameters.values.withUnsafeBufferPointer { encoder.forward(batch, parameters: $0.baseAddress!, dropout: nil) }
+        let activations = runtimeValues.withUnsafeBufferPointer { encoder.forward(batch, parameters: $0.baseAddress!, dropout: nil) }
         for (position, row) in zip(nonEmpty, batch.lastRows) {
             states[(position * d)..<((position + 1) * d)] = activations.output[(row * d)..<((row + 1) * d)]
         }
@@ -71,7 +103,7 @@ public struct SASRec: Recommender {
     public func score(histories: [ArraySlice<Int32>], into scores: UnsafeMutableBufferPointer<Float>) {
         let states = encode(histories)
         let d = configuration.dimension
-        parameters.values.withUnsafeBufferPointer { p in
+        runtimeValues.withUnsafeBufferPointer { p in
             BLAS.gemm(
                 false, true, m: histories.count, n: itemCount, k: d, states, lda: d,
                 p.baseAddress! + layout.itemEmbedding, ldb: d, beta: 0, scores.baseAddress!, ldc: itemCount)

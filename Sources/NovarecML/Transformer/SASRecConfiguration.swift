@@ -11,8 +11,28 @@ public struct SASRecConfiguration: Sendable, Codable, Equatable {
     /// Longest history the model reads; older items are dropped.
     public var maxLength = 50
     public var dropout: Float = 0.3
+    /// Width of the frozen item text vectors whose learned projection is added to every item's
+    /// id embedding (0: id embeddings only).
+    public var textWidth = 0
 
     public init(itemCount: Int) { self.itemCount = itemCount }
+
+    private enum CodingKeys: String, CodingKey {
+        case itemCount, dimension, layers, heads, innerDimension, maxLength, dropout, textWidth
+    }
+
+    /// Checkpoints written before text-aware models have no `textWidth`: id embeddings only.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        itemCount = try container.decode(Int.self, forKey: .itemCount)
+        dimension = try container.decode(Int.self, forKey: .dimension)
+        layers = try container.decode(Int.self, forKey: .layers)
+        heads = try container.decode(Int.self, forKey: .heads)
+        innerDimension = try container.decode(Int.self, forKey: .innerDimension)
+        maxLength = try container.decode(Int.self, forKey: .maxLength)
+        dropout = try container.decode(Float.self, forKey: .dropout)
+        textWidth = try container.decodeIfPresent(Int.self, forKey: .textWidth) ?? 0
+    }
 
     /// Checks the shape is usable; the message names the offending field.
     public func validate() throws(SASRecError) {
@@ -24,6 +44,7 @@ public struct SASRecConfiguration: Sendable, Codable, Equatable {
             throw .invalidConfiguration("layers must be ≥ 0, innerDimension and maxLength positive")
         }
         guard (0..<1).contains(dropout) else { throw .invalidConfiguration("dropout must be in [0, 1)") }
+        guard textWidth >= 0 else { throw .invalidConfiguration("textWidth must be ≥ 0") }
     }
 }
 
@@ -55,6 +76,8 @@ struct SASRecLayout: Sendable {
     let blocks: [Block]
     let finalGain: Int
     let finalBias: Int
+    /// The `textWidth × d` projection of item text vectors; nil for an id-only model.
+    let textProjection: Int?
 
     /// Builds the parameter set (zero-filled) and its layout for `configuration`.
     static func make(_ c: SASRecConfiguration) -> (ParameterSet, SASRecLayout) {
@@ -77,7 +100,10 @@ struct SASRecLayout: Sendable {
         }
         let finalGain = set.add("final_norm.weight", shape: [d])
         let finalBias = set.add("final_norm.bias", shape: [d])
-        let layout = SASRecLayout(itemEmbedding: items, positionEmbedding: positions, blocks: blocks, finalGain: finalGain, finalBias: finalBias)
+        let textProjection = c.textWidth > 0 ? set.add("item_text_projection.weight", shape: [c.textWidth, d]) : nil
+        let layout = SASRecLayout(
+            itemEmbedding: items, positionEmbedding: positions, blocks: blocks, finalGain: finalGain, finalBias: finalBias,
+            textProjection: textProjection)
         return (set, layout)
     }
 

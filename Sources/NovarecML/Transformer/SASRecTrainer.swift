@@ -18,15 +18,19 @@ public struct SASRecTrainer: Sendable {
     /// - Parameters:
     ///   - sequences: training sequences (oldest first); each yields next-item targets.
     ///   - itemWeights: per-item sampling weights for the sampled softmax (e.g. training counts).
+    ///   - itemText: a text-aware model's frozen item text vectors (`itemCount × textWidth`);
+    ///     nil for an id-only configuration. Items with no weight (never in the training data)
+    ///     keep no id part in the trained model: they are scored by their text alone.
     ///   - initial: weights to continue from (warm start); a fresh model when nil.
     ///   - validate: returns validation NDCG@10 of a candidate model (nil: no early stopping).
     ///   - isCancelled: asked before every step; true stops training with `SASRecError.cancelled`.
     public func train(
-        sequences: [ArraySlice<Int32>], itemWeights: [Double]? = nil, initial: SASRec? = nil,
+        sequences: [ArraySlice<Int32>], itemWeights: [Double]? = nil, itemText: [Float]? = nil, initial: SASRec? = nil,
         validate: ((SASRec) -> Double)? = nil, progress: (TrainingProgress) -> Void = { _ in }, isCancelled: () -> Bool = { false }
     ) throws(SASRecError) -> TrainingResult {
         let template: SASRec
-        if let initial { template = initial } else { template = try SASRec(configuration: configuration, seed: options.seed) }
+        if let initial { template = initial } else { template = try SASRec(configuration: configuration, seed: options.seed, itemText: itemText) }
+        let untrained = configuration.textWidth > 0 ? (itemWeights ?? []).indices.filter { itemWeights![$0] <= 0 } : []
         let instances = TrainingInstances(sequences: sequences, objective: options.objective, maxLength: configuration.maxLength)
         let loss = makeLoss(itemWeights: itemWeights)
         // The trainer parallelises over rows itself; a multi-threaded BLAS underneath would only
@@ -57,7 +61,7 @@ public struct SASRecTrainer: Sendable {
                         instancesPerSecond: Double(processed) / elapsed, elapsed: elapsed, lastValidation: records.last?.validationNDCG,
                         bestValidation: best?.score, epochFinished: false))
             }
-            let model = try SASRec(configuration: configuration, parameters: template.parameters.replacingValues(values))
+            let model = try trainedModel(template, values, clearing: untrained)
             let score = validate?(model)
             records.append(
                 EpochRecord(epoch: epoch, loss: lossSum / Double(max(stepsPerEpoch, 1)), validationNDCG: score, seconds: Date().timeIntervalSince(epochStart)))
@@ -71,10 +75,21 @@ public struct SASRecTrainer: Sendable {
             if let best, epoch - best.epoch >= options.patience, optimizer.step >= options.warmupSteps { break }
             if let limit = options.maxSeconds, Date().timeIntervalSince(start) >= limit { break }
         }
-        let last = try SASRec(configuration: configuration, parameters: template.parameters.replacingValues(values))
+        let last = try trainedModel(template, values, clearing: untrained)
         return TrainingResult(
             model: best?.model ?? last, bestEpoch: best?.epoch ?? records.count, bestValidation: best?.score,
             epochs: records, instancesPerEpoch: instances.count)
+    }
+
+    /// `template` with `values`, the id part of the `untrained` items' embeddings set to 0.
+    private func trainedModel(_ template: SASRec, _ values: [Float], clearing untrained: [Int]) throws(SASRecError) -> SASRec {
+        var values = values
+        let d = configuration.dimension
+        for item in untrained {
+            values.replaceSubrange(
+                (template.layout.itemEmbedding + item * d)..<(template.layout.itemEmbedding + (item + 1) * d), with: repeatElement(0, count: d))
+        }
+        return try SASRec(configuration: configuration, parameters: template.parameters.replacingValues(values), itemText: template.itemText)
     }
 
     /// Linear warm-up to the configured rate, then constant.
@@ -114,7 +129,8 @@ public struct SASRecTrainer: Sendable {
         let encoder = model.encoder
         let d = configuration.dimension
         var gradients = model.parameters.zeros()
-        let value: Double = values.withUnsafeBufferPointer { p in
+        let runtime = SASRec.runtimeValues(values, layout: model.layout, configuration: configuration, itemText: model.itemText)
+        let value: Double = runtime.withUnsafeBufferPointer { p in
             let activations = encoder.forward(batch, parameters: p.baseAddress!, dropout: (configuration.dropout, seed))
             var selected = [Float](repeating: 0, count: rows.count * d)
             for (index, row) in rows.enumerated() { selected[(index * d)..<((index + 1) * d)] = activations.output[(row * d)..<((row + 1) * d)] }
@@ -128,12 +144,25 @@ public struct SASRecTrainer: Sendable {
             for (index, row) in rows.enumerated() { dOutput[(row * d)..<((row + 1) * d)] = dSelected[(index * d)..<((index + 1) * d)] }
             gradients.withUnsafeMutableBufferPointer { g in
                 encoder.backward(activations, dOutput: dOutput, parameters: p.baseAddress!, gradients: g.baseAddress!)
+                projectTextGradient(model, gradients: g.baseAddress!)
             }
             return result
         }
         _ = AdamW.clip(&gradients, maxNorm: options.clipNorm)
         optimizer.update(&values, gradients: gradients, learningRate: learningRate)
         return value
+    }
+}
+
+extension SASRecTrainer {
+    /// The text projection's gradient from the item embeddings' (`∂L/∂P = Tᵀ · ∂L/∂E`, since
+    /// every embedding the model runs on is `E + T · P`); nothing for an id-only model.
+    func projectTextGradient(_ model: SASRec, gradients: UnsafeMutablePointer<Float>) {
+        guard let projection = model.layout.textProjection, let text = model.itemText else { return }
+        let (items, width, d) = (configuration.itemCount, configuration.textWidth, configuration.dimension)
+        BLAS.gemm(
+            true, false, m: width, n: d, k: items, text, lda: width, gradients + model.layout.itemEmbedding, ldb: d, beta: 0,
+            gradients + projection, ldc: d)
     }
 }
 

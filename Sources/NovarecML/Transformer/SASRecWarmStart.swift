@@ -8,6 +8,9 @@ extension SASRec {
     /// - Returns: the remapped model and how many of the new items it knew.
     public func remapped(from itemIDs: [String], to newItemIDs: [String], seed: UInt64) throws(SASRecError) -> (model: SASRec, knownItems: Int) {
         precondition(itemIDs.count == itemCount, "one id per item row")
+        guard configuration.textWidth == 0 else {
+            throw .invalidConfiguration("a text-aware model needs the new catalogue's text vectors to move to it")
+        }
         var configuration = configuration
         configuration.itemCount = newItemIDs.count
         let fresh = try SASRec(configuration: configuration, seed: seed)
