@@ -69,12 +69,19 @@ public struct EvaluationReport: Sendable, Codable {
     public func formattedTables() -> String {
         let accuracy = cutoffs.flatMap { k in RankingMetrics.accuracyNames.map { "\($0)@\(k)" } }
         let beyond = cutoffs.flatMap { k in RankingMetrics.beyondAccuracyNames.map { "\($0)@\(k)" } }
-        return [
+        var blocks = [
             "Accuracy (test targets, \(dataset.evaluatedUsers) users, \(dataset.items) items)",
             table(columns: accuracy),
             "Beyond accuracy (head = \(dataset.headItems) items, \(dataset.tailTestUsers) tail test users)",
             table(columns: beyond)
-        ].joined(separator: "\n")
+        ]
+        if let coldUsers = models.lazy.compactMap({ $0.metrics["ColdUsers"] }).first {
+            blocks += [
+                "Cold start (\(Int(coldUsers)) users whose test item nobody had interacted with)",
+                table(columns: cutoffs.flatMap { ["ColdHR@\($0)", "ColdNDCG@\($0)"] })
+            ]
+        }
+        return blocks.joined(separator: "\n")
     }
 
     private func table(columns: [String]) -> String {

@@ -10,6 +10,9 @@ public struct OfflineEvaluation: Sendable {
     /// Length of the dumped lists: at least 20 (the referee's format) and at least `max(cutoffs)`.
     public let listLength: Int
     public var trainer: ModelTrainer
+    /// Items made cold (`ColdItems`): HR and NDCG are also reported over the users whose test
+    /// item is one of them (`ColdHR@K`, `ColdNDCG@K`, `ColdUsers`).
+    public var coldItems: Set<Int32> = []
     private let runner: RankingRunner
 
     public init(context: EvaluationContext, cutoffs: [Int], observer: (any ProgressObserver)? = nil) {
@@ -26,8 +29,24 @@ public struct OfflineEvaluation: Sendable {
         let trained = try trainer.train(kind)
         let start = Date()
         let lists = runner.topLists(trained.recommender, stage: .test, k: listLength)
-        let metrics = RankingMetrics(context: context).evaluate(lists: lists, targets: context.targets(.test), ks: cutoffs)
+        let targets = context.targets(.test)
+        var metrics = RankingMetrics(context: context).evaluate(lists: lists, targets: targets, ks: cutoffs)
+        metrics.merge(coldMetrics(lists: lists, targets: targets)) { $1 }
         try sink(lists)
         return ModelEvaluation(trained: trained, evaluationSeconds: Date().timeIntervalSince(start), metrics: metrics)
+    }
+
+    /// HR and NDCG over the users whose test item is cold; nothing without cold items.
+    private func coldMetrics(lists: [[Int32]], targets: [Int32]) -> [String: Double] {
+        let users = targets.indices.filter { coldItems.contains(targets[$0]) }
+        guard !users.isEmpty else { return [:] }
+        let hitPositions = users.map { lists[$0].firstIndex(of: targets[$0]).map { $0 + 1 } }
+        var metrics = ["ColdUsers": Double(users.count)]
+        for k in cutoffs {
+            let accuracy = RankingMetrics(context: context).accuracy(hitPositions: hitPositions, targets: users.map { targets[$0] }, k: k)
+            metrics["ColdHR@\(k)"] = accuracy["HR"]
+            metrics["ColdNDCG@\(k)"] = accuracy["NDCG"]
+        }
+        return metrics
     }
 }

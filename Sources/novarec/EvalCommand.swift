@@ -35,17 +35,28 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "A trained SASRec checkpoint to evaluate as 'sasrec' (otherwise sasrec is trained here).")
     var checkpoint: String?
 
+    @Option(
+        help:
+            "Cold-start protocol: remove every interaction with this seeded share of the items except test targets, and report HR/NDCG over the users whose test item is one of them."
+    )
+    var coldItems: Double?
+
     @OptionGroup(title: "Transformer (when sasrec is trained here)") var transformer: TransformerOptions
 
     @OptionGroup(title: "Novelty dial sweep through the served engine") var dial: DialOptions
 
     func validate() throws {
         guard dial.isEmpty || checkpoint != nil else { throw ValidationError("--dial evaluates a trained model: give --checkpoint") }
+        guard coldItems.map({ $0 > 0 && $0 < 1 }) ?? true else { throw ValidationError("--cold-items must be a share in (0, 1), e.g. 0.1") }
+        guard coldItems == nil || checkpoint == nil else {
+            throw ValidationError("--cold-items trains every model on the reduced data; drop --checkpoint")
+        }
     }
 
     func run() throws {
         log("OpenBLAS kernel: \(OpenBLASRuntime.coreName), \(OpenBLASRuntime.threadCount) thread(s)")
-        let dataset = try data.load()
+        let cold = try coldItems.map { ColdItems(from: try data.load(), fraction: $0) }
+        let dataset = try cold?.dataset ?? data.load()
         let outURL = URL(fileURLWithPath: out, isDirectory: true)
         try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true)
         let display = ProgressDisplay()
@@ -54,8 +65,8 @@ struct EvalCommand: ParsableCommand {
             return try dial.run(checkpoints: checkpoint.split(separator: ",").map(String.init), context: context, out: outURL)
         }
         var evaluation = OfflineEvaluation(context: context, cutoffs: k, observer: display)
-        evaluation.trainer.sasrecConfiguration = try transformer.configuration(itemCount: context.split.itemCount)
-        evaluation.trainer.sasrecOptions = try transformer.options
+        try transformer.configure(&evaluation.trainer, for: dataset)
+        evaluation.coldItems = Set(cold?.items ?? [])
         let trainingDisplay = TrainingDisplay()
         evaluation.trainer.trainingProgress = { trainingDisplay.show($0) }
         if let checkpoint {

@@ -30,16 +30,6 @@ struct TrainCommand: ParsableCommand {
             "Search dropout, width, depth and logit adjustment on validation NDCG@10 within this many minutes, starting from the flags' settings, and keep the best."
     )
     var tune: Double?
-    @Option(
-        help:
-            "Weights of item-neighbour evidence added to the Transformer's scores, tried on validation NDCG@10 (comma-separated; 0 adds none)."
-    )
-    var neighbourWeights = "0,5,10,20,40"
-    @Option(
-        help:
-            "Item text vectors (novarec embed's output) for a text-aware Transformer: each item's embedding adds a learned projection of its text vector."
-    )
-    var itemText: String?
     @OptionGroup var transformer: TransformerOptions
 
     func validate() throws {
@@ -47,8 +37,7 @@ struct TrainCommand: ParsableCommand {
         guard modelKind == .sasrec || tune == nil else { throw ValidationError("--tune searches the Transformer's settings; baselines are always tuned") }
         guard tune.map({ $0 > 0 }) ?? true else { throw ValidationError("--tune must be a positive number of minutes") }
         guard tune == nil || initial == nil else { throw ValidationError("--tune trains from scratch; drop --initial") }
-        guard modelKind == .sasrec || itemText == nil else { throw ValidationError("--item-text feeds the Transformer; baselines read no text") }
-        _ = try weights()
+        guard modelKind == .sasrec || transformer.itemText == nil else { throw ValidationError("--item-text feeds the Transformer; baselines read no text") }
     }
 
     func run() throws {
@@ -57,16 +46,7 @@ struct TrainCommand: ParsableCommand {
         let context = EvaluationContext(dataset: dataset)
         guard modelKind == .sasrec else { return try trainBaseline(dataset: dataset, context: context) }
         var trainer = ModelTrainer(context: context)
-        trainer.sasrecConfiguration = try transformer.configuration(itemCount: context.split.itemCount)
-        trainer.sasrecOptions = try transformer.options
-        trainer.neighbourWeights = try weights()
-        if let itemText {
-            let embeddings = try ItemTextEmbeddings.read(from: URL(fileURLWithPath: itemText))
-            let (vectors, covered) = embeddings.aligned(to: dataset.items)
-            log("item text: \(covered) of \(dataset.items.count) items have a \(embeddings.dimension)-dimensional vector (\(embeddings.model))")
-            trainer.sasrecConfiguration.textWidth = embeddings.dimension
-            trainer.sasrecItemText = vectors
-        }
+        try transformer.configure(&trainer, for: dataset)
         if let initial {
             let checkpoint = try SASRecCheckpoint.read(from: URL(fileURLWithPath: initial))
             guard checkpoint.itemIDs == dataset.items.ids, checkpoint.model.configuration == trainer.sasrecConfiguration else {
@@ -110,15 +90,6 @@ struct TrainCommand: ParsableCommand {
             String(
                 format: "best valid NDCG@10 %.4f at epoch %@, neighbour weight %g, after %.0fs; wrote %@",
                 trained.validationNDCG, metadata["novarec.best_epoch"]!, trainedCheckpoint.neighbours?.weight ?? 0, trained.trainingSeconds, out))
-    }
-
-    /// `--neighbour-weights` as numbers: finite, 0 or more.
-    private func weights() throws -> [Float] {
-        let weights = neighbourWeights.split(separator: ",", omittingEmptySubsequences: false).map { Float($0.trimmingCharacters(in: .whitespaces)) }
-        guard !weights.isEmpty, weights.allSatisfy({ $0.map { $0.isFinite && $0 >= 0 } ?? false }) else {
-            throw ValidationError("--neighbour-weights must be comma-separated finite numbers ≥ 0, e.g. 0,5,10,20,40 (0 adds none)")
-        }
-        return weights.compactMap { $0 }
     }
 
     /// Tunes a baseline's hyper-parameters on the validation targets and writes its checkpoint.

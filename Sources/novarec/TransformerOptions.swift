@@ -1,5 +1,9 @@
 import ArgumentParser
+import Foundation
+import NovarecCore
+import NovarecEval
 import NovarecML
+import NovarecText
 
 extension SASRecTrainingOptions.Objective: ExpressibleByArgument {}
 
@@ -29,11 +33,45 @@ struct TransformerOptions: ParsableArguments {
     @Option(name: .customLong("logit-adjust"), help: "Logit adjustment τ: train with τ·log(popularity) added to the softmax, rank without it (0: off).")
     var logitAdjust: Float = 1
     @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(
+        help:
+            "Weights of item-neighbour evidence added to the Transformer's scores, tried on validation NDCG@10 (comma-separated; 0 adds none)."
+    )
+    var neighbourWeights = "0,5,10,20,40"
+    @Option(
+        help:
+            "Item text vectors (novarec embed's output) for a text-aware Transformer: each item's embedding adds a learned projection of its text vector."
+    )
+    var itemText: String?
 
     /// Checks the shape and training flags before any work starts (usage error on a bad value).
     func validate() throws {
         _ = try configuration(itemCount: 1)
         _ = try options
+        _ = try weights()
+    }
+
+    /// Sets up `trainer`'s Transformer for `dataset`: shape, training options, neighbour weights
+    /// and, with `--item-text`, the items' text vectors (a zero vector for an item without one).
+    func configure(_ trainer: inout ModelTrainer, for dataset: Dataset) throws {
+        trainer.sasrecConfiguration = try configuration(itemCount: dataset.items.count)
+        trainer.sasrecOptions = try options
+        trainer.neighbourWeights = try weights()
+        guard let itemText else { return }
+        let embeddings = try ItemTextEmbeddings.read(from: URL(fileURLWithPath: itemText))
+        let (vectors, covered) = embeddings.aligned(to: dataset.items)
+        log("item text: \(covered) of \(dataset.items.count) items have a \(embeddings.dimension)-dimensional vector (\(embeddings.model))")
+        trainer.sasrecConfiguration.textWidth = embeddings.dimension
+        trainer.sasrecItemText = vectors
+    }
+
+    /// `--neighbour-weights` as numbers: finite, 0 or more.
+    private func weights() throws -> [Float] {
+        let weights = neighbourWeights.split(separator: ",", omittingEmptySubsequences: false).map { Float($0.trimmingCharacters(in: .whitespaces)) }
+        guard !weights.isEmpty, weights.allSatisfy({ $0.map { $0.isFinite && $0 >= 0 } ?? false }) else {
+            throw ValidationError("--neighbour-weights must be comma-separated finite numbers ≥ 0, e.g. 0,5,10,20,40 (0 adds none)")
+        }
+        return weights.compactMap { $0 }
     }
 
     func configuration(itemCount: Int) throws -> SASRecConfiguration {

@@ -37,4 +37,23 @@ struct OfflineEvaluationTests {
         #expect(tables.contains("NDCG@10") && tables.contains("LongTail@5"))
         #expect(tables.split(separator: "\n").contains { $0.hasPrefix("pop ") })
     }
+
+    @Test func coldTargetUsersAreReportedApart() throws {
+        var configuration = SyntheticShopGenerator.Configuration()
+        configuration.users = 300
+        configuration.items = 60
+        let cold = ColdItems(from: SyntheticShopGenerator(configuration: configuration).generate(), fraction: 0.2)
+        let context = EvaluationContext(dataset: cold.dataset)
+        var evaluation = OfflineEvaluation(context: context, cutoffs: [10])
+        evaluation.coldItems = Set(cold.items)
+        let result = try evaluation.evaluate(.pop)
+        let coldUsers = context.targets(.test).filter { evaluation.coldItems.contains($0) }.count
+        #expect(coldUsers > 0 && result.metrics["ColdUsers"] == Double(coldUsers))
+        #expect(result.metrics["ColdHR@10"] == 0, "popularity never ranks an item nobody has bought")
+        var report = EvaluationReport(context: context, cutoffs: [10])
+        report.models.append(result)
+        #expect(report.formattedTables().contains("Cold start (\(coldUsers) users"))
+        evaluation.coldItems = []
+        #expect(try evaluation.evaluate(.pop).metrics["ColdUsers"] == nil)
+    }
 }
