@@ -103,7 +103,10 @@ public struct ModelTrainer: Sendable {
         configuration.itemCount = context.split.itemCount
         let weights = context.popularity.interactionCounts.map(Double.init)
         // A logit-adjusted model is validated and served with its prior added back (novelty dial 0).
-        let prior = sasrecOptions.logitAdjustment > 0 ? LogitAdjustedRecommender.prior(counts: weights, tau: sasrecOptions.logitAdjustment) : nil
+        let prior =
+            sasrecOptions.logitAdjustment > 0
+            ? LogitAdjustedRecommender.prior(
+                counts: weights, tau: sasrecOptions.logitAdjustment, unseenAsTypical: configuration.textWidth > 0) : nil
         let served = { (model: SASRec) -> any Recommender in prior.map { LogitAdjustedRecommender(base: model, prior: $0) } ?? model }
         let progress = trainingProgress ?? { _ in }
         let trainer = try SASRecTrainer(configuration: configuration, options: sasrecOptions)

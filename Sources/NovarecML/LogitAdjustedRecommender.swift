@@ -19,9 +19,15 @@ public struct LogitAdjustedRecommender: Recommender {
 
     /// The prior `τ · log p` with `p` the add-one smoothed share of `counts` (training
     /// interactions per item); the same values the trainer adds to the softmax.
-    public static func prior(counts: [Double], tau: Float) -> [Float] {
-        let total = counts.reduce(0) { $0 + max($1, 0) + 1 }
-        return counts.map { tau * Float(log((max($0, 0) + 1) / total)) }
+    /// - Parameter unseenAsTypical: give items without interactions the median count's prior:
+    ///   for a model that places such items by their text, no data is not evidence that nobody
+    ///   wants them.
+    public static func prior(counts: [Double], tau: Float, unseenAsTypical: Bool = false) -> [Float] {
+        let seen = counts.filter { $0 > 0 }.sorted()
+        let unseen = unseenAsTypical && !seen.isEmpty ? seen[seen.count / 2] : 0
+        let counts = counts.map { $0 > 0 ? $0 : unseen }
+        let total = counts.reduce(0) { $0 + $1 + 1 }
+        return counts.map { tau * Float(log(($0 + 1) / total)) }
     }
 
     public var name: String { base.name }

@@ -89,7 +89,7 @@ struct TrainCommand: ParsableCommand {
         print(
             String(
                 format: "best valid NDCG@10 %.4f at epoch %@, neighbour weight %g, after %.0fs; wrote %@",
-                trained.validationNDCG, metadata["novarec.best_epoch"]!, trainedCheckpoint.neighbours?.weight ?? 0, trained.trainingSeconds, out))
+                trained.validationNDCG, metadata["novarec.best_epoch"]!, Double(trainedCheckpoint.neighbours?.weight ?? 0), trained.trainingSeconds, out))
     }
 
     /// Tunes a baseline's hyper-parameters on the validation targets and writes its checkpoint.

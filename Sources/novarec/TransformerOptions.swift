@@ -43,6 +43,8 @@ struct TransformerOptions: ParsableArguments {
             "Item text vectors (novarec embed's output) for a text-aware Transformer: each item's embedding adds a learned projection of its text vector."
     )
     var itemText: String?
+    @Option(help: "With --item-text: share of items trained by their text alone in each step (content dropout; cold-start items depend on it).")
+    var textOnlyShare: Float = 0.3
 
     /// Checks the shape and training flags before any work starts (usage error on a bad value).
     func validate() throws {
@@ -99,6 +101,7 @@ struct TransformerOptions: ParsableArguments {
             options.maxSeconds = maxMinutes.map { $0 * 60 }
             options.seed = seed
             options.refitEpochs = refitEpochs
+            options.textOnlyShare = textOnlyShare
             options.logitAdjustment = logitAdjust
             options.loss =
                 switch loss {

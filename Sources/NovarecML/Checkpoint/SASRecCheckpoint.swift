@@ -144,7 +144,8 @@ extension SASRecCheckpoint {
         guard let tau = metadata[Self.logitAdjustmentKey].flatMap(Float.init), tau > 0,
             let counts = CheckpointFile.value([Double].self, at: Self.priorCountsKey, in: metadata), counts.count == model.itemCount
         else { return neighbours?.blended(with: model) ?? model }
-        let adjusted = LogitAdjustedRecommender(base: model, prior: LogitAdjustedRecommender.prior(counts: counts, tau: tau))
+        let adjusted = LogitAdjustedRecommender(
+            base: model, prior: LogitAdjustedRecommender.prior(counts: counts, tau: tau, unseenAsTypical: model.configuration.textWidth > 0))
         return neighbours?.blended(with: adjusted) ?? adjusted
     }
 }

@@ -83,13 +83,27 @@ public struct SASRecTrainer: Sendable {
 
     /// `template` with `values`, the id part of the `untrained` items' embeddings set to 0.
     private func trainedModel(_ template: SASRec, _ values: [Float], clearing untrained: [Int]) throws(SASRecError) -> SASRec {
+        let values = clearingIDs(of: untrained, in: values, layout: template.layout)
+        return try SASRec(configuration: configuration, parameters: template.parameters.replacingValues(values), itemText: template.itemText)
+    }
+
+    /// `values` (laid out as the model's parameters) with the id-embedding rows of `items` zeroed.
+    private func clearingIDs(of items: [Int], in values: [Float], layout: SASRecLayout) -> [Float] {
+        guard !items.isEmpty else { return values }
         var values = values
         let d = configuration.dimension
-        for item in untrained {
-            values.replaceSubrange(
-                (template.layout.itemEmbedding + item * d)..<(template.layout.itemEmbedding + (item + 1) * d), with: repeatElement(0, count: d))
+        for item in items {
+            let start = layout.itemEmbedding + item * d
+            values.replaceSubrange(start..<(start + d), with: repeatElement(0, count: d))
         }
-        return try SASRec(configuration: configuration, parameters: template.parameters.replacingValues(values), itemText: template.itemText)
+        return values
+    }
+
+    /// The items a training step sees by their text alone (none for an id-only model).
+    private func textOnlyItems(seed: UInt64) -> [Int] {
+        guard configuration.textWidth > 0, options.textOnlyShare > 0 else { return [] }
+        var random = SeededGenerator(seed: seed ^ 0x7E47)
+        return (0..<configuration.itemCount).filter { _ in random.nextUnit() < Double(options.textOnlyShare) }
     }
 
     /// Linear warm-up to the configured rate, then constant.
@@ -129,7 +143,9 @@ public struct SASRecTrainer: Sendable {
         let encoder = model.encoder
         let d = configuration.dimension
         var gradients = model.parameters.zeros()
-        let runtime = SASRec.runtimeValues(values, layout: model.layout, configuration: configuration, itemText: model.itemText)
+        let textOnly = textOnlyItems(seed: seed)
+        let runtime = SASRec.runtimeValues(
+            clearingIDs(of: textOnly, in: values, layout: model.layout), layout: model.layout, configuration: configuration, itemText: model.itemText)
         let value: Double = runtime.withUnsafeBufferPointer { p in
             let activations = encoder.forward(batch, parameters: p.baseAddress!, dropout: (configuration.dropout, seed))
             var selected = [Float](repeating: 0, count: rows.count * d)
@@ -146,6 +162,7 @@ public struct SASRecTrainer: Sendable {
                 encoder.backward(activations, dOutput: dOutput, parameters: p.baseAddress!, gradients: g.baseAddress!)
                 projectTextGradient(model, gradients: g.baseAddress!)
             }
+            gradients = clearingIDs(of: textOnly, in: gradients, layout: model.layout)
             return result
         }
         _ = AdamW.clip(&gradients, maxNorm: options.clipNorm)

@@ -43,12 +43,17 @@ public struct SASRecTrainingOptions: Sendable, Codable, Equatable {
     /// `score + τ · log p(item)`, p the items' training popularity, while ranking uses the plain
     /// score; the model then carries less of the catalogue's popularity bias (0: off).
     public var logitAdjustment: Float = 0
+    /// For a text-aware model: the share of items whose id part is left out of each training
+    /// step, so the text projection learns to place an item on its own — as it must for an item
+    /// nobody has bought yet (content dropout: DropoutNet, Volkovs et al., NeurIPS 2017).
+    public var textOnlyShare: Float = 0.3
     public var seed: UInt64 = 1
 
     public init() {}
 
     public func validate() throws(SASRecError) {
         guard (0...4).contains(logitAdjustment) else { throw .invalidConfiguration("logit adjustment τ must be between 0 and 4") }
+        guard (0..<1).contains(textOnlyShare) else { throw .invalidConfiguration("the text-only share must be in [0, 1)") }
         guard epochs >= 0, refitEpochs >= 0, batchSize > 0, learningRate > 0, warmupSteps >= 0, weightDecay >= 0, clipNorm > 0, patience > 0 else {
             throw .invalidConfiguration("epochs ≥ 0, batch > 0, lr > 0, warm-up ≥ 0, weight decay ≥ 0, clip > 0 and patience > 0 are required")
         }
