@@ -84,7 +84,6 @@ public final class RecommendationEngine: Sendable {
     static func validate(_ query: RecommendationQuery) throws(RecommendationError) {
         guard query.user != nil || query.history != nil else { throw .invalid(field: "history", detail: "give user_id, history or both") }
         if let user = query.user, !(1...256).contains(user.count) { throw .invalid(field: "user_id", detail: "must be 1 to 256 characters") }
-        if let history = query.history, history.count > 1_000 { throw .invalid(field: "history", detail: "at most 1000 items") }
         guard (1...100).contains(query.k) else { throw .invalid(field: "k", detail: "must be an integer between 1 and 100") }
         guard (0...1).contains(query.novelty) else { throw .invalid(field: "novelty", detail: "must be between 0 and 1") }
         guard (0...1).contains(query.diversity) else { throw .invalid(field: "diversity", detail: "must be between 0 and 1") }

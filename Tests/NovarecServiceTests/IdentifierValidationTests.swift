@@ -65,6 +65,8 @@ struct IdentifierValidationTests {
         let quoted = tooMany.map { "\"\($0)\"" }.joined(separator: ",")
         Self.expectInvalid(try fixture.request("POST", "/v1/recommendations", json: #"{"user_id":"a","exclude":[\#(quoted)]}"#), field: "exclude")
         Self.expectInvalid(try fixture.request("POST", "/v1/recommendations", json: #"{"history":["sku1","sku2","\u0000"]}"#), field: "history[2]")
+        let longHistory = (0...RecommendationQuery.maxHistory).map { "\"i\($0)\"" }.joined(separator: ",")
+        Self.expectInvalid(try fixture.request("POST", "/v1/recommendations", json: #"{"history":[\#(longHistory)]}"#), field: "history")
         Self.expectInvalid(try fixture.request("POST", "/v1/recommendations", json: #"{"user_id":"\#(Self.wideID)"}"#), field: "user_id")
         let allowed = tooMany.dropLast().map { "\"\($0)\"" }.joined(separator: ",")
         #expect(try fixture.request("POST", "/v1/recommendations", json: #"{"user_id":"a","exclude":[\#(allowed)]}"#).status == 200)
