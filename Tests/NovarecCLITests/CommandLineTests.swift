@@ -201,6 +201,31 @@ struct CommandLineTests {
         }
     }
 
+    @Test func neighbourTextAndColdStartFlagsAreCheckedBeforeAnyWork() throws {
+        let cases: [([String], String)] = [
+            (["train", "--dataset", "x", "--out", "y", "--neighbour-weights", "5,-1"], "--neighbour-weights"),
+            (["train", "--dataset", "x", "--out", "y", "--neighbour-weights", "5,,10"], "--neighbour-weights"),
+            (["train", "--dataset", "x", "--out", "y", "--model", "pop", "--item-text", "t.safetensors"], "--item-text"),
+            (["train", "--dataset", "x", "--out", "y", "--text-only-share", "1"], "text-only share"),
+            (["eval", "--dataset", "x", "--cold-items", "1.5"], "--cold-items"),
+            (["eval", "--dataset", "x", "--cold-items", "0.1", "--checkpoint", "m.safetensors"], "--cold-items")
+        ]
+        for (arguments, message) in cases {
+            let outcome = try Self.run(arguments)
+            #expect(outcome.status == 64 && outcome.stderr.contains(message), "\(arguments): \(outcome.status) \(outcome.stderr)")
+        }
+    }
+
+    @Test func evalReportsColdTargetUsersApart() throws {
+        let directory = try Self.temporaryDirectory()
+        #expect(try Self.run(["generate", "--out", directory.path + "/data", "--users", "200", "--items", "80"]).status == 0)
+        let outcome = try Self.run([
+            "eval", "--dataset", directory.path + "/data/events.tsv", "--models", "pop", "--cold-items", "0.2", "--out", directory.path + "/cold"
+        ])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("Cold start (") && outcome.stdout.contains("ColdNDCG@10"), "\(outcome.stdout)")
+    }
+
     @Test func invalidModelShapeIsAUsageError() throws {
         let outcome = try Self.run(["train", "--dataset", "x", "--out", "y", "--dim", "10", "--heads", "3"])
         #expect(outcome.status == 64)
