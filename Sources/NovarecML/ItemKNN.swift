@@ -68,7 +68,13 @@ public struct ItemKNN: Recommender {
 
     public func score(history: ArraySlice<Int32>, into scores: UnsafeMutableBufferPointer<Float>) {
         scores.update(repeating: 0)
-        var weight: Float = 1
+        addScores(history: history, weight: 1, into: scores)
+    }
+
+    /// Adds `weight ×` the scores for `history` to `scores` (what another model's scores are
+    /// blended with, without a buffer of its own).
+    public func addScores(history: ArraySlice<Int32>, weight: Float, into scores: UnsafeMutableBufferPointer<Float>) {
+        var weight = weight
         columns.withUnsafeBufferPointer { columns in
             similarities.withUnsafeBufferPointer { values in
                 for item in history.reversed().prefix(configuration.neighbourhood) {

@@ -1,5 +1,3 @@
-import CBLAS
-
 /// A model's scores plus item-to-item neighbour evidence: `score + weight · knn(item)`, with
 /// `knn` the item-based nearest-neighbour score of the shopper's last items (`ItemKNN`).
 ///
@@ -36,10 +34,7 @@ public struct NeighbourBlendRecommender: Recommender {
     }
 
     private func addEvidence(_ history: ArraySlice<Int32>, _ scores: UnsafeMutableBufferPointer<Float>) {
-        guard !history.isEmpty else { return }
-        var knn = [Float](repeating: 0, count: itemCount)
-        knn.withUnsafeMutableBufferPointer { evidence.neighbours.score(history: history, into: $0) }
-        cblas_saxpy(Int32(itemCount), evidence.weight, knn, 1, scores.baseAddress, 1)
+        evidence.neighbours.addScores(history: history, weight: evidence.weight, into: scores)
     }
 }
 
