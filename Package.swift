@@ -39,7 +39,7 @@ let package = Package(
         .testTarget(name: "NovarecHTTPTests", dependencies: ["NovarecHTTP", "NovarecTestSupport"]),
         .testTarget(name: "NovarecStoreTests", dependencies: ["NovarecStore", "NovarecTestSupport"]),
         .testTarget(name: "NovarecRankTests", dependencies: ["NovarecRank", "NovarecCore"]),
-        .testTarget(name: "NovarecTextTests", dependencies: ["NovarecText", "NovarecML"]),
+        .testTarget(name: "NovarecTextTests", dependencies: ["NovarecText", "NovarecML", "NovarecTestSupport"]),
         .target(name: "NovarecTestSupport", dependencies: ["NovarecStore"], path: "Tests/NovarecTestSupport"),
         .testTarget(name: "NovarecServiceTests",
                     dependencies: ["NovarecService", "NovarecApp", "NovarecStore", "NovarecHTTP", "NovarecML", "NovarecRank", "NovarecCore",

@@ -119,7 +119,7 @@ public struct ModelTrainer: Sendable {
         let (weight, validationNDCG, weightTrials) = neighbourWeight(for: served(result.model), unblended: result.bestValidation ?? 0)
         trials += weightTrials
         guard sasrecOptions.refitEpochs > 0 else {
-            return ((blend(served(result.model), weight, trainingSequences: context.split.trainingSequences), validationNDCG), trials)
+            return ((blend(served(result.model), weight, neighbours: trainingNeighbours), validationNDCG), trials)
         }
         var refit = sasrecOptions
         refit.epochs = refit.refitEpochs
@@ -127,7 +127,7 @@ public struct ModelTrainer: Sendable {
         let final = try SASRecTrainer(configuration: configuration, options: refit).train(
             sequences: extended, itemWeights: weights, initial: result.model, progress: progress, isCancelled: isCancelled)
         // The refit model has seen the validation items; so do its neighbours.
-        return ((blend(served(final.model), weight, trainingSequences: extended), validationNDCG), trials)
+        return ((blend(served(final.model), weight, neighbours: neighbours(of: extended)), validationNDCG), trials)
     }
 
     /// The neighbour weight of `neighbourWeights` with the best validation NDCG@10 when added to
@@ -136,7 +136,7 @@ public struct ModelTrainer: Sendable {
         var best: (weight: Float, score: Double) = (0, unblended)
         var trials: [TrainedModel.Trial] = []
         guard neighbourWeights.contains(where: { $0 > 0 }) else { return (0, unblended, []) }
-        let neighbours = itemNeighbours(context.split.trainingSequences)
+        let neighbours = trainingNeighbours
         for weight in neighbourWeights where weight > 0 {
             let score = validation.ndcg(of: NeighbourEvidence(neighbours: neighbours, weight: weight).blended(with: model))
             trials.append(.init(hyperparameters: ["neighbour_weight": Double(weight)], validationNDCG: score))
@@ -145,16 +145,22 @@ public struct ModelTrainer: Sendable {
         return (best.weight, best.score, trials)
     }
 
-    /// `model` plus item neighbours fitted on `trainingSequences`, worth `weight` (0: `model` itself).
-    private func blend(_ model: any Recommender, _ weight: Float, trainingSequences: [ArraySlice<Int32>]) -> any Recommender {
+    /// `model` plus `neighbours` worth `weight` (0: `model` itself, the neighbours never built).
+    private func blend(_ model: any Recommender, _ weight: Float, neighbours: @autoclosure () -> ItemKNN) -> any Recommender {
         guard weight > 0 else { return model }
-        return NeighbourEvidence(neighbours: itemNeighbours(trainingSequences), weight: weight).blended(with: model)
+        return NeighbourEvidence(neighbours: neighbours(), weight: weight).blended(with: model)
     }
 
-    private func itemNeighbours(_ trainingSequences: [ArraySlice<Int32>]) -> ItemKNN {
+    /// Item neighbours of the training part, from the context's co-occurrence and popularity.
+    private var trainingNeighbours: ItemKNN {
+        ItemKNN(cooccurrence: context.cooccurrence, statistics: context.popularity, configuration: NeighbourEvidence.configuration)
+    }
+
+    /// Item neighbours of `sequences` (the training part extended by the validation items).
+    private func neighbours(of sequences: [ArraySlice<Int32>]) -> ItemKNN {
         ItemKNN(
-            cooccurrence: ItemCooccurrence(itemCount: context.split.itemCount, trainingSequences: trainingSequences),
-            statistics: PopularityStatistics(itemCount: context.split.itemCount, trainingSequences: trainingSequences),
+            cooccurrence: ItemCooccurrence(itemCount: context.split.itemCount, trainingSequences: sequences),
+            statistics: PopularityStatistics(itemCount: context.split.itemCount, trainingSequences: sequences),
             configuration: NeighbourEvidence.configuration)
     }
 

@@ -41,9 +41,11 @@ public struct OfflineEvaluation: Sendable {
         let users = targets.indices.filter { coldItems.contains(targets[$0]) }
         guard !users.isEmpty else { return [:] }
         let hitPositions = users.map { lists[$0].firstIndex(of: targets[$0]).map { $0 + 1 } }
+        let coldTargets = users.map { targets[$0] }
+        let ranking = RankingMetrics(context: context)
         var metrics = ["ColdUsers": Double(users.count)]
         for k in cutoffs {
-            let accuracy = RankingMetrics(context: context).accuracy(hitPositions: hitPositions, targets: users.map { targets[$0] }, k: k)
+            let accuracy = ranking.accuracy(hitPositions: hitPositions, targets: coldTargets, k: k)
             metrics["ColdHR@\(k)"] = accuracy["HR"]
             metrics["ColdNDCG@\(k)"] = accuracy["NDCG"]
         }

@@ -1,6 +1,6 @@
 /// Byte classes of the HTTP grammar (RFC 9110 §5.6), as table lookups so the parser's inner
-/// loops stay branch-light.
-enum ASCII {
+/// loops stay branch-light. `isDigit` and `lowercase` serve other modules' byte-level checks too.
+public enum ASCII {
     static let cr: UInt8 = 0x0D
     static let lf: UInt8 = 0x0A
     static let space: UInt8 = 0x20
@@ -23,7 +23,7 @@ enum ASCII {
         byte == tab || (byte >= 0x20 && byte != 0x7F)
     }
 
-    static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+    public static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 
     /// The value of a hexadecimal digit, or nil.
     static func hexValue(_ byte: UInt8) -> UInt8? {
@@ -35,7 +35,7 @@ enum ASCII {
         }
     }
 
-    static func lowercase(_ byte: UInt8) -> UInt8 {
+    public static func lowercase(_ byte: UInt8) -> UInt8 {
         byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
     }
 

@@ -9,23 +9,20 @@ public struct JSONWriter: Sendable {
 
     public init(capacity: Int = 1_024) { bytes.reserveCapacity(capacity) }
 
-    public mutating func beginObject() {
+    public mutating func beginObject() { open(UInt8(ascii: "{")) }
+    public mutating func endObject() { close(UInt8(ascii: "}")) }
+    public mutating func beginArray() { open(UInt8(ascii: "[")) }
+    public mutating func endArray() { close(UInt8(ascii: "]")) }
+
+    private mutating func open(_ bracket: UInt8) {
         element()
-        bytes.append(UInt8(ascii: "{"))
+        bytes.append(bracket)
         needsComma.append(false)
     }
-    public mutating func endObject() {
+
+    private mutating func close(_ bracket: UInt8) {
         needsComma.removeLast()
-        bytes.append(UInt8(ascii: "}"))
-    }
-    public mutating func beginArray() {
-        element()
-        bytes.append(UInt8(ascii: "["))
-        needsComma.append(false)
-    }
-    public mutating func endArray() {
-        needsComma.removeLast()
-        bytes.append(UInt8(ascii: "]"))
+        bytes.append(bracket)
     }
 
     /// An object member's key; the value written next is its value.

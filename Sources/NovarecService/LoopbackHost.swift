@@ -31,19 +31,17 @@ enum LoopbackHost {
         let searchStart = closing ?? 0
         guard let colon = authority[searchStart...].firstIndex(of: UInt8(ascii: ":")) else { return authority[...] }
         let port = authority[(colon + 1)...]
-        guard (1...5).contains(port.count), port.allSatisfy(isDigit) else { return nil }
+        guard (1...5).contains(port.count), port.allSatisfy(ASCII.isDigit) else { return nil }
         return authority[..<colon]
     }
 
     private static func isLoopbackIPv4(_ host: ArraySlice<UInt8>) -> Bool {
         let parts = host.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-        guard parts.count == 4, parts.allSatisfy({ (1...3).contains($0.count) && $0.allSatisfy(isDigit) && value(of: $0) <= 255 }) else {
+        guard parts.count == 4, parts.allSatisfy({ (1...3).contains($0.count) && $0.allSatisfy(ASCII.isDigit) && value(of: $0) <= 255 }) else {
             return false
         }
         return parts[0].elementsEqual("127".utf8)
     }
-
-    private static func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
 
     private static func value(of digits: ArraySlice<UInt8>) -> Int {
         digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
@@ -51,6 +49,6 @@ enum LoopbackHost {
 
     private static func equalsIgnoringASCIICase(_ bytes: ArraySlice<UInt8>, _ lowercase: String) -> Bool {
         bytes.count == lowercase.utf8.count
-            && zip(bytes, lowercase.utf8).allSatisfy { ((UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 | 0x20 : $0) == $1 }
+            && zip(bytes, lowercase.utf8).allSatisfy { ASCII.lowercase($0) == $1 }
     }
 }

@@ -3,7 +3,6 @@ import Foundation
 import NovarecCore
 import NovarecEval
 import NovarecML
-import NovarecText
 import NovarecService
 
 /// `novarec train`: trains the sequential Transformer on a dataset's training part, stops early

@@ -1,22 +1,17 @@
 import Foundation
+import NovarecTestSupport
 import Testing
 
-/// The checkout's all-MiniLM-L6-v2 directory, when `deploy/setup.sh` has fetched it (CI does).
-private let modelDirectory: String? = {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let directory = root.appendingPathComponent("models/all-MiniLM-L6-v2")
-    return FileManager.default.fileExists(atPath: directory.appendingPathComponent("model.safetensors").path) ? directory.path : nil
-}()
-
-/// `embed` → `train --item-text` → `eval`, with the real sentence encoder, on a generated shop.
-@Suite(.enabled(if: modelDirectory != nil, "models/all-MiniLM-L6-v2 is absent: run deploy/setup.sh --deps-only"))
+/// `embed` → `train --item-text` → `eval`, with the real sentence encoder (fetched first when
+/// the checkout lacks it), on a generated shop.
 struct ItemTextCommandTests {
     @Test func embeddedItemTextTrainsATextAwareModelThatEvalServes() throws {
+        let model = try TextModelFixture.directory.get().path
         let directory = try CommandLineTests.temporaryDirectory()
         let data = directory.path + "/data"
         #expect(try CommandLineTests.run(["generate", "--out", data, "--users", "150", "--items", "60"]).status == 0)
         let vectors = directory.path + "/item-text.safetensors"
-        let embedded = try CommandLineTests.run(["embed", "--dataset", data, "--model", modelDirectory!, "--out", vectors])
+        let embedded = try CommandLineTests.run(["embed", "--dataset", data, "--model", model, "--out", vectors])
         #expect(embedded.status == 0 && embedded.stderr.contains("wrote 60 × 384 vectors"), "\(embedded.stderr)")
 
         let checkpoint = directory.path + "/text.safetensors"

@@ -1,22 +1,13 @@
 import Foundation
+import NovarecTestSupport
 import Testing
 @testable import NovarecText
 
-/// The repository's all-MiniLM-L6-v2 directory, when `deploy/setup.sh` has fetched it.
-enum RealModel {
-    static let directory: URL? = {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let url = root.appendingPathComponent(SentenceEncoder.defaultDirectory)
-        return FileManager.default.fileExists(atPath: url.appendingPathComponent("model.safetensors").path) ? url : nil
-    }()
-}
-
 /// all-MiniLM-L6-v2 as `deploy/setup.sh` unpacks it: token ids and the first vector components
-/// recorded from Hugging Face `tokenizers` and sentence-transformers 6.2 (torch, CPU). Skipped,
-/// with the reason, only when the model directory is absent.
-@Suite(.enabled(if: RealModel.directory != nil, "\(SentenceEncoder.defaultDirectory) is absent: run deploy/setup.sh --deps-only"))
+/// recorded from Hugging Face `tokenizers` and sentence-transformers 6.2 (torch, CPU). The
+/// weights are fetched first when the checkout lacks them (`TextModelFixture`).
 struct RealModelTests {
-    static let encoder = Result { try SentenceEncoder.load(directory: RealModel.directory!) }
+    static let encoder = Result { try SentenceEncoder.load(directory: TextModelFixture.directory.get()) }
 
     static let cases: [(text: String, ids: [Int32], head: [Float])] = [
         ("A man is eating food.", [101, 1037, 2158, 2003, 5983, 2833, 1012, 102], [0.03324, 0.00441, -0.00628, 0.04838, -0.1387, -0.03362]),

@@ -30,7 +30,7 @@ public struct SASRecTrainer: Sendable {
     ) throws(SASRecError) -> TrainingResult {
         let template: SASRec
         if let initial { template = initial } else { template = try SASRec(configuration: configuration, seed: options.seed, itemText: itemText) }
-        let untrained = configuration.textWidth > 0 ? (itemWeights ?? []).indices.filter { itemWeights![$0] <= 0 } : []
+        let untrained = configuration.textWidth > 0 ? itemWeights.map { weights in weights.indices.filter { weights[$0] <= 0 } } ?? [] : []
         let instances = TrainingInstances(sequences: sequences, objective: options.objective, maxLength: configuration.maxLength)
         let loss = makeLoss(itemWeights: itemWeights)
         // The trainer parallelises over rows itself; a multi-threaded BLAS underneath would only
