@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "NovarecTestSupport", dependencies: ["NovarecStore"], path: "Tests/NovarecTestSupport"),
         .testTarget(name: "NovarecServiceTests",
                     dependencies: ["NovarecService", "NovarecApp", "NovarecStore", "NovarecHTTP", "NovarecML", "NovarecRank", "NovarecCore",
-                                   "NovarecTestSupport"]),
+                                   "NovarecText", "NovarecTestSupport"]),
         .testTarget(name: "NovarecCLITests", dependencies: ["novarec", "NovarecStore", "NovarecTestSupport"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CBLAS", "CLibPQ"]),
     ],

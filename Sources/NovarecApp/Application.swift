@@ -39,7 +39,8 @@ public final class Application: Sendable {
         service = try ServiceBootstrap.make(
             store: store, interactions: interactions, checkpoint: configuration.checkpoint,
             keys: configuration.keys, candidateCacheUsers: configuration.candidateCacheUsers,
-            historyUsers: configuration.historyUsers, popularityItems: configuration.popularityItems)
+            historyUsers: configuration.historyUsers, popularityItems: configuration.popularityItems,
+            text: configuration.textEncoder.map { ($0, configuration.newItemPlacement) }, log: log)
         coordinator = ModelCoordinator(
             engine: service.engine, policy: configuration.training, replica: configuration.replicaName,
             checkpointURL: configuration.localCheckpoint, checkpointDirectory: configuration.sharedCheckpointDirectory,
@@ -57,6 +58,7 @@ public final class Application: Sendable {
     @discardableResult
     public func start() throws -> BoundAddress {
         feed.start(feeding: service.engine)
+        service.embedder?.start()
         try coordinator.start()
         return try server.start(verifying: configuration.keys.checkListening)
     }
@@ -73,6 +75,7 @@ public final class Application: Sendable {
     public func stop() {
         server.shutdown()
         coordinator.stop()
+        service.embedder?.stop()
         feed.stop()
     }
 }

@@ -26,6 +26,10 @@ public struct ApplicationConfiguration: Sendable {
     public var localCheckpoint: URL?
     /// A directory every replica mounts, where accepted checkpoints go instead of the registry row.
     public var sharedCheckpointDirectory: URL?
+    /// The encoder of item text (nil: items are served by the model alone) and where the item
+    /// the model has not seen that best matches a shopper's latest items is shown.
+    public var textEncoder: TextEncoder?
+    public var newItemPlacement: NewItemPlacement? = .standard
     /// Connections request handlers share (writes, readiness, registry reads).
     public var databasePoolSize = 8
     /// Seconds a request waits for one of them before it answers 503.

@@ -46,6 +46,9 @@ public struct ModelTrainer: Sendable {
     public var neighbourWeights: [Float] = [0, 5, 10, 20, 40]
     /// Item text vectors (`itemCount × sasrecConfiguration.textWidth`) for a text-aware Transformer.
     public var sasrecItemText: [Float]?
+    /// Where a text-aware Transformer shows the best-matching item nobody has interacted with
+    /// yet (`NewItemRecommender`); nil shows new items only where the model ranks them.
+    public var newItemPlacement: NewItemPlacement? = .standard
     /// Weights to start SASRec training from (warm start) instead of a fresh initialisation.
     public var sasrecInitial: SASRec?
     /// Receives SASRec training progress.
@@ -119,7 +122,8 @@ public struct ModelTrainer: Sendable {
         let (weight, validationNDCG, weightTrials) = neighbourWeight(for: served(result.model), unblended: result.bestValidation ?? 0)
         trials += weightTrials
         guard sasrecOptions.refitEpochs > 0 else {
-            return ((blend(served(result.model), weight, neighbours: trainingNeighbours), validationNDCG), trials)
+            let model = blend(served(result.model), weight, neighbours: trainingNeighbours)
+            return ((placingNewItems(model, counts: context.popularity.interactionCounts), validationNDCG), trials)
         }
         var refit = sasrecOptions
         refit.epochs = refit.refitEpochs
@@ -127,7 +131,18 @@ public struct ModelTrainer: Sendable {
         let final = try SASRecTrainer(configuration: configuration, options: refit).train(
             sequences: extended, itemWeights: weights, initial: result.model, progress: progress, isCancelled: isCancelled)
         // The refit model has seen the validation items; so do its neighbours.
-        return ((blend(served(final.model), weight, neighbours: neighbours(of: extended)), validationNDCG), trials)
+        let model = blend(served(final.model), weight, neighbours: neighbours(of: extended))
+        let counts = PopularityStatistics(itemCount: context.split.itemCount, trainingSequences: extended).interactionCounts
+        return ((placingNewItems(model, counts: counts), validationNDCG), trials)
+    }
+
+    /// `model` with a place for new items (`newItemPlacement`) when it is text-aware and some
+    /// items with text have no interaction in `counts`; `model` itself otherwise.
+    private func placingNewItems(_ model: any Recommender, counts: [Int]) -> any Recommender {
+        guard let newItemPlacement, let sasrecItemText, sasrecConfiguration.textWidth > 0 else { return model }
+        let placed = NewItemRecommender(
+            base: model, itemText: sasrecItemText, width: sasrecConfiguration.textWidth, interactionCounts: counts, placement: newItemPlacement)
+        return placed.newItems.isEmpty ? model : placed
     }
 
     /// The neighbour weight of `neighbourWeights` with the best validation NDCG@10 when added to

@@ -47,9 +47,11 @@ public struct LogitAdjustedRecommender: Recommender {
 }
 
 extension Recommender {
-    /// The model without what serving adds to it — neighbour evidence, a popularity prior —
-    /// (itself when nothing is added): what checkpoints store as weights and warm starts continue from.
+    /// The model without what serving adds to it — a new item's place, neighbour evidence, a
+    /// popularity prior — (itself when nothing is added): what checkpoints store as weights and
+    /// warm starts continue from.
     public var unadjusted: any Recommender {
+        if let placed = self as? NewItemRecommender { return placed.base.unadjusted }
         if let blend = self as? NeighbourBlendRecommender { return blend.base.unadjusted }
         return (self as? LogitAdjustedRecommender)?.base ?? self
     }

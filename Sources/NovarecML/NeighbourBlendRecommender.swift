@@ -61,7 +61,10 @@ public struct NeighbourEvidence: Sendable {
 
 extension Recommender {
     /// The neighbour evidence a served model adds to its base, if any.
-    public var neighbourEvidence: NeighbourEvidence? { (self as? NeighbourBlendRecommender)?.evidence }
+    public var neighbourEvidence: NeighbourEvidence? {
+        if let placed = self as? NewItemRecommender { return placed.base.neighbourEvidence }
+        return (self as? NeighbourBlendRecommender)?.evidence
+    }
 }
 
 extension NeighbourEvidence {

@@ -3,8 +3,30 @@ import NovarecHTTP
 import NovarecStore
 
 /// `PUT /v1/items/{item_id}`, `POST /v1/items` (batch of up to 1,000) and `GET /v1/items/{item_id}`:
-/// items are validated, stored in one transaction, then visible to the recommendation filters.
+/// items are validated, stored in one transaction, then visible to the recommendation filters
+/// and handed to the text encoder (in the background; `text_vector` says when it is ready).
 struct ItemsEndpoint: Sendable {
+    let catalogue: Catalogue
+    let store: ItemStore
+    let itemText: ItemTextIndex
+    let embedder: ItemEmbedder?
+
+    /// An item as answered: its record and whether its text vector is ready.
+    struct Answer: Encodable {
+        let record: ItemRecord
+        let textVector: ItemTextIndex.Status
+
+        enum CodingKeys: String, CodingKey {
+            case textVector = "text_vector"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            try record.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(textVector.rawValue, forKey: .textVector)
+        }
+    }
+
     struct Fields: Decodable {
         let itemID: String?
         let title: String?
@@ -21,7 +43,7 @@ struct ItemsEndpoint: Sendable {
         let items: [Fields]
     }
 
-    func put(_ request: HTTPRequest, store: ItemStore, catalogue: Catalogue) throws -> HTTPResponse {
+    func put(_ request: HTTPRequest) throws -> HTTPResponse {
         let id = request.pathParameters["item_id"] ?? ""
         let fields: Fields
         do { fields = try request.decodeJSON(Fields.self) } catch {
@@ -31,10 +53,11 @@ struct ItemsEndpoint: Sendable {
         let record = try Self.record(id: id, fields, field: "")
         try store.upsert([record])
         catalogue.update([record])
-        return try .json(record)
+        embedder?.enqueue([record])
+        return try .json(Answer(record: record, textVector: itemText.status(of: id)))
     }
 
-    func post(_ request: HTTPRequest, store: ItemStore, catalogue: Catalogue) throws -> HTTPResponse {
+    func post(_ request: HTTPRequest) throws -> HTTPResponse {
         let batch: Batch
         do { batch = try request.decodeJSON(Batch.self) } catch {
             throw RequestValidation.invalid("items", "the body must be a JSON object with an 'items' array of objects")
@@ -48,15 +71,16 @@ struct ItemsEndpoint: Sendable {
         let records = parsed.enumerated().filter { lastIndex[$1.itemID] == $0 }.map(\.element)
         try store.upsert(records)
         catalogue.update(records)
+        embedder?.enqueue(records)
         return try .json(["stored": parsed.count])
     }
 
-    func get(_ request: HTTPRequest, catalogue: Catalogue) throws -> HTTPResponse {
+    func get(_ request: HTTPRequest) throws -> HTTPResponse {
         let id = try IdentifierRule.requireID(request.pathParameters["item_id"] ?? "", field: "item_id")
         guard let record = catalogue.item(id) else {
             throw ProblemDetails(status: .notFound, title: "Unknown item", detail: "no item '\(id)'")
         }
-        return try .json(record)
+        return try .json(Answer(record: record, textVector: itemText.status(of: id)))
     }
 
     private static func record(id: String, _ fields: Fields, field prefix: String) throws -> ItemRecord {

@@ -74,16 +74,29 @@ public struct SimilarItems: Sendable, Equatable {
         public let similarity: Double?
     }
 
+    /// What the similarity was measured on.
+    public enum Basis: String, Sendable {
+        /// The serving model's item vectors.
+        case model
+        /// The items' text vectors: an item the model has not seen yet.
+        case text
+        /// None: the most popular items sharing a category.
+        case popularity
+    }
+
     public let itemID: String
     public let items: [Item]
     public let modelVersion: String
-    public let fallback: Bool
+    public let basis: Basis
+    /// True when popularity answered.
+    public var fallback: Bool { basis == .popularity }
 }
 
 extension RecommendationEngine {
-    /// With a model that has item vectors: the items closest (cosine) to `id`. Without one, or
-    /// for an item the model does not know yet: the most popular items sharing a category with
-    /// it, marked `fallback`. The item itself and unavailable items are never returned.
+    /// With a model that has item vectors: the items closest (cosine) to `id`. For an item the
+    /// model does not know yet: the items whose text is closest to its text, once its text
+    /// vector is ready. Otherwise the most popular items sharing a category with it, marked
+    /// `fallback`. The item itself and unavailable items are never returned.
     public func similar(to id: String, k: Int) throws(RecommendationError) -> SimilarItems {
         guard (1...100).contains(k) else { throw .invalid(field: "k", detail: "must be an integer between 1 and 100") }
         let model = model
@@ -91,6 +104,10 @@ extension RecommendationEngine {
         let record = catalogue.item(id)
         guard index != nil || record != nil else { throw .unknownItem(id) }
         let useModel = index != nil && !model.similarity.isEmpty
+        if !useModel, let byText = itemText.nearest(to: id, k: k, allowed: { self.catalogue.item($0)?.available ?? true }) {
+            let items = byText.map { SimilarItems.Item(itemID: $0.itemID, similarity: Double($0.similarity)) }
+            return SimilarItems(itemID: id, items: items, modelVersion: model.version, basis: .text)
+        }
         var scores = if let index, useModel { model.similarity.similarities(to: index) } else { popularity.scores(for: model.items, key: model.version) }
         scores.withUnsafeMutableBufferPointer { buffer in
             if let index { buffer[Int(index)] = -.infinity }
@@ -99,6 +116,6 @@ extension RecommendationEngine {
         }
         let top = scores.withUnsafeBufferPointer { TopKSelector.select($0, k: k) }
         let items = top.map { SimilarItems.Item(itemID: model.items.id(at: $0), similarity: useModel ? Double(scores[Int($0)]) : nil) }
-        return SimilarItems(itemID: id, items: items, modelVersion: model.version, fallback: !useModel)
+        return SimilarItems(itemID: id, items: items, modelVersion: model.version, basis: useModel ? .model : .popularity)
     }
 }

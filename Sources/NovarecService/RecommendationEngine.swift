@@ -25,14 +25,21 @@ public final class RecommendationEngine: Sendable {
     public let impressions = ImpressionLog()
     /// Beyond-accuracy figures of the lists actually served.
     public let served = ServedListMetrics()
+    /// Items' text vectors: how items the model has not seen yet reach lists and shelves.
+    public let itemText: ItemTextIndex
+    /// Where the best-matching item the model has not seen is shown (nil: nowhere).
+    public let newItemPlacement: NewItemPlacement?
 
     /// - Parameters:
     ///   - journal: where ingested events are made durable (nil: an engine that only reads).
     ///   - candidateCacheUsers: users whose model candidates are kept between their events (0: none).
     public init(
         model: ServingModel, journal: (any EventJournal)?, catalogue: Catalogue = Catalogue(),
-        histories: UserHistories = UserHistories(), candidateCacheUsers: Int = 50_000
+        histories: UserHistories = UserHistories(), candidateCacheUsers: Int = 50_000, itemText: ItemTextIndex = ItemTextIndex(),
+        newItemPlacement: NewItemPlacement? = .standard
     ) {
+        self.itemText = itemText
+        self.newItemPlacement = newItemPlacement
         self.models = ServedModels(model)
         self.journal = journal
         self.candidates = CandidateCache(capacity: candidateCacheUsers)
@@ -66,18 +73,22 @@ public final class RecommendationEngine: Sendable {
         let pool = query.rotate ? Rotation.demote(ranked, shown: query.user.map { impressions.counts(for: $0) } ?? [:], items: model.items) : ranked
         let request = RerankRequest(k: query.k, novelty: model.novelty.scale.strength(at: query.novelty), diversity: query.diversity, history: history)
         let ranking = reranker.rerank(pool, for: request, in: model.novelty.space)
-        served.record(
-            items: ranking.items.map { model.items.id(at: $0.item) }, meanNovelty: ranking.meanNovelty,
-            tailItems: ranking.items.lazy.filter { !model.novelty.space.isHead[Int($0.item)] }.count, catalogueSize: model.items.count)
         let reasons = RecommendationReason.reasons(
             for: ranking, space: model.novelty.space, items: model.items, catalogue: catalogue,
             history: history, fallback: !useModel)
-        let items = zip(ranking.items, reasons).map { ranked, reason in
+        let listed = zip(ranking.items, reasons).map { ranked, reason in
             Recommendations.Item(
                 itemID: model.items.id(at: ranked.item), score: ranked.score, relevance: ranked.relevance,
                 novelty: ranked.novelty, reason: reason)
         }
-        return Recommendations(items: items, modelVersion: model.version, fallback: !useModel, novelty: ranking.meanNovelty, user: query.user)
+        let items = useModel ? placingNewItem(in: listed, query: query, history: query.history ?? stored?.items ?? [], model: model) : listed
+        let placed = items != listed
+        let novelty = placed ? items.reduce(0) { $0 + $1.novelty } / Double(items.count) : ranking.meanNovelty
+        // A placed new item is unknown to the model, so a tail item.
+        let isTail = { (id: String) in model.items.index(of: id).map { !model.novelty.space.isHead[Int($0)] } ?? true }
+        let tail = placed ? items.lazy.filter { isTail($0.itemID) }.count : ranking.items.lazy.filter { !model.novelty.space.isHead[Int($0.item)] }.count
+        served.record(items: items.map { $0.itemID }, meanNovelty: novelty, tailItems: tail, catalogueSize: model.items.count)
+        return Recommendations(items: items, modelVersion: model.version, fallback: !useModel, novelty: novelty, user: query.user)
     }
 
     /// Range checks of a query, whatever transport built it.

@@ -43,6 +43,14 @@ enum RecommendationReason {
         }
     }
 
+    /// The reason of a new item placed by its text (`NewItemPlacement`), naming the recent
+    /// item its text is closest to when there is one.
+    static func newItem(connectingTo recent: String?, catalogue: Catalogue) -> String {
+        var reason = "new in the catalogue: its description matches your recent items"
+        if let recent { appendName(of: recent, catalogue.records([recent]), to: &reason) }
+        return reason
+    }
+
     private static func isRare(_ ranked: RankedItem, _ space: ItemSpace) -> Bool {
         ranked.novelty >= rareNovelty && !space.isHead[Int(ranked.item)]
     }

@@ -12,11 +12,14 @@ public final class RecommendationService: Sendable {
     public let engine: RecommendationEngine
     private let itemStore: ItemStore
     let keys: APIKeys
+    /// Turns written items' text into vectors in the background (nil: no text encoder).
+    public let embedder: ItemEmbedder?
 
-    public init(engine: RecommendationEngine, itemStore: ItemStore, keys: APIKeys = APIKeys([])) {
+    public init(engine: RecommendationEngine, itemStore: ItemStore, keys: APIKeys = APIKeys([]), embedder: ItemEmbedder? = nil) {
         self.engine = engine
         self.itemStore = itemStore
         self.keys = keys
+        self.embedder = embedder
     }
 
     /// The service's routes on top of `router` (which may already hold other routes), with the
@@ -29,7 +32,7 @@ public final class RecommendationService: Sendable {
         coordinator?.routes(&router, service: self)
         let recommendations = RecommendationEndpoint()
         let events = EventsEndpoint()
-        let items = ItemsEndpoint()
+        let items = ItemsEndpoint(catalogue: engine.catalogue, store: itemStore, itemText: engine.itemText, embedder: embedder)
         for path in ["/v1/recommendations", "/recommend"] {
             router.get(path, gate: gate(.read)) { [self] request in try recommendations.respondToGet(request, engine: engine) }
             router.post(path, gate: gate(.read)) { [self] request in try recommendations.respondToPost(request, engine: engine) }
@@ -37,11 +40,11 @@ public final class RecommendationService: Sendable {
         for path in ["/v1/events", "/events"] {
             router.post(path, gate: gate(.write)) { [self] request in try events.respond(request, engine: engine) }
         }
-        router.put("/v1/items/{item_id}", gate: gate(.write)) { [self] request in try items.put(request, store: itemStore, catalogue: engine.catalogue) }
-        router.post("/v1/items", gate: gate(.write)) { [self] request in try items.post(request, store: itemStore, catalogue: engine.catalogue) }
+        router.put("/v1/items/{item_id}", gate: gate(.write)) { request in try items.put(request) }
+        router.post("/v1/items", gate: gate(.write)) { request in try items.post(request) }
         let erasure = ErasureEndpoint()
         router.delete("/v1/users/{user_id}", gate: gate(.admin)) { [self] request in try erasure.respond(request, engine: engine) }
-        router.get("/v1/items/{item_id}", gate: gate(.read)) { [self] request in try items.get(request, catalogue: engine.catalogue) }
+        router.get("/v1/items/{item_id}", gate: gate(.read)) { request in try items.get(request) }
         let similar = SimilarItemsEndpoint()
         router.get("/v1/items/{item_id}/similar", gate: gate(.read)) { [self] request in try similar.respond(request, engine: engine) }
         router.get("/readyz") { [self] _ in try readiness() }

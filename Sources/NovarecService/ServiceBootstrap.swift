@@ -14,9 +14,12 @@ public enum ServiceBootstrap {
     ///   - historyUsers: users whose history is kept in memory (the others are read from the store);
     ///   - popularityItems: distinct item ids live popularity counts at most (and, without a
     ///     model, the most popular items the catalogue starts with).
+    ///   - text: the encoder of item text and where new items are placed by it (nil: items are
+    ///     served by the model alone); the vectors it stored before are read here.
     public static func make(
         store: EventStore, interactions: StoredInteractions, checkpoint: ModelCheckpoint?, keys: APIKeys = APIKeys([]),
-        candidateCacheUsers: Int = 50_000, historyUsers: Int = 1_000_000, popularityItems: Int = 1_000_000
+        candidateCacheUsers: Int = 50_000, historyUsers: Int = 1_000_000, popularityItems: Int = 1_000_000,
+        text: (encoder: TextEncoder, placement: NewItemPlacement?)? = nil, log: @escaping @Sendable (String) -> Void = { _ in }
     ) throws -> RecommendationService {
         let histories = UserHistories(maxUsers: historyUsers)
         var collector = HistoryCollector(limit: histories.limit, maxUsers: histories.maxUsers)
@@ -26,12 +29,18 @@ public enum ServiceBootstrap {
             counts.add(row)
         }
         let itemStore = ItemStore(database: store.database)
+        let itemText = ItemTextIndex(dimension: text?.encoder.dimension ?? 0)
+        if let encoder = text?.encoder {
+            for stored in try itemStore.textVectors(model: encoder.name, dimension: encoder.dimension) { itemText.insert(stored.itemID, vector: stored.vector) }
+        }
         let engine = RecommendationEngine(
             model: servingModel(checkpoint, counts: counts, maxItems: popularityItems), journal: store,
-            catalogue: Catalogue(try itemStore.all()), histories: histories, candidateCacheUsers: candidateCacheUsers)
+            catalogue: Catalogue(try itemStore.all()), histories: histories, candidateCacheUsers: candidateCacheUsers,
+            itemText: itemText, newItemPlacement: text?.placement)
         engine.popularity.maxItems = popularityItems
         histories.load(collector.finish(), snapshot: snapshot)
-        return RecommendationService(engine: engine, itemStore: itemStore, keys: keys)
+        let embedder = text.map { ItemEmbedder(encoder: $0.encoder, index: itemText, store: itemStore, log: log) }
+        return RecommendationService(engine: engine, itemStore: itemStore, keys: keys, embedder: embedder)
     }
 
     /// A SASRec checkpoint the coordinator wrote names its registry version and carries its

@@ -16,10 +16,11 @@ struct SimilarItemsEndpoint: Sendable {
         let itemID: String
         let items: [Item]
         let modelVersion: String
+        let basis: String
         let fallback: Bool
 
         enum CodingKeys: String, CodingKey {
-            case itemID = "item_id", items, modelVersion = "model_version", fallback
+            case itemID = "item_id", items, modelVersion = "model_version", basis, fallback
         }
     }
 
@@ -35,6 +36,6 @@ struct SimilarItemsEndpoint: Sendable {
         return try .json(
             Answer(
                 itemID: similar.itemID, items: similar.items.map { Item(itemID: $0.itemID, similarity: $0.similarity) },
-                modelVersion: similar.modelVersion, fallback: similar.fallback))
+                modelVersion: similar.modelVersion, basis: similar.basis.rawValue, fallback: similar.fallback))
     }
 }

@@ -46,8 +46,7 @@ public struct ItemStore: Sendable {
                 INSERT INTO items (item_id, title, description, categories, available, updated_at)
                 SELECT i, t, d, CASE WHEN c = '' THEN '{}'::text[] ELSE string_to_array(c, chr(31)) END, a, now()
                 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[]) AS x(i, t, d, c, a)
-                ON CONFLICT (item_id) DO UPDATE SET title = excluded.title, description = excluded.description,
-                    categories = excluded.categories, available = excluded.available, updated_at = now()
+                ON CONFLICT (item_id) DO UPDATE SET \(Self.replacement)
                 """, parameters)
         }
     }
@@ -65,10 +64,7 @@ public struct ItemStore: Sendable {
         let conflict =
             keepExisting
             ? "DO NOTHING"
-            : """
-            DO UPDATE SET title = excluded.title, description = excluded.description,
-                categories = excluded.categories, available = excluded.available, updated_at = now()
-            """
+            : "DO UPDATE SET \(Self.replacement)"
         try database.transaction { transaction in
             try transaction.query(
                 """
@@ -86,6 +82,17 @@ public struct ItemStore: Sendable {
         }
     }
 
+    /// What an upsert sets on a stored item: every field; its text vector is kept only while
+    /// the text it was computed from (title, description, categories) stays the same.
+    static let replacement = """
+        title = excluded.title, description = excluded.description, categories = excluded.categories,
+            available = excluded.available, updated_at = now(),
+            text_vector = CASE WHEN (items.title, items.description, items.categories)
+                IS NOT DISTINCT FROM (excluded.title, excluded.description, excluded.categories) THEN items.text_vector END,
+            text_model = CASE WHEN (items.title, items.description, items.categories)
+                IS NOT DISTINCT FROM (excluded.title, excluded.description, excluded.categories) THEN items.text_model END
+        """
+
     public func item(_ id: String) throws -> ItemRecord? {
         try records(where: "WHERE item_id = $1", [id]).first
     }
@@ -93,9 +100,9 @@ public struct ItemStore: Sendable {
     /// The whole catalogue.
     public func all() throws -> [ItemRecord] { try records(where: "", []) }
 
-    private func records(where clause: String, _ parameters: [String?]) throws -> [ItemRecord] {
+    func records(where clause: String, _ parameters: [String?], order: String = "ORDER BY item_id") throws -> [ItemRecord] {
         let result = try database.query(
-            "SELECT item_id, title, description, array_to_string(categories, chr(31)), available FROM items \(clause) ORDER BY item_id",
+            "SELECT item_id, title, description, array_to_string(categories, chr(31)), available FROM items \(clause) \(order)",
             parameters)
         return result.rows.map { row in
             let categories = row[3].map { $0.isEmpty ? [] : $0.components(separatedBy: Self.separator) } ?? []

@@ -72,7 +72,9 @@ public enum Migrations {
         ),
         // Erased shoppers (`EventStore.erase`): events of theirs that happened before the erasure
         // are never stored again (a client retrying an old batch cannot bring them back).
-        (5, ["CREATE TABLE erasures (user_id text PRIMARY KEY, erased_at timestamptz NOT NULL)"])
+        (5, ["CREATE TABLE erasures (user_id text PRIMARY KEY, erased_at timestamptz NOT NULL)"]),
+        // An item's text vector (`ItemStore.storeTextVector`), cleared when its text changes.
+        (6, ["ALTER TABLE items ADD COLUMN text_vector bytea, ADD COLUMN text_model text"])
     ]
 
     /// Applies every migration newer than the database's version; returns the versions applied.

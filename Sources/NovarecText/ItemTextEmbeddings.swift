@@ -60,16 +60,16 @@ extension ItemTextEmbeddings {
         return (vectors, covered)
     }
 
-    /// The text to embed for every item of `dataset` that has some, in item-index order: the
-    /// title, then its categories (MovieLens genres) when there are any
-    /// (`"Toy Story (1995). Adventure, Animation"`). Items without text are left out.
+    /// The text to embed for every item of `dataset` that has some, in item-index order
+    /// (`ItemText`: the title, then its categories — MovieLens genres — when there are any).
+    /// Items without text are left out.
     public static func texts(of dataset: Dataset) -> (itemIDs: [String], texts: [String]) {
         var itemIDs: [String] = []
         var texts: [String] = []
         for index in 0..<dataset.items.count {
             guard let metadata = dataset.itemMetadata[Int32(index)], !metadata.title.isEmpty || !metadata.categories.isEmpty else { continue }
             itemIDs.append(dataset.items.id(at: Int32(index)))
-            texts.append(metadata.categories.isEmpty ? metadata.title : "\(metadata.title). \(metadata.categories.joined(separator: ", "))")
+            texts.append(ItemText.compose(title: metadata.title, categories: metadata.categories))
         }
         return (itemIDs, texts)
     }

@@ -92,8 +92,11 @@ struct TextModelOptions: ParsableArguments {
 
     /// `--model`, or the default directory here, or in the checkout that holds this binary
     /// (`.build/…/release/novarec`: the nearest folder above it that has one).
-    var directory: URL {
-        if let model { return URL(fileURLWithPath: model) }
+    var directory: URL { Self.directory(model) }
+
+    /// `explicit`, or the default directory here, or in the checkout that holds this binary.
+    static func directory(_ explicit: String?) -> URL {
+        if let explicit { return URL(fileURLWithPath: explicit) }
         let here = URL(fileURLWithPath: SentenceEncoder.defaultDirectory)
         guard !FileManager.default.fileExists(atPath: here.path), let binary = Bundle.main.executableURL else { return here }
         var folder = binary.resolvingSymlinksInPath().deletingLastPathComponent()
@@ -109,12 +112,16 @@ struct TextModelOptions: ParsableArguments {
 
     func load() throws -> SentenceEncoder {
         OpenBLASRuntime.threadCount = 1
+        return try Self.load(directory)
+    }
+
+    static func load(_ directory: URL) throws -> SentenceEncoder {
         do {
             let encoder = try SentenceEncoder.load(directory: directory)
             let c = encoder.encoder.configuration
             log(
-                "text model \(name): \(c.layers) layers, width \(c.hidden), \(c.heads) heads, \(encoder.tokenizer.vocabulary.count) tokens, "
-                    + "max length \(encoder.tokenizer.maxLength); OpenBLAS \(OpenBLASRuntime.coreName)")
+                "text model \(directory.lastPathComponent): \(c.layers) layers, width \(c.hidden), \(c.heads) heads, "
+                    + "\(encoder.tokenizer.vocabulary.count) tokens, max length \(encoder.tokenizer.maxLength); OpenBLAS \(OpenBLASRuntime.coreName)")
             return encoder
         } catch {
             throw CommandFailure(description: error.description)

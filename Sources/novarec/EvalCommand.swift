@@ -15,7 +15,8 @@ struct EvalCommand: ParsableCommand {
             Prints an accuracy table and a beyond-accuracy table, writes DIR/results.json and, per \
             model, DIR/<model>.top20.tsv (user<TAB>i1,i2,... with original ids) for the referee. \
             With --dial and --checkpoint: asks the served engine for every test user's list at each \
-            setting and writes DIR/<setting>.top20.tsv, DIR/frontier.json and DIR/frontier.svg.
+            setting and writes DIR/<setting>.top20.tsv, DIR/frontier.json and DIR/frontier.svg. \
+            With --cold-items: DIR/cold-items.txt lists the items made cold (original ids).
             """
     )
 
@@ -67,6 +68,10 @@ struct EvalCommand: ParsableCommand {
         var evaluation = OfflineEvaluation(context: context, cutoffs: k, observer: display)
         try transformer.configure(&evaluation.trainer, for: dataset)
         evaluation.coldItems = Set(cold?.items ?? [])
+        if let cold {
+            let ids = cold.items.map { dataset.items.id(at: $0) + "\n" }.joined()
+            try Data(ids.utf8).write(to: outURL.appendingPathComponent("cold-items.txt"))
+        }
         let trainingDisplay = TrainingDisplay()
         evaluation.trainer.trainingProgress = { trainingDisplay.show($0) }
         if let checkpoint {

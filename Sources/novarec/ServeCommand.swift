@@ -6,6 +6,7 @@ import NovarecHTTP
 import NovarecML
 import NovarecService
 import NovarecStore
+import NovarecText
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 
@@ -50,6 +51,19 @@ struct ServeCommand: ParsableCommand {
     @Option(
         help: "Model checkpoint to serve, of any kind novarec train writes: sasrec, pop, itemknn or ease (default: DATA_DIR/model.safetensors when it exists).")
     var checkpoint: String?
+
+    @Option(
+        name: .customLong("text-model"),
+        help: ArgumentHelp(
+            "Sentence-transformers model directory that embeds item text, so items the model has not seen reach lists and similar-item "
+                + "shelves ('none': off; default: \(SentenceEncoder.defaultDirectory) when deploy/setup.sh fetched it)."))
+    var textModel: String?
+
+    @Option(name: .customLong("new-item-rank"), help: "Position of the unseen item whose text best matches a shopper's latest items (0: none).")
+    var newItemRank = NewItemPlacement.standard.rank
+
+    @Option(name: .customLong("new-item-threshold"), help: "Least cosine between that item's text and the shopper's latest items.")
+    var newItemThreshold = NewItemPlacement.standard.threshold
 
     @Option(help: "Users whose model candidates are kept between two of their events (0 disables the cache).")
     var candidateCacheUsers = 50_000
@@ -160,6 +174,10 @@ struct ServeCommand: ParsableCommand {
             ("--write-timeout", writeTimeout), ("--shutdown-grace", shutdownGrace)
         ]
         for (name, value) in times where !(value > 0) { throw ValidationError("\(name) must be a positive number of seconds") }
+        guard (0...100).contains(newItemRank) else { throw ValidationError("--new-item-rank must be between 0 (none) and 100") }
+        guard newItemThreshold.isFinite, (-1...1).contains(newItemThreshold) else {
+            throw ValidationError("--new-item-threshold must be a cosine between -1 and 1")
+        }
     }
 
     func run() throws {
@@ -205,9 +223,23 @@ struct ServeCommand: ParsableCommand {
         configuration.historyUsers = historyUsers
         configuration.popularityItems = popularityItems
         configuration.training = trainingPolicy()
+        configuration.textEncoder = try textEncoder(logger: logger)
+        configuration.newItemPlacement = newItemRank == 0 ? nil : NewItemPlacement(rank: newItemRank, threshold: newItemThreshold)
         configuration.localCheckpoint = URL(fileURLWithPath: database.path("model.safetensors"))
         configuration.sharedCheckpointDirectory = try sharedCheckpointDirectory()
         return configuration
+    }
+
+    /// `--text-model` loaded; without it the default directory when it exists; nil for 'none'.
+    private func textEncoder(logger: Logger) throws -> TextEncoder? {
+        guard textModel != "none" else { return nil }
+        let directory = TextModelOptions.directory(textModel)
+        guard textModel != nil || FileManager.default.fileExists(atPath: directory.path) else {
+            logger.notice("no text model at \(directory.path): items are served by the model alone (deploy/setup.sh fetches one)")
+            return nil
+        }
+        let encoder = try TextModelOptions.load(directory)
+        return TextEncoder(name: directory.lastPathComponent, dimension: encoder.dimension) { encoder.encode($0) }
     }
 
     /// `--checkpoint-dir`, created when missing; it must be writable (any replica may become the trainer).

@@ -22,10 +22,11 @@ struct ServiceTests {
 
         /// - Parameters:
         ///   - database: a database shared with other fixtures (nil: a fresh one of its own);
-        ///   - origin: the replica origin its stored events are announced under (nil: none).
+        ///   - origin: the replica origin its stored events are announced under (nil: none);
+        ///   - text: an encoder embedding written items in the background, and where new items go.
         init(
             withModel: Bool = true, keys: APIKeys = APIKeys([]), candidateCacheUsers: Int = 20_000, embeddings: [Float]? = nil,
-            database: String? = nil, origin: String? = nil
+            database: String? = nil, origin: String? = nil, text: (encoder: TextEncoder, placement: NewItemPlacement?)? = nil
         ) throws {
             let items = Vocabulary(orderedIDs: (0..<40).map { "sku\($0)" })
             let training: [ArraySlice<Int32>] = (0..<60).map { user in
@@ -39,12 +40,16 @@ struct ServiceTests {
             store = EventStore(
                 database: try PostgresConnection(database ?? ThrowawayPostgres.freshDatabase()),
                 announcement: origin.map { ReplicaEventFeed.announcement(origin: $0) })
+            let itemText = ItemTextIndex(dimension: text?.encoder.dimension ?? 0)
             let engine = RecommendationEngine(
                 model: ServingModel(
                     version: "test-1", model: withModel ? model : nil, items: items, userCounts: statistics.userCounts, users: 60,
                     embeddings: embeddings),
-                journal: store, candidateCacheUsers: candidateCacheUsers)
-            service = RecommendationService(engine: engine, itemStore: ItemStore(database: store.database), keys: keys)
+                journal: store, candidateCacheUsers: candidateCacheUsers, itemText: itemText, newItemPlacement: text?.placement)
+            let itemStore = ItemStore(database: store.database)
+            let embedder = text.map { ItemEmbedder(encoder: $0.encoder, index: itemText, store: itemStore, log: { _ in }) }
+            embedder?.start()
+            service = RecommendationService(engine: engine, itemStore: itemStore, keys: keys, embedder: embedder)
             var router = Router()
             let metrics = ServerMetrics()
             service.routes(&router, httpMetrics: metrics)
@@ -54,7 +59,10 @@ struct ServiceTests {
             port = try server.start().port
         }
 
-        deinit { server.shutdown() }
+        deinit {
+            server.shutdown()
+            service.embedder?.stop()
+        }
 
         func text(_ path: String) throws -> String {
             try String(contentsOf: URL(string: "http://127.0.0.1:\(port)\(path)")!, encoding: .utf8)

@@ -1,0 +1,68 @@
+import NovarecCore
+
+/// A model's scores with the best-matching new item lifted to `placement.rank`
+/// (`NewItemPlacement`): new items are those without a single training interaction that have
+/// text. What the model itself says about them is kept when it already ranks them higher.
+public struct NewItemRecommender: Recommender {
+    public let base: any Recommender
+    public let placement: NewItemPlacement
+    /// The items eligible for the reserved place, ascending.
+    public let newItems: [Int32]
+    /// `itemCount × width` unit text vectors, rows of zeros for items without text.
+    private let itemText: [Float]
+    private let width: Int
+
+    /// - Parameters:
+    ///   - itemText: `itemCount × width` text vectors (unit length, zero rows for no text).
+    ///   - interactionCounts: training interactions per item; items with none and with text are new.
+    public init(base: any Recommender, itemText: [Float], width: Int, interactionCounts: [Int], placement: NewItemPlacement) {
+        precondition(width > 0 && itemText.count == base.itemCount * width, "one text vector per item")
+        precondition(interactionCounts.count == base.itemCount, "one count per item")
+        self.base = base
+        self.placement = placement
+        self.itemText = itemText
+        self.width = width
+        self.newItems = interactionCounts.indices.filter { item in
+            interactionCounts[item] == 0 && itemText[(item * width)..<((item + 1) * width)].contains { $0 != 0 }
+        }.map(Int32.init)
+    }
+
+    public var name: String { base.name }
+    public var itemCount: Int { base.itemCount }
+    public var hyperparameters: [String: Double] {
+        base.hyperparameters.merging(["new_item_rank": Double(placement.rank), "new_item_threshold": Double(placement.threshold)]) { $1 }
+    }
+    public var itemEmbeddings: [Float]? { base.itemEmbeddings }
+
+    public func score(history: ArraySlice<Int32>, into scores: UnsafeMutableBufferPointer<Float>) {
+        base.score(history: history, into: scores)
+        place(history, scores)
+    }
+
+    public func score(histories: [ArraySlice<Int32>], into scores: UnsafeMutableBufferPointer<Float>) {
+        base.score(histories: histories, into: scores)
+        for (row, history) in histories.enumerated() {
+            place(history, UnsafeMutableBufferPointer(rebasing: scores[(row * itemCount)..<((row + 1) * itemCount)]))
+        }
+    }
+
+    /// Lifts the new item closest to the history's text just above the item at `placement.rank`.
+    private func place(_ history: ArraySlice<Int32>, _ scores: UnsafeMutableBufferPointer<Float>) {
+        guard !newItems.isEmpty else { return }
+        itemText.withUnsafeBufferPointer { text in
+            let vector = { (item: Int32) -> UnsafeBufferPointer<Float>? in
+                let row = UnsafeBufferPointer(rebasing: text[(Int(item) * width)..<((Int(item) + 1) * width)])
+                return row.contains { $0 != 0 } ? row : nil
+            }
+            guard let profile = NewItemPlacement.profile(of: history, vector: vector) else { return }
+            let seen = Set(history)
+            guard let match = placement.bestMatch(for: profile, among: newItems.lazy.filter { !seen.contains($0) }, vector: vector)
+            else { return }
+            let ahead = Array(
+                TopKSelector.select(UnsafeBufferPointer(scores), k: placement.rank + seen.count + 1)
+                    .lazy.filter { $0 != match.item && !seen.contains($0) }.prefix(placement.rank))
+            guard ahead.count == placement.rank, let last = ahead.last else { return }
+            scores[Int(match.item)] = max(scores[Int(match.item)], scores[Int(last)].nextUp)
+        }
+    }
+}
