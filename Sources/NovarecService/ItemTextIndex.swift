@@ -35,6 +35,8 @@ public final class ItemTextIndex: Sendable {
     }
 
     public var count: Int { state.withLock { $0.ids.count } }
+    /// Items waiting for the encoder.
+    public var pendingCount: Int { state.withLock { $0.pending.count } }
 
     /// Adds or replaces `id`'s vector (normalised to unit length) and clears its pending mark.
     public func insert(_ id: String, vector: [Float]) {
@@ -92,6 +94,22 @@ public final class ItemTextIndex: Sendable {
                 placement.bestMatch(for: profile, among: state.unknown!.rows) { allowed(ids[$0]) ? row(vectors, $0) : nil }
                     .map { (ids[$0.item], $0.similarity) }
             }
+        }
+    }
+
+    /// The vectors in `items`' order (`items.count × dimension`, a zero row for an item without
+    /// one) and how many items have one; nil without an encoder.
+    public func aligned(to items: Vocabulary) -> (vectors: [Float], covered: Int)? {
+        guard dimension > 0 else { return nil }
+        return state.withLock { state in
+            var vectors = [Float](repeating: 0, count: items.count * dimension)
+            var covered = 0
+            for (index, id) in items.ids.enumerated() {
+                guard let row = state.rows[id] else { continue }
+                covered += 1
+                vectors.replaceSubrange((index * dimension)..<((index + 1) * dimension), with: state.vectors[(row * dimension)..<((row + 1) * dimension)])
+            }
+            return (vectors, covered)
         }
     }
 

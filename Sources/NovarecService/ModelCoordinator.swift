@@ -244,7 +244,8 @@ public final class ModelCoordinator: Sendable {
     private func run(_ request: TrainingRequest, connection: PostgresConnection) {
         let registry = ModelRegistry(database: connection)
         let store = EventStore(database: connection)
-        let training = TrainingRun(policy: policy, request: request, version: Self.newVersion(), parent: engine.model)
+        var training = TrainingRun(policy: policy, request: request, version: Self.newVersion(), parent: engine.model)
+        training.itemText = engine.itemText
         let version = training.version
         let started = clock()
         do {

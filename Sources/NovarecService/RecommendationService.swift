@@ -50,7 +50,8 @@ public final class RecommendationService: Sendable {
         router.get("/readyz") { [self] _ in try readiness() }
         Console.routes(&router)
         router.get("/metrics", gate: gate(.monitoring)) { [self] _ in
-            var response = HTTPResponse.text(PrometheusText.render(ServiceMetrics.families(engine: engine, coordinator: coordinator, http: httpMetrics)))
+            var response = HTTPResponse.text(
+                PrometheusText.render(ServiceMetrics.families(engine: engine, embedder: embedder, coordinator: coordinator, http: httpMetrics)))
             response.headers.set("Content-Type", PrometheusText.contentType)
             return response
         }

@@ -5,8 +5,18 @@ import NovarecHTTP
 /// the HTTP server's counters. The engine and the coordinator expose plain figures; only this
 /// file knows their Prometheus names, and only `PrometheusText` renders text.
 enum ServiceMetrics {
-    static func families(engine: RecommendationEngine, coordinator: ModelCoordinator?, http: ServerMetrics?) -> [MetricFamily] {
-        engineFamilies(engine) + servedFamilies(engine.served.figures) + (coordinator.map(trainingFamilies) ?? []) + (http?.metricFamilies() ?? [])
+    static func families(engine: RecommendationEngine, embedder: ItemEmbedder?, coordinator: ModelCoordinator?, http: ServerMetrics?) -> [MetricFamily] {
+        engineFamilies(engine) + itemTextFamilies(engine.itemText, embedder) + servedFamilies(engine.served.figures)
+            + (coordinator.map(trainingFamilies) ?? []) + (http?.metricFamilies() ?? [])
+    }
+
+    private static func itemTextFamilies(_ index: ItemTextIndex, _ embedder: ItemEmbedder?) -> [MetricFamily] {
+        guard let embedder else { return [] }
+        return [
+            MetricFamily("novarec_item_text_vectors", .gauge, help: "Items with a text vector in memory.", .integer(index.count)),
+            MetricFamily("novarec_item_text_pending", .gauge, help: "Items waiting for the text encoder.", .integer(index.pendingCount)),
+            MetricFamily("novarec_item_text_embedded_total", .counter, help: "Item texts encoded since start.", .integer(embedder.embedded))
+        ]
     }
 
     private static func engineFamilies(_ engine: RecommendationEngine) -> [MetricFamily] {

@@ -14,6 +14,12 @@ struct TrainingRun {
     let version: String
     /// The model served when the run started (popularity alone when it has no model).
     let parent: ServingModel
+    /// Items' text vectors: the run trains a text-aware Transformer when at least
+    /// `TrainingRun.textCoverage` of its items have one.
+    var itemText = ItemTextIndex()
+
+    /// Share of the run's items that must have a text vector for a text-aware model.
+    static let textCoverage = 0.5
 
     /// What a run produced.
     struct Outcome {
@@ -49,7 +55,12 @@ struct TrainingRun {
         let options = options
         var trainer = ModelTrainer(context: context)
         trainer.sasrecOptions = options
-        let warm = try warmStart(items: dataset.items, seed: options.seed)
+        let text = itemText.aligned(to: dataset.items)
+        if let text, Double(text.covered) >= Self.textCoverage * Double(dataset.items.count) {
+            trainer.sasrecConfiguration.textWidth = itemText.dimension
+            trainer.sasrecItemText = text.vectors
+        }
+        let warm = trainer.sasrecItemText == nil ? try warmStart(items: dataset.items, seed: options.seed) : nil
         trainer.sasrecInitial = warm
         trainer.trainingProgress = progress
         trainer.isCancelled = isCancelled
@@ -72,7 +83,9 @@ struct TrainingRun {
         let candidate = ServedGateFigures.measure(uncalibrated.withScale(calibration.scale), context: context)
         let serving = ServedGateFigures.measure(baseline(items: dataset.items, users: dataset.users.count, context: context), context: context)
         let decision = policy.gate.decide(candidate: candidate, serving: serving)
-        let reason = decision.reason + (warm == nil ? " (full retrain)" : " (warm start)") + (parent.model == nil ? " against popularity" : "")
+        let reason =
+            decision.reason + (warm == nil ? " (full retrain)" : " (warm start)") + (trainer.sasrecItemText == nil ? "" : " text-aware")
+            + (parent.model == nil ? " against popularity" : "")
         return Outcome(
             accepted: decision.accepted, reason: reason,
             checkpoint: try checkpoint.adding(metadata: calibration.metadata).encoded(),

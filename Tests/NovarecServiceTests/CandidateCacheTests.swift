@@ -115,11 +115,11 @@ struct CandidateCacheTests {
         #expect(try version("emil") == "test-2", "a new event makes the next answer the new model's")
 
         #expect(
-            !PrometheusText.render(ServiceMetrics.families(engine: fixture.service.engine, coordinator: nil, http: nil)).contains(
+            !PrometheusText.render(ServiceMetrics.families(engine: fixture.service.engine, embedder: nil, coordinator: nil, http: nil)).contains(
                 "novarec_handover_seconds_left 0.0"), "the handover shows on /metrics")
         let (rescored, cached) = fixture.service.engine.rescoreHandover(coreShare: 1)
         #expect(
-            PrometheusText.render(ServiceMetrics.families(engine: fixture.service.engine, coordinator: nil, http: nil)).contains(
+            PrometheusText.render(ServiceMetrics.families(engine: fixture.service.engine, embedder: nil, coordinator: nil, http: nil)).contains(
                 "novarec_handover_seconds_left 0.0"))
         #expect(rescored == cached && cached >= 1)
         #expect(try version("dora") == "test-2", "a re-scored user is answered by the new model")

@@ -64,7 +64,7 @@ struct HistoryStoreReadTests {
         #expect(!after.fallback && after.items.map(\.itemID) == before.items.map(\.itemID), "the same list from the same history")
         #expect(engine.histories.history(of: "ann") == ["sku2", "sku8", "sku14"])
         #expect(try engine.recommend(RecommendationQuery(user: "nobody", k: 3)).fallback, "unknown to the store: popularity")
-        let metrics = PrometheusText.render(ServiceMetrics.families(engine: engine, coordinator: nil, http: nil))
+        let metrics = PrometheusText.render(ServiceMetrics.families(engine: engine, embedder: nil, coordinator: nil, http: nil))
         #expect(metrics.contains("novarec_history_users_budget 2\n") && metrics.contains("novarec_popularity_items_budget 1000000\n"))
         #expect(metrics.contains(#"novarec_history_store_reads_total{outcome="read"} 2"#), "ann's and nobody's")
     }

@@ -48,6 +48,8 @@ struct NewItemTests {
         #expect(try eventually(timeout: 2) { try fixture.request("GET", "/v1/items/teapot-new").body["text_vector"] as? String == "ready" })
         #expect(Date().timeIntervalSince(written) < 2)
 
+        let metrics = try fixture.text("/metrics")
+        #expect(metrics.contains("novarec_item_text_vectors 41") && metrics.contains("novarec_item_text_pending 0"))
         let similar = try fixture.request("GET", "/v1/items/teapot-new/similar?k=4")
         #expect(similar.body["basis"] as? String == "text" && similar.body["fallback"] as? Bool == false)
         let shelf = (similar.body["items"] as? [[String: Any]] ?? []).compactMap { $0["item_id"] as? String }
