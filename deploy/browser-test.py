@@ -65,9 +65,24 @@ class Server:
             match = re.search(r"listening on http://(127\.0\.0\.1:\d+)", self.log.read())
             if match:
                 self.base = f"http://{match.group(1)}"
+                self.wait_for_item_text(work)
                 return
             time.sleep(0.5)
         sys.exit(f"browser-test: novarec serve did not start; see {work / 'serve.log'}")
+
+    def wait_for_item_text(self, work):
+        """Items are embedded in the background after start: wait until every one has its text
+        vector, so that no list changes between a page and the API answer it is compared with."""
+        deadline = time.time() + 300
+        while time.time() < deadline:
+            with urllib.request.urlopen(self.base + "/metrics", timeout=30) as response:
+                metrics = response.read().decode()
+            pending = re.search(r"^novarec_item_text_pending (\d+)", metrics, re.M)
+            vectors = re.search(r"^novarec_item_text_vectors (\d+)", metrics, re.M)
+            if pending is None or (pending.group(1) == "0" and int(vectors.group(1)) > 0):
+                return
+            time.sleep(0.5)
+        sys.exit(f"browser-test: item text vectors not ready after 300 s; see {work / 'serve.log'}")
 
     def api(self, path, key=None):
         request = urllib.request.Request(self.base + path, headers={"Authorization": f"Bearer {key}"} if key else {})
