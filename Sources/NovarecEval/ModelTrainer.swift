@@ -46,6 +46,9 @@ public struct ModelTrainer: Sendable {
     public var neighbourWeights: [Float] = [0, 5, 10, 20, 40]
     /// Item text vectors (`itemCount × sasrecConfiguration.textWidth`) for a text-aware Transformer.
     public var sasrecItemText: [Float]?
+    /// Weights of text evidence added to a text-aware Transformer's scores
+    /// (`TextEvidenceRecommender`), the best on the validation targets kept; `[0]` adds none.
+    public var textWeights: [Float] = [0, 2, 4, 8, 16, 32]
     /// Where a text-aware Transformer shows the best-matching item nobody has interacted with
     /// yet (`NewItemRecommender`); nil shows new items only where the model ranks them.
     public var newItemPlacement: NewItemPlacement? = .standard
@@ -119,10 +122,13 @@ public struct ModelTrainer: Sendable {
         var trials = result.epochs.compactMap { record in
             record.validationNDCG.map { TrainedModel.Trial(hyperparameters: ["epoch": Double(record.epoch)], validationNDCG: $0) }
         }
-        let (weight, validationNDCG, weightTrials) = neighbourWeight(for: served(result.model), unblended: result.bestValidation ?? 0)
+        let (weight, neighbourNDCG, weightTrials) = neighbourWeight(for: served(result.model), unblended: result.bestValidation ?? 0)
         trials += weightTrials
+        let blended = blend(served(result.model), weight, neighbours: trainingNeighbours)
+        let (textWeight, validationNDCG, textTrials) = self.textWeight(for: blended, unblended: neighbourNDCG)
+        trials += textTrials
         guard sasrecOptions.refitEpochs > 0 else {
-            let model = blend(served(result.model), weight, neighbours: trainingNeighbours)
+            let model = withText(blended, weight: textWeight)
             return ((placingNewItems(model, counts: context.popularity.interactionCounts), validationNDCG), trials)
         }
         var refit = sasrecOptions
@@ -131,9 +137,30 @@ public struct ModelTrainer: Sendable {
         let final = try SASRecTrainer(configuration: configuration, options: refit).train(
             sequences: extended, itemWeights: weights, initial: result.model, progress: progress, isCancelled: isCancelled)
         // The refit model has seen the validation items; so do its neighbours.
-        let model = blend(served(final.model), weight, neighbours: neighbours(of: extended))
+        let model = withText(blend(served(final.model), weight, neighbours: neighbours(of: extended)), weight: textWeight)
         let counts = PopularityStatistics(itemCount: context.split.itemCount, trainingSequences: extended).interactionCounts
         return ((placingNewItems(model, counts: counts), validationNDCG), trials)
+    }
+
+    /// The text weight of `textWeights` with the best validation NDCG@10 when added to `model`
+    /// (whose own score, weight 0, is `unblended`), that score, and one trial per weight tried;
+    /// 0 for a model without text.
+    private func textWeight(for model: any Recommender, unblended: Double) -> (Float, Double, [TrainedModel.Trial]) {
+        var best: (weight: Float, score: Double) = (0, unblended)
+        var trials: [TrainedModel.Trial] = []
+        guard sasrecItemText != nil, sasrecConfiguration.textWidth > 0 else { return (0, unblended, []) }
+        for weight in textWeights where weight > 0 {
+            let score = validation.ndcg(of: withText(model, weight: weight))
+            trials.append(.init(hyperparameters: ["text_weight": Double(weight)], validationNDCG: score))
+            if score > best.score { best = (weight, score) }
+        }
+        return (best.weight, best.score, trials)
+    }
+
+    /// `model` plus text evidence worth `weight` (0 or no text: `model` itself).
+    private func withText(_ model: any Recommender, weight: Float) -> any Recommender {
+        guard weight > 0, let sasrecItemText else { return model }
+        return TextEvidenceRecommender(base: model, itemText: ItemTextVectors(values: sasrecItemText, width: sasrecConfiguration.textWidth), weight: weight)
     }
 
     /// `model` with a place for new items (`newItemPlacement`) when it is text-aware and some
@@ -141,7 +168,8 @@ public struct ModelTrainer: Sendable {
     private func placingNewItems(_ model: any Recommender, counts: [Int]) -> any Recommender {
         guard let newItemPlacement, let sasrecItemText, sasrecConfiguration.textWidth > 0 else { return model }
         let placed = NewItemRecommender(
-            base: model, itemText: sasrecItemText, width: sasrecConfiguration.textWidth, interactionCounts: counts, placement: newItemPlacement)
+            base: model, itemText: ItemTextVectors(values: sasrecItemText, width: sasrecConfiguration.textWidth), interactionCounts: counts,
+            placement: newItemPlacement)
         return placed.newItems.isEmpty ? model : placed
     }
 

@@ -6,7 +6,7 @@ import Foundation
 /// leaves the model's own scores free of the catalogue's popularity bias; adding the prior back
 /// gives the accurate ranking (the novelty dial's 0), and the popularity-penalty re-ranker
 /// removes it step by step towards the debiased one. One vector add per scored user.
-public struct LogitAdjustedRecommender: Recommender {
+public struct LogitAdjustedRecommender: ServingLayer {
     public let base: any Recommender
     /// `τ · log p(item)`, one value per item.
     public let prior: [Float]
@@ -43,16 +43,5 @@ public struct LogitAdjustedRecommender: Recommender {
     public func score(histories: [ArraySlice<Int32>], into scores: UnsafeMutableBufferPointer<Float>) {
         base.score(histories: histories, into: scores)
         for row in histories.indices { cblas_saxpy(Int32(itemCount), 1, prior, 1, scores.baseAddress! + row * itemCount, 1) }
-    }
-}
-
-extension Recommender {
-    /// The model without what serving adds to it — a new item's place, neighbour evidence, a
-    /// popularity prior — (itself when nothing is added): what checkpoints store as weights and
-    /// warm starts continue from.
-    public var unadjusted: any Recommender {
-        if let placed = self as? NewItemRecommender { return placed.base.unadjusted }
-        if let blend = self as? NeighbourBlendRecommender { return blend.base.unadjusted }
-        return (self as? LogitAdjustedRecommender)?.base ?? self
     }
 }

@@ -6,7 +6,7 @@
 /// list needs. Co-occurrence needs no training: three shoppers who bought a rare serum along
 /// with a cleanser are evidence the Transformer's vectors cannot hold. With shrink 0 the cosine
 /// does not discount rare items, so that evidence lifts the right tail items, not just any.
-public struct NeighbourBlendRecommender: Recommender {
+public struct NeighbourBlendRecommender: ServingLayer {
     public let base: any Recommender
     public let evidence: NeighbourEvidence
 
@@ -61,10 +61,7 @@ public struct NeighbourEvidence: Sendable {
 
 extension Recommender {
     /// The neighbour evidence a served model adds to its base, if any.
-    public var neighbourEvidence: NeighbourEvidence? {
-        if let placed = self as? NewItemRecommender { return placed.base.neighbourEvidence }
-        return (self as? NeighbourBlendRecommender)?.evidence
-    }
+    public var neighbourEvidence: NeighbourEvidence? { servingLayer(NeighbourBlendRecommender.self)?.evidence }
 }
 
 extension NeighbourEvidence {

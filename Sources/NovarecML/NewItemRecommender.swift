@@ -3,28 +3,23 @@ import NovarecCore
 /// A model's scores with the best-matching new item lifted to `placement.rank`
 /// (`NewItemPlacement`): new items are those without a single training interaction that have
 /// text. What the model itself says about them is kept when it already ranks them higher.
-public struct NewItemRecommender: Recommender {
+public struct NewItemRecommender: ServingLayer {
     public let base: any Recommender
     public let placement: NewItemPlacement
     /// The items eligible for the reserved place, ascending.
     public let newItems: [Int32]
-    /// `itemCount × width` unit text vectors, rows of zeros for items without text.
-    private let itemText: [Float]
-    private let width: Int
+    private let itemText: ItemTextVectors
 
     /// - Parameters:
     ///   - itemText: `itemCount × width` text vectors (unit length, zero rows for no text).
     ///   - interactionCounts: training interactions per item; items with none and with text are new.
-    public init(base: any Recommender, itemText: [Float], width: Int, interactionCounts: [Int], placement: NewItemPlacement) {
-        precondition(width > 0 && itemText.count == base.itemCount * width, "one text vector per item")
+    public init(base: any Recommender, itemText: ItemTextVectors, interactionCounts: [Int], placement: NewItemPlacement) {
+        precondition(itemText.itemCount == base.itemCount, "one text vector per item")
         precondition(interactionCounts.count == base.itemCount, "one count per item")
         self.base = base
         self.placement = placement
         self.itemText = itemText
-        self.width = width
-        self.newItems = interactionCounts.indices.filter { item in
-            interactionCounts[item] == 0 && itemText[(item * width)..<((item + 1) * width)].contains { $0 != 0 }
-        }.map(Int32.init)
+        self.newItems = interactionCounts.indices.filter { interactionCounts[$0] == 0 && itemText.hasText($0) }.map(Int32.init)
     }
 
     public var name: String { base.name }
@@ -49,11 +44,7 @@ public struct NewItemRecommender: Recommender {
     /// Lifts the new item closest to the history's text just above the item at `placement.rank`.
     private func place(_ history: ArraySlice<Int32>, _ scores: UnsafeMutableBufferPointer<Float>) {
         guard !newItems.isEmpty else { return }
-        itemText.withUnsafeBufferPointer { text in
-            let vector = { (item: Int32) -> UnsafeBufferPointer<Float>? in
-                let row = UnsafeBufferPointer(rebasing: text[(Int(item) * width)..<((Int(item) + 1) * width)])
-                return row.contains { $0 != 0 } ? row : nil
-            }
+        itemText.withRows { vector in
             guard let profile = NewItemPlacement.profile(of: history, vector: vector) else { return }
             let seen = Set(history)
             guard let match = placement.bestMatch(for: profile, among: newItems.lazy.filter { !seen.contains($0) }, vector: vector)

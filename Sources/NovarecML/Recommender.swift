@@ -34,3 +34,22 @@ extension Recommender {
         }
     }
 }
+
+/// A recommender that serves another one's scores plus something added at serving time — a
+/// popularity prior, neighbour or text evidence, a place for new items. Checkpoints store the
+/// innermost model's weights and the settings of each layer.
+public protocol ServingLayer: Recommender {
+    var base: any Recommender { get }
+}
+
+extension Recommender {
+    /// The model without what serving adds to it (itself when nothing is added): what
+    /// checkpoints store as weights and warm starts continue from.
+    public var unadjusted: any Recommender { (self as? any ServingLayer)?.base.unadjusted ?? self }
+
+    /// The innermost layer of type `Layer` in this model's serving layers, if any.
+    public func servingLayer<Layer: ServingLayer>(_ type: Layer.Type) -> Layer? {
+        if let layer = self as? Layer { return layer }
+        return (self as? any ServingLayer)?.base.servingLayer(type)
+    }
+}

@@ -9,7 +9,7 @@ enum EnvironmentArguments {
     /// equal to the options `novarec serve --help` shows).
     static let serveOptions = [
         "host", "port", "data-dir", "database-url", "api-keys-file", "read-keys-file", "admin-keys-file", "checkpoint", "candidate-cache-users",
-        "history-users", "popularity-items",
+        "history-users", "popularity-items", "text-model", "new-item-rank", "new-item-threshold",
         "retrain-events", "retrain-interval", "event-retention-days", "train-max-minutes", "poll-interval", "warm-start-max-new-items", "gate-ndcg-margin",
         "gate-novelty-margin", "gate-coverage-margin", "handover-seconds", "replica-name", "checkpoint-dir",
         "max-header-bytes", "max-header-count", "max-body-bytes", "max-body-bytes-in-flight", "max-connections",

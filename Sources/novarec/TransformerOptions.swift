@@ -40,6 +40,11 @@ struct TransformerOptions: ParsableArguments {
     var neighbourWeights = "0,5,10,20,40"
     @Option(
         help:
+            "With --item-text: weights of text evidence (cosine between an item's text and the shopper's latest items) added to the scores, tried on validation NDCG@10 (0 adds none)."
+    )
+    var textWeights = "0,2,4,8,16,32"
+    @Option(
+        help:
             "Item text vectors (novarec embed's output) for a text-aware Transformer: each item's embedding adds a learned projection of its text vector."
     )
     var itemText: String?
@@ -60,7 +65,8 @@ struct TransformerOptions: ParsableArguments {
     func validate() throws {
         _ = try configuration(itemCount: 1)
         _ = try options
-        _ = try weights()
+        _ = try Self.weights(neighbourWeights, flag: "--neighbour-weights")
+        _ = try Self.weights(textWeights, flag: "--text-weights")
         _ = try newItemPlacement()
     }
 
@@ -69,7 +75,8 @@ struct TransformerOptions: ParsableArguments {
     func configure(_ trainer: inout ModelTrainer, for dataset: Dataset) throws {
         trainer.sasrecConfiguration = try configuration(itemCount: dataset.items.count)
         trainer.sasrecOptions = try options
-        trainer.neighbourWeights = try weights()
+        trainer.neighbourWeights = try Self.weights(neighbourWeights, flag: "--neighbour-weights")
+        trainer.textWeights = try Self.weights(textWeights, flag: "--text-weights")
         trainer.newItemPlacement = try newItemPlacement()
         guard let itemText else { return }
         let embeddings = try ItemTextEmbeddings.read(from: URL(fileURLWithPath: itemText))
@@ -79,11 +86,11 @@ struct TransformerOptions: ParsableArguments {
         trainer.sasrecItemText = vectors
     }
 
-    /// `--neighbour-weights` as numbers: finite, 0 or more.
-    private func weights() throws -> [Float] {
-        let weights = neighbourWeights.split(separator: ",", omittingEmptySubsequences: false).map { Float($0.trimmingCharacters(in: .whitespaces)) }
+    /// A comma-separated weight list as numbers: finite, 0 or more.
+    private static func weights(_ text: String, flag: String) throws -> [Float] {
+        let weights = text.split(separator: ",", omittingEmptySubsequences: false).map { Float($0.trimmingCharacters(in: .whitespaces)) }
         guard !weights.isEmpty, weights.allSatisfy({ $0.map { $0.isFinite && $0 >= 0 } ?? false }) else {
-            throw ValidationError("--neighbour-weights must be comma-separated finite numbers ≥ 0, e.g. 0,5,10,20,40 (0 adds none)")
+            throw ValidationError("\(flag) must be comma-separated finite numbers ≥ 0, e.g. 0,5,10,20,40 (0 adds none)")
         }
         return weights.compactMap { $0 }
     }

@@ -205,6 +205,10 @@ struct CommandLineTests {
         let cases: [([String], String)] = [
             (["train", "--dataset", "x", "--out", "y", "--neighbour-weights", "5,-1"], "--neighbour-weights"),
             (["train", "--dataset", "x", "--out", "y", "--neighbour-weights", "5,,10"], "--neighbour-weights"),
+            (["train", "--dataset", "x", "--out", "y", "--text-weights", "2,inf"], "--text-weights"),
+            (["train", "--dataset", "x", "--out", "y", "--new-item-rank", "101"], "--new-item-rank"),
+            (["train", "--dataset", "x", "--out", "y", "--new-item-threshold", "1.5"], "--new-item-threshold"),
+            (["serve", "--data-dir", "/nonexistent", "--new-item-rank", "-1"], "--new-item-rank"),
             (["train", "--dataset", "x", "--out", "y", "--model", "pop", "--item-text", "t.safetensors"], "--item-text"),
             (["train", "--dataset", "x", "--out", "y", "--text-only-share", "1"], "text-only share"),
             (["eval", "--dataset", "x", "--cold-items", "1.5"], "--cold-items"),

@@ -17,15 +17,19 @@ final class TestClient {
         var list: UnsafeMutablePointer<addrinfo>?
         guard getaddrinfo(host, String(port), &hints, &list) == 0, let address = list else { throw Failure(description: "resolve \(host)") }
         defer { freeaddrinfo(list) }
-        fd = socket(address.pointee.ai_family, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
+        // `fd` is set only once connected: a class whose stored properties are all set runs its
+        // deinit when its initialiser throws, and a second close of the number would close
+        // whatever another test opened under it meanwhile.
+        let descriptor = socket(address.pointee.ai_family, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
         var interval = timeval(tv_sec: Int(timeout), tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &interval, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &interval, socklen_t(MemoryLayout<timeval>.size))
-        guard connect(fd, address.pointee.ai_addr, address.pointee.ai_addrlen) == 0 else {
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &interval, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &interval, socklen_t(MemoryLayout<timeval>.size))
+        guard connect(descriptor, address.pointee.ai_addr, address.pointee.ai_addrlen) == 0 else {
             let reason = String(cString: strerror(errno))
-            close(fd)
+            close(descriptor)
             throw Failure(description: "connect \(host):\(port): \(reason)")
         }
+        fd = descriptor
     }
 
     deinit { close(fd) }

@@ -20,7 +20,8 @@ struct NewItemRecommenderTests {
 
     static func placed(rank: Int, threshold: Float = 0.5) -> NewItemRecommender {
         NewItemRecommender(
-            base: base, itemText: itemText, width: width, interactionCounts: counts, placement: NewItemPlacement(rank: rank, threshold: threshold))
+            base: base, itemText: ItemTextVectors(values: itemText, width: width), interactionCounts: counts,
+            placement: NewItemPlacement(rank: rank, threshold: threshold))
     }
 
     @Test func itFulfilsTheContractAndSeesItsNewItems() {
@@ -62,7 +63,7 @@ struct NewItemRecommenderTests {
         let rank = RecommenderContract.topItems(base, excluding: history, k: 40).firstIndex(of: 38)! + 1
         for (placement, changed) in [(rank + 1, false), (rank - 1, true)] {
             let model = NewItemRecommender(
-                base: Self.base, itemText: itemText, width: Self.width, interactionCounts: Self.counts,
+                base: Self.base, itemText: ItemTextVectors(values: itemText, width: Self.width), interactionCounts: Self.counts,
                 placement: NewItemPlacement(rank: placement, threshold: 0.5))
             let scores = RecommenderContract.scores(model, history)
             #expect((scores != base) == changed, "rank \(rank), placed at \(placement)")

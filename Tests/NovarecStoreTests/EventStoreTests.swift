@@ -57,7 +57,7 @@ struct EventStoreTests {
     @Test func migrationsApplyOnce() throws {
         let connection = try ThrowawayPostgres.freshConnection()
         #expect(try Migrations.apply(to: connection) == [])
-        #expect(try connection.query("SELECT version FROM schema_migrations ORDER BY version").rows == [["1"], ["2"], ["3"], ["4"], ["5"]])
+        #expect(try connection.query("SELECT version FROM schema_migrations ORDER BY version").rows == [["1"], ["2"], ["3"], ["4"], ["5"], ["6"]])
     }
 
     @Test func parametersAreNeverSplicedIntoSQL() throws {

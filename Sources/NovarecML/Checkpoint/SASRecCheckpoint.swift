@@ -17,6 +17,8 @@ public struct SASRecCheckpoint: EncodedCheckpoint {
     static let neighboursKey = "novarec.neighbours", neighbourPrefix = "neighbours."
     /// The tensor of a text-aware model's frozen item text vectors.
     static let itemTextTensor = "item_text"
+    /// Metadata key of the weight of text evidence a text-aware model is served with (`TextEvidenceRecommender`).
+    static let textWeightKey = "novarec.text_weight"
     /// The kind its metadata names (`novarec.kind`).
     static let kind = "sasrec"
 
@@ -33,7 +35,8 @@ public struct SASRecCheckpoint: EncodedCheckpoint {
     /// Transformer's weights and the neighbour evidence added to them; nil when it holds no Transformer.
     public init?(served: any Recommender, itemIDs: [String], metadata: [String: String]) {
         guard let model = served.unadjusted as? SASRec else { return nil }
-        self.init(model: model, itemIDs: itemIDs, metadata: metadata, neighbours: served.neighbourEvidence)
+        let text = served.servingLayer(TextEvidenceRecommender.self).map { [Self.textWeightKey: String($0.weight)] } ?? [:]
+        self.init(model: model, itemIDs: itemIDs, metadata: metadata.merging(text) { $1 }, neighbours: served.neighbourEvidence)
     }
 
     /// The same checkpoint with `extra` merged into its metadata.
@@ -139,13 +142,20 @@ extension SASRecCheckpoint {
     }
 
     /// The model as served at novelty 0: with its popularity prior added back when it was trained
-    /// with logit adjustment (τ and the counts from the metadata), then its neighbour evidence.
+    /// with logit adjustment (τ and the counts from the metadata), then its neighbour evidence,
+    /// then its text evidence.
     public func servedModel() -> any Recommender {
+        let served = neighbours?.blended(with: adjusted) ?? adjusted
+        guard let weight = metadata[Self.textWeightKey].flatMap(Float.init), weight > 0, let itemText = model.itemText else { return served }
+        return TextEvidenceRecommender(base: served, itemText: ItemTextVectors(values: itemText, width: model.configuration.textWidth), weight: weight)
+    }
+
+    /// The model with its popularity prior when it was trained with logit adjustment.
+    private var adjusted: any Recommender {
         guard let tau = metadata[Self.logitAdjustmentKey].flatMap(Float.init), tau > 0,
             let counts = CheckpointFile.value([Double].self, at: Self.priorCountsKey, in: metadata), counts.count == model.itemCount
-        else { return neighbours?.blended(with: model) ?? model }
-        let adjusted = LogitAdjustedRecommender(
+        else { return model }
+        return LogitAdjustedRecommender(
             base: model, prior: LogitAdjustedRecommender.prior(counts: counts, tau: tau, unseenAsTypical: model.configuration.textWidth > 0))
-        return neighbours?.blended(with: adjusted) ?? adjusted
     }
 }

@@ -52,6 +52,21 @@ struct CheckpointTests {
         #expect(try SASRecCheckpoint.read(from: url).model.parameters == model.parameters, "the weights are the Transformer's alone")
     }
 
+    @Test func textEvidenceTravelsWithATextAwareCheckpointAndIsServed() throws {
+        var configuration = SASRecTests.tinyConfiguration(items: RecommenderContract.itemCount)
+        configuration.textWidth = NewItemRecommenderTests.width
+        let model = try SASRec(configuration: configuration, seed: 3, itemText: NewItemRecommenderTests.itemText)
+        let served = TextEvidenceRecommender(base: model, itemText: TextEvidenceRecommenderTests.itemText, weight: 2.5)
+        let itemIDs = (0..<RecommenderContract.itemCount).map { "sku-\($0)" }
+        let url = try temporaryFile()
+        try #require(SASRecCheckpoint(served: served, itemIDs: itemIDs, metadata: [:])).write(to: url)
+        let loaded = try ModelCheckpoint.read(from: url)
+        #expect(loaded.recommender.servingLayer(TextEvidenceRecommender.self)?.weight == 2.5)
+        for history: ArraySlice<Int32> in [[], [2, 8, 14], [39, 1]] {
+            #expect(RecommenderContract.scores(loaded.recommender, history) == RecommenderContract.scores(served, history))
+        }
+    }
+
     @Test func malformedNeighboursAreRefused() throws {
         let model = try SASRec(configuration: SASRecTests.tinyConfiguration(items: RecommenderContract.itemCount), seed: 3)
         let knn = ItemKNN(
