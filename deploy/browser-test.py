@@ -75,7 +75,8 @@ class Server:
         vector, so that no list changes between a page and the API answer it is compared with."""
         deadline = time.time() + 300
         while time.time() < deadline:
-            with urllib.request.urlopen(self.base + "/metrics", timeout=30) as response:
+            request = urllib.request.Request(self.base + "/metrics", headers={"Authorization": f"Bearer {ADMIN_KEY}"})
+            with urllib.request.urlopen(request, timeout=30) as response:
                 metrics = response.read().decode()
             pending = re.search(r"^novarec_item_text_pending (\d+)", metrics, re.M)
             vectors = re.search(r"^novarec_item_text_vectors (\d+)", metrics, re.M)

@@ -99,13 +99,14 @@ def writer():
     while not stop.is_set():
         n += 1
         event_id = str(uuid.uuid4())
+        sent_in = phase["name"]  # judged by when it was sent: one sent before the stop may still commit
         body = json.dumps({"events": [{"event_id": event_id, "user_id": f"writer{n % 97}", "item_id": f"item{n % 31}", "type": "view"}]})
         try:
             status, retry, _ = request(connection, "POST", "/v1/events", body)
         except OSError as error:
             status, retry = repr(error), None
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        writes.append((phase["name"], time.monotonic(), status, retry, event_id))
+        writes.append((sent_in if sent_in == phase["name"] else "between", time.monotonic(), status, retry, event_id))
         time.sleep(0.05)
 
 def probe():
@@ -124,8 +125,9 @@ for thread in threads:
 failures = []
 try:
     time.sleep(5)
-    phase["name"] = "outage"
+    phase["name"] = "stopping"  # requests in flight while PostgreSQL stops are not judged
     pg("pg_ctl", "-D", pgdata, "-m", "fast", "-w", "stop")
+    phase["name"] = "outage"
     outage_start = time.monotonic()
     time.sleep(args.outage)
     phase["name"] = "stopping-outage"  # writes sent while PostgreSQL starts are not judged
