@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Data-parallel helpers over `DispatchQueue.concurrentPerform`, which spreads iterations over
 /// all cores and returns when every iteration has finished.
@@ -11,25 +12,57 @@ public enum Parallel {
     ) -> [T] {
         let chunkCount = max(1, min(count, chunks))
         let range = { @Sendable (chunk: Int) in (chunk * count / chunkCount)..<((chunk + 1) * count / chunkCount) }
-        if Thread.current.threadDictionary[serialKey] as? Bool == true { return (0..<chunkCount).map { body(range($0)) } }
         let slots = Slots<T>(count: chunkCount)
-        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-            slots.set(chunk, body(range(chunk)))
+        if let limit = Thread.current.threadDictionary[limitKey] as? Int {
+            // `run` returns only once every thread is done with `body`.
+            withoutActuallyEscaping(body) { body in run(chunkCount, onThreads: limit) { chunk in slots.set(chunk, body(range(chunk))) } }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in slots.set(chunk, body(range(chunk))) }
         }
         return slots.values
     }
 
-    private static let serialKey = "novarec.parallel.serial"
+    private static let limitKey = "novarec.parallel.threads"
 
-    /// Runs `body` with every `mapChunks` it reaches on this thread done on this thread, one
-    /// chunk after the other: for background work (training inside the server) that must stay
-    /// on one low-priority thread instead of taking every core from request handling.
-    public static func serially<T>(_ body: () throws -> T) rethrows -> T {
+    /// Runs `body` with every `mapChunks` it reaches on this thread spread over at most
+    /// `threads` threads — this one and new ones, which inherit its scheduling priority — instead
+    /// of every core: for background work (training inside the server) that must leave request
+    /// handling its cores. With 1 thread the chunks run here, one after the other.
+    public static func limited<T>(to threads: Int, _ body: () throws -> T) rethrows -> T {
+        precondition(threads >= 1, "at least one thread")
         let dictionary = Thread.current.threadDictionary
-        let previous = dictionary[serialKey]
-        dictionary[serialKey] = true
-        defer { dictionary[serialKey] = previous }
+        let previous = dictionary[limitKey]
+        dictionary[limitKey] = threads
+        defer { dictionary[limitKey] = previous }
         return try body()
+    }
+
+    /// `limited(to: 1)`.
+    public static func serially<T>(_ body: () throws -> T) rethrows -> T {
+        try limited(to: 1, body)
+    }
+
+    /// Runs `work(0..<count)` on this thread and `threads − 1` new ones, each taking the next
+    /// index until none is left; nested `mapChunks` inside stay on their thread.
+    private static func run(_ count: Int, onThreads threads: Int, _ work: @escaping @Sendable (Int) -> Void) {
+        let next = Atomic(0)
+        let drain = { @Sendable in
+            while true {
+                let index = next.add(1, ordering: .relaxed).oldValue
+                guard index < count else { return }
+                work(index)
+            }
+        }
+        let group = DispatchGroup()
+        for _ in 1..<max(1, min(threads, count)) {
+            group.enter()
+            Thread {
+                limited(to: 1, drain)
+                group.leave()
+            }.start()
+        }
+        drain()
+        group.wait()
     }
 }
 

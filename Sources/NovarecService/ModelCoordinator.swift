@@ -151,8 +151,9 @@ public final class ModelCoordinator: Sendable {
     }
 
     /// Ticks the election every poll interval (or when woken) and does what it says. Training
-    /// stays on this one thread (`Parallel.serially`, OpenBLAS single-threaded in the server),
-    /// which runs at a lower scheduling priority than request handling.
+    /// runs on this thread and at most `policy.trainerThreads − 1` more it starts
+    /// (`Parallel.limited`, OpenBLAS single-threaded in the server), all at a lower scheduling
+    /// priority than request handling.
     private func lead() {
         // On Linux a nice value belongs to a thread: 0 names the calling one.
         setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
@@ -199,7 +200,7 @@ public final class ModelCoordinator: Sendable {
                         defer { state.pending = nil }
                         return trigger == .requested ? state.pending : nil
                     } ?? TrainingRequest(trigger: trigger.rawValue)
-                Parallel.serially { run(request, connection: trainer!.work) }
+                Parallel.limited(to: policy.trainerThreads) { run(request, connection: trainer!.work) }
                 return trainer
             case .expire:
                 let store = EventStore(database: trainer!.work, announcement: ReplicaEventFeed.announcement(origin: replica))

@@ -19,6 +19,9 @@ public struct TrainingPolicy: Sendable {
     /// Longest time the previous model keeps answering the users whose cached candidates are
     /// its own after a swap, while they are re-scored in the background (see `ServedModels`).
     public var handoverSeconds = 120.0
+    /// Threads a training run may use, all at the trainer's lowered priority: one leaves the
+    /// other cores to request handling; a replica that takes no traffic may give it them all.
+    public var trainerThreads = 1
     /// Training options for scheduled runs (admin requests may override epochs and time).
     public var options: SASRecTrainingOptions = {
         var options = SASRecTrainingOptions()

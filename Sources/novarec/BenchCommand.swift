@@ -10,7 +10,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure performance and print figures.",
-        subcommands: [BenchTrainCommand.self, BenchScoreCommand.self, BenchEmbedCommand.self]
+        subcommands: [BenchTrainCommand.self, BenchScoreCommand.self, BenchEmbedCommand.self, BenchHTTPCommand.self]
     )
 }
 

@@ -25,7 +25,7 @@ struct BufferedLogHandler: LogHandler {
     func log(event: LogEvent) {
         let merged = event.metadata.map { metadata.merging($0) { $1 } } ?? metadata
         let fields = merged.isEmpty ? "" : " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        sink.append("\(sink.timestamp()) \(event.level) \(label): \(event.message)\(fields)\n")
+        sink.append(level: event.level, label: label, message: event.message.description, fields: fields)
     }
 
     /// The shared buffer, its periodic flush, and the cached timestamp prefix.
@@ -49,9 +49,26 @@ struct BufferedLogHandler: LogHandler {
 
         deinit { timer.cancel() }
 
-        func append(_ line: String) {
+        /// Appends one line — timestamp, level, label, message, fields — straight into the
+        /// buffer under one lock (the access log writes one per request).
+        func append(level: Logger.Level, label: String, message: String, fields: String) {
+            var now = timespec()
+            clock_gettime(CLOCK_REALTIME, &now)
             let full: [UInt8]? = state.withLock { state in
-                state.buffer.append(contentsOf: line.utf8)
+                if state.second != now.tv_sec { (state.second, state.prefix) = (now.tv_sec, Sink.format(seconds: now.tv_sec)) }
+                state.buffer.append(contentsOf: state.prefix.utf8)
+                let milliseconds = now.tv_nsec / 1_000_000
+                state.buffer.append(contentsOf: [
+                    UInt8(ascii: "."), UInt8(48 + milliseconds / 100), UInt8(48 + milliseconds / 10 % 10), UInt8(48 + milliseconds % 10),
+                    UInt8(ascii: "Z"), UInt8(ascii: " ")
+                ])
+                state.buffer.append(contentsOf: level.rawValue.utf8)
+                state.buffer.append(UInt8(ascii: " "))
+                state.buffer.append(contentsOf: label.utf8)
+                state.buffer.append(contentsOf: ": ".utf8)
+                state.buffer.append(contentsOf: message.utf8)
+                state.buffer.append(contentsOf: fields.utf8)
+                state.buffer.append(UInt8(ascii: "\n"))
                 guard state.buffer.count >= threshold else { return nil }
                 defer { state.buffer.removeAll(keepingCapacity: true) }
                 return state.buffer
@@ -65,16 +82,6 @@ struct BufferedLogHandler: LogHandler {
                 return state.buffer
             }
             if !pending.isEmpty { write(pending) }
-        }
-
-        func timestamp() -> String {
-            var now = timespec()
-            clock_gettime(CLOCK_REALTIME, &now)
-            let prefix = state.withLock { state in
-                if state.second != now.tv_sec { (state.second, state.prefix) = (now.tv_sec, Sink.format(seconds: now.tv_sec)) }
-                return state.prefix
-            }
-            return prefix + String(format: ".%03dZ", now.tv_nsec / 1_000_000)
         }
 
         private static func format(seconds: Int) -> String {

@@ -10,7 +10,8 @@ enum EnvironmentArguments {
     static let serveOptions = [
         "host", "port", "data-dir", "database-url", "api-keys-file", "read-keys-file", "admin-keys-file", "checkpoint", "candidate-cache-users",
         "history-users", "popularity-items", "text-model", "new-item-rank", "new-item-threshold",
-        "retrain-events", "retrain-interval", "event-retention-days", "train-max-minutes", "poll-interval", "warm-start-max-new-items", "gate-ndcg-margin",
+        "retrain-events", "retrain-interval", "event-retention-days", "train-max-minutes", "trainer-threads", "poll-interval", "warm-start-max-new-items",
+        "gate-ndcg-margin",
         "gate-novelty-margin", "gate-coverage-margin", "handover-seconds", "replica-name", "checkpoint-dir",
         "max-header-bytes", "max-header-count", "max-body-bytes", "max-body-bytes-in-flight", "max-connections",
         "max-requests-per-connection", "header-timeout", "idle-timeout",

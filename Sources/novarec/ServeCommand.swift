@@ -87,6 +87,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Longest wall time of one training run, in minutes (the best epoch so far is kept).")
     var trainMaxMinutes = 15.0
 
+    @Option(help: "Threads a training run may use, at low priority (1 leaves the other cores to requests; a replica without traffic may use them all).")
+    var trainerThreads = 1
+
     @Option(help: "Seconds between checks of triggers, the trainer role and the model registry (also the longest a replica takes to take over training).")
     var pollInterval = 5.0
 
@@ -163,6 +166,7 @@ struct ServeCommand: ParsableCommand {
         guard eventRetentionDays >= 0 else { throw ValidationError("--event-retention-days must be 0 or more") }
         guard handoverSeconds >= 0 else { throw ValidationError("--handover-seconds must be 0 or more") }
         guard trainMaxMinutes > 0 else { throw ValidationError("--train-max-minutes must be positive") }
+        guard (1...256).contains(trainerThreads) else { throw ValidationError("--trainer-threads must be between 1 and 256") }
         guard pollInterval > 0 else { throw ValidationError("--poll-interval must be a positive number of seconds") }
         let fractions = [
             ("--warm-start-max-new-items", warmStartMaxNewItems), ("--gate-ndcg-margin", gateNdcgMargin),
@@ -260,6 +264,7 @@ struct ServeCommand: ParsableCommand {
         policy.eventRetentionDays = eventRetentionDays
         policy.pollInterval = pollInterval
         policy.options.maxSeconds = trainMaxMinutes * 60
+        policy.trainerThreads = trainerThreads
         policy.maxNewItemShare = warmStartMaxNewItems
         policy.handoverSeconds = handoverSeconds
         policy.gate.ndcgMargin = gateNdcgMargin

@@ -3,7 +3,8 @@ import NovarecCore
 import Synchronization
 import Testing
 
-/// `Parallel.mapChunks`: results in range order, and `serially` keeps every chunk on the caller.
+/// `Parallel.mapChunks`: results in range order; `limited` bounds the threads, `serially` keeps
+/// every chunk on the caller.
 struct ParallelMapTests {
     @Test func chunksCoverTheRangeInOrder() {
         let sums = Parallel.mapChunks(count: 1_000, chunks: 7) { range in range.reduce(0, +) }
@@ -24,5 +25,20 @@ struct ParallelMapTests {
         }
         #expect(sums.reduce(0, +) == 64)
         #expect(threads.withLock { $0 } == [caller])
+    }
+
+    @Test func limitedUsesAtMostThatManyThreads() {
+        let threads = Mutex(Set<UInt>())
+        let sums = Parallel.limited(to: 3) {
+            Parallel.mapChunks(count: 900, chunks: 90) { range in
+                threads.withLock { _ = $0.insert(UInt(bitPattern: Unmanaged.passUnretained(Thread.current).toOpaque())) }
+                // Nested work stays on the thread that took the chunk.
+                let inner = Parallel.mapChunks(count: range.count, chunks: 4) { $0.count }
+                return zip(range, 0...).reduce(0) { $0 + $1.0 } + inner.reduce(0, +) - range.count
+            }
+        }
+        #expect(sums == Parallel.mapChunks(count: 900, chunks: 90) { $0.reduce(0, +) })
+        let used = threads.withLock { $0 }
+        #expect((1...3).contains(used.count), "\(used.count) threads")
     }
 }
