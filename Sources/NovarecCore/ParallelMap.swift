@@ -43,10 +43,14 @@ public enum Parallel {
     }
 
     /// Runs `work(0..<count)` on this thread and `threads − 1` new ones, each taking the next
-    /// index until none is left; nested `mapChunks` inside stay on their thread.
+    /// index until none is left; nested `mapChunks` inside stay on their thread. `work` is
+    /// dropped before returning: a `Thread` object may outlive its thread, and `work` is
+    /// `mapChunks`' non-escaping body.
     private static func run(_ count: Int, onThreads threads: Int, _ work: @escaping @Sendable (Int) -> Void) {
+        let shared = SharedWork(work)
         let next = Atomic(0)
         let drain = { @Sendable in
+            guard let work = shared.work else { return }
             while true {
                 let index = next.add(1, ordering: .relaxed).oldValue
                 guard index < count else { return }
@@ -63,7 +67,18 @@ public enum Parallel {
         }
         drain()
         group.wait()
+        shared.drop()
     }
+}
+
+/// The work of `Parallel.run`, read by its threads before they leave the group and dropped
+/// after the group is done, so no thread reads it concurrently with `drop`.
+private final class SharedWork: @unchecked Sendable {
+    private(set) var work: (@Sendable (Int) -> Void)?
+
+    init(_ work: @escaping @Sendable (Int) -> Void) { self.work = work }
+
+    func drop() { work = nil }
 }
 
 /// Result slots written concurrently, each index by exactly one iteration, and read only after

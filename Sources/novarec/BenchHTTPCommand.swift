@@ -51,12 +51,13 @@ struct BenchHTTPCommand: ParsableCommand {
                     if due > now { usleep(UInt32((due - now) / 1_000)) }
                     let target = path.replacingOccurrences(of: "{user}", with: String((index * 7_919) % users + 1))
                     if client == nil { client = LoadClient(host: host, port: port) }
-                    guard let status = client?.get(target, host: "\(host):\(port)"), (200..<300).contains(status) else {
+                    guard let answer = client?.get(target, host: "\(host):\(port)"), (200..<300).contains(answer.status) else {
                         failures += 1
                         client = nil
                         continue
                     }
                     latencies.append(DispatchTime.now().uptimeNanoseconds - due)
+                    if !answer.keepAlive { client = nil }
                 }
                 results.withLock {
                     $0.latencies += latencies
@@ -107,8 +108,8 @@ private final class LoadClient {
 
     deinit { close(fd) }
 
-    /// The response's status, or nil when the connection failed.
-    func get(_ target: String, host: String) -> Int? {
+    /// The response's status and whether the connection stays open; nil when it failed.
+    func get(_ target: String, host: String) -> (status: Int, keepAlive: Bool)? {
         let request = Array("GET \(target) HTTP/1.1\r\nHost: \(host)\r\n\r\n".utf8)
         guard request.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == request.count else { return nil }
         var headEnd: Int?
@@ -118,12 +119,12 @@ private final class LoadClient {
         }
         let head = String(decoding: pending[..<headEnd!], as: UTF8.self).lowercased()
         let status = Int(head.split(separator: " ").dropFirst().first ?? "") ?? 0
-        let length =
-            head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }.flatMap { Int($0.dropFirst(15).trimmingCharacters(in: .whitespaces)) } ?? 0
+        let fields = head.split(separator: "\r\n")
+        let length = fields.first { $0.hasPrefix("content-length:") }.flatMap { Int($0.dropFirst(15).trimmingCharacters(in: .whitespaces)) } ?? 0
         let total = headEnd! + 4 + length
         while pending.count < total { guard fill() else { return nil } }
         pending.removeFirst(total)
-        return status
+        return (status, !fields.contains { $0.hasPrefix("connection:") && $0.contains("close") })
     }
 
     private func fill() -> Bool {

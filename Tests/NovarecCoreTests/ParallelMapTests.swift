@@ -41,4 +41,13 @@ struct ParallelMapTests {
         let used = threads.withLock { $0 }
         #expect((1...3).contains(used.count), "\(used.count) threads")
     }
+
+    /// Threads started for `limited` may be torn down after the call returned; the body they ran
+    /// must not be held by them then (a non-escaping closure that escaped traps).
+    @Test func limitedReturnsWithoutHoldingTheBody() {
+        for round in 0..<200 {
+            let total = Parallel.limited(to: 2) { Parallel.mapChunks(count: 8, chunks: 8) { $0.count + round - round } }
+            #expect(total.reduce(0, +) == 8)
+        }
+    }
 }
