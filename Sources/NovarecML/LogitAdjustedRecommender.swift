@@ -30,18 +30,9 @@ public struct LogitAdjustedRecommender: ServingLayer {
         return counts.map { tau * Float(log(($0 + 1) / total)) }
     }
 
-    public var name: String { base.name }
-    public var itemCount: Int { base.itemCount }
     public var hyperparameters: [String: Double] { base.hyperparameters }
-    public var itemEmbeddings: [Float]? { base.itemEmbeddings }
 
-    public func score(history: ArraySlice<Int32>, into scores: UnsafeMutableBufferPointer<Float>) {
-        base.score(history: history, into: scores)
+    public func adjust(_ scores: UnsafeMutableBufferPointer<Float>, history: ArraySlice<Int32>) {
         cblas_saxpy(Int32(itemCount), 1, prior, 1, scores.baseAddress, 1)
-    }
-
-    public func score(histories: [ArraySlice<Int32>], into scores: UnsafeMutableBufferPointer<Float>) {
-        base.score(histories: histories, into: scores)
-        for row in histories.indices { cblas_saxpy(Int32(itemCount), 1, prior, 1, scores.baseAddress! + row * itemCount, 1) }
     }
 }

@@ -16,24 +16,9 @@ public struct NeighbourBlendRecommender: ServingLayer {
         self.evidence = evidence
     }
 
-    public var name: String { base.name }
-    public var itemCount: Int { base.itemCount }
     public var hyperparameters: [String: Double] { base.hyperparameters.merging(["neighbour_weight": Double(evidence.weight)]) { $1 } }
-    public var itemEmbeddings: [Float]? { base.itemEmbeddings }
 
-    public func score(history: ArraySlice<Int32>, into scores: UnsafeMutableBufferPointer<Float>) {
-        base.score(history: history, into: scores)
-        addEvidence(history, scores)
-    }
-
-    public func score(histories: [ArraySlice<Int32>], into scores: UnsafeMutableBufferPointer<Float>) {
-        base.score(histories: histories, into: scores)
-        for (row, history) in histories.enumerated() {
-            addEvidence(history, UnsafeMutableBufferPointer(rebasing: scores[(row * itemCount)..<((row + 1) * itemCount)]))
-        }
-    }
-
-    private func addEvidence(_ history: ArraySlice<Int32>, _ scores: UnsafeMutableBufferPointer<Float>) {
+    public func adjust(_ scores: UnsafeMutableBufferPointer<Float>, history: ArraySlice<Int32>) {
         evidence.neighbours.addScores(history: history, weight: evidence.weight, into: scores)
     }
 }

@@ -22,27 +22,12 @@ public struct NewItemRecommender: ServingLayer {
         self.newItems = interactionCounts.indices.filter { interactionCounts[$0] == 0 && itemText.hasText($0) }.map(Int32.init)
     }
 
-    public var name: String { base.name }
-    public var itemCount: Int { base.itemCount }
     public var hyperparameters: [String: Double] {
         base.hyperparameters.merging(["new_item_rank": Double(placement.rank), "new_item_threshold": Double(placement.threshold)]) { $1 }
     }
-    public var itemEmbeddings: [Float]? { base.itemEmbeddings }
-
-    public func score(history: ArraySlice<Int32>, into scores: UnsafeMutableBufferPointer<Float>) {
-        base.score(history: history, into: scores)
-        place(history, scores)
-    }
-
-    public func score(histories: [ArraySlice<Int32>], into scores: UnsafeMutableBufferPointer<Float>) {
-        base.score(histories: histories, into: scores)
-        for (row, history) in histories.enumerated() {
-            place(history, UnsafeMutableBufferPointer(rebasing: scores[(row * itemCount)..<((row + 1) * itemCount)]))
-        }
-    }
 
     /// Lifts the new item closest to the history's text just above the item at `placement.rank`.
-    private func place(_ history: ArraySlice<Int32>, _ scores: UnsafeMutableBufferPointer<Float>) {
+    public func adjust(_ scores: UnsafeMutableBufferPointer<Float>, history: ArraySlice<Int32>) {
         guard !newItems.isEmpty else { return }
         itemText.withRows { vector in
             guard let profile = NewItemPlacement.profile(of: history, vector: vector) else { return }

@@ -37,9 +37,30 @@ extension Recommender {
 
 /// A recommender that serves another one's scores plus something added at serving time — a
 /// popularity prior, neighbour or text evidence, a place for new items. Checkpoints store the
-/// innermost model's weights and the settings of each layer.
+/// innermost model's weights and the settings of each layer. A layer supplies `adjust`; name,
+/// catalogue, item space and scoring come from its base.
 public protocol ServingLayer: Recommender {
     var base: any Recommender { get }
+    /// Adds this layer's part to one user's scores, which hold the base's scores.
+    func adjust(_ scores: UnsafeMutableBufferPointer<Float>, history: ArraySlice<Int32>)
+}
+
+extension ServingLayer {
+    public var name: String { base.name }
+    public var itemCount: Int { base.itemCount }
+    public var itemEmbeddings: [Float]? { base.itemEmbeddings }
+
+    public func score(history: ArraySlice<Int32>, into scores: UnsafeMutableBufferPointer<Float>) {
+        base.score(history: history, into: scores)
+        adjust(scores, history: history)
+    }
+
+    public func score(histories: [ArraySlice<Int32>], into scores: UnsafeMutableBufferPointer<Float>) {
+        base.score(histories: histories, into: scores)
+        for (row, history) in histories.enumerated() {
+            adjust(UnsafeMutableBufferPointer(rebasing: scores[(row * itemCount)..<((row + 1) * itemCount)]), history: history)
+        }
+    }
 }
 
 extension Recommender {

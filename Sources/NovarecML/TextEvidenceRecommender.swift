@@ -18,14 +18,11 @@ public struct TextEvidenceRecommender: ServingLayer {
         self.weight = weight
     }
 
-    public var name: String { base.name }
-    public var itemCount: Int { base.itemCount }
     public var hyperparameters: [String: Double] { base.hyperparameters.merging(["text_weight": Double(weight)]) { $1 } }
-    public var itemEmbeddings: [Float]? { base.itemEmbeddings }
 
-    public func score(history: ArraySlice<Int32>, into scores: UnsafeMutableBufferPointer<Float>) {
-        base.score(history: history, into: scores)
-        addEvidence(history, scores)
+    public func adjust(_ scores: UnsafeMutableBufferPointer<Float>, history: ArraySlice<Int32>) {
+        guard let profile = itemText.profile(of: history) else { return }
+        itemText.addSimilarities(to: profile, weight: weight, into: scores)
     }
 
     /// One matrix product for all users: `scores += weight · profiles · textᵀ` (a user without a
@@ -43,8 +40,4 @@ public struct TextEvidenceRecommender: ServingLayer {
             itemText.values, Int32(width), 1, scores.baseAddress, Int32(itemCount))
     }
 
-    private func addEvidence(_ history: ArraySlice<Int32>, _ scores: UnsafeMutableBufferPointer<Float>) {
-        guard let profile = itemText.profile(of: history) else { return }
-        itemText.addSimilarities(to: profile, weight: weight, into: scores)
-    }
 }
