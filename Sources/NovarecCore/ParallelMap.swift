@@ -65,7 +65,7 @@ public enum Parallel {
                 group.leave()
             }.start()
         }
-        drain()
+        limited(to: 1, drain)
         group.wait()
         shared.drop()
     }

@@ -28,8 +28,9 @@ public struct NewItemPlacement: Sendable, Equatable {
         self.threshold = threshold
     }
 
-    /// The shopper's text profile: the unit-length, recency-weighted sum of the latest
-    /// `profileLength` history items that have text; nil when none of them has.
+    /// The shopper's text profile: the unit-length sum of the latest `profileLength` history
+    /// items' text vectors, the latest weighted 1 and each step back `profileDecay` times the
+    /// next (an item without text keeps its step and adds nothing); nil when none has text.
     /// - Parameter vector: an item's text vector (unit length), nil when it has none.
     public static func profile<History: BidirectionalCollection>(
         of history: History, vector: (History.Element) -> UnsafeBufferPointer<Float>?
@@ -47,15 +48,17 @@ public struct NewItemPlacement: Sendable, Equatable {
         return profile.map { $0 / norm }
     }
 
-    /// The candidate closest to `profile`, if its cosine reaches `threshold` (the first on ties).
+    /// The candidate closest to `profile`, if its cosine reaches `threshold` (the first on ties),
+    /// among those `accept`ed — asked only of a candidate that would be the best so far.
     public func bestMatch<Candidates: Sequence>(
-        for profile: [Float], among candidates: Candidates, vector: (Candidates.Element) -> UnsafeBufferPointer<Float>?
+        for profile: [Float], among candidates: Candidates, vector: (Candidates.Element) -> UnsafeBufferPointer<Float>?,
+        accept: (Candidates.Element) -> Bool = { _ in true }
     ) -> (item: Candidates.Element, similarity: Float)? {
         var best: (item: Candidates.Element, similarity: Float)?
         for candidate in candidates {
             guard let text = vector(candidate), text.count == profile.count else { continue }
             let similarity = profile.withUnsafeBufferPointer { Self.similarity($0, text) }
-            if similarity >= threshold, similarity > best?.similarity ?? -.infinity { best = (candidate, similarity) }
+            if similarity >= threshold, similarity > best?.similarity ?? -.infinity, accept(candidate) { best = (candidate, similarity) }
         }
         return best
     }

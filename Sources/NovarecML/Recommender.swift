@@ -68,7 +68,7 @@ extension Recommender {
     /// checkpoints store as weights and warm starts continue from.
     public var unadjusted: any Recommender { (self as? any ServingLayer)?.base.unadjusted ?? self }
 
-    /// The innermost layer of type `Layer` in this model's serving layers, if any.
+    /// The outermost layer of type `Layer` in this model's serving layers, if any.
     public func servingLayer<Layer: ServingLayer>(_ type: Layer.Type) -> Layer? {
         if let layer = self as? Layer { return layer }
         return (self as? any ServingLayer)?.base.servingLayer(type)

@@ -73,8 +73,10 @@ public final class ItemEmbedder: Sendable {
 
     public func start() {
         threads.start("novarec-embedder") { [self] in
-            Thread.current.qualityOfService = .utility
-            while let batch = next() { embed(batch) }
+            // On Linux a nice value belongs to a thread: 0 names the calling one. The encoder's
+            // parallel sections stay on this thread.
+            setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+            while let batch = next() { Parallel.serially { embed(batch) } }
         }
     }
 
@@ -101,16 +103,24 @@ public final class ItemEmbedder: Sendable {
         }
     }
 
+    /// Queues up to `capacity` items still without a vector; a full read means more may be
+    /// waiting (read again once drained). A failed read is retried after `retryDelay` or the
+    /// next write, whichever comes first.
     private func readBacklog() {
         do {
             let missing = try store.itemsWithoutTextVector(model: encoder.name, limit: capacity)
             if !missing.isEmpty { log("item text: \(missing.count) items without a vector queued for the encoder") }
             enqueue(missing)
+            if missing.count == capacity { queue.withLock { $0.backlog = true } }
         } catch {
-            log("item text: could not read the items without a vector (\(error)); retried after the next write")
+            log("item text: could not read the items without a vector (\(error)); retried in \(Int(Self.retryDelay)) s")
             queue.withLock { $0.backlog = true }
+            _ = wake.wait(timeout: .now() + Self.retryDelay)
         }
     }
+
+    /// Seconds before a failed read of the backlog is tried again.
+    static let retryDelay = 5.0
 
     /// Encodes `batch`, stores each vector with its item, then serves it.
     private func embed(_ batch: [ItemRecord]) {

@@ -22,8 +22,9 @@ public final class ItemTextIndex: Sendable {
         var ids: [String] = []
         var vectors: [Float] = []
         var pending: Set<String> = []
-        /// Rows of the items a model version does not know, kept up to date as vectors arrive.
-        var unknown: (version: String, items: Vocabulary, rows: [Int])?
+        /// Rows of the items a model version does not know, kept up to date as vectors arrive;
+        /// for the last two versions asked about (during a handover both answer).
+        var unknown: [(version: String, items: Vocabulary, rows: [Int])] = []
     }
 
     /// Length of the vectors (0: no encoder, the index stays empty).
@@ -54,7 +55,7 @@ public final class ItemTextIndex: Sendable {
             state.rows[id] = row
             state.ids.append(id)
             state.vectors.append(contentsOf: unit)
-            if let unknown = state.unknown, unknown.items.index(of: id) == nil { state.unknown?.rows.append(row) }
+            for entry in state.unknown.indices where state.unknown[entry].items.index(of: id) == nil { state.unknown[entry].rows.append(row) }
         }
     }
 
@@ -86,12 +87,13 @@ public final class ItemTextIndex: Sendable {
         for profile: [Float], version: String, items: Vocabulary, placement: NewItemPlacement, allowed: (String) -> Bool
     ) -> (itemID: String, similarity: Float)? {
         state.withLock { state in
-            if state.unknown?.version != version {
-                state.unknown = (version, items, state.ids.indices.filter { items.index(of: state.ids[$0]) == nil })
+            if !state.unknown.contains(where: { $0.version == version }) {
+                state.unknown = state.unknown.suffix(1) + [(version, items, state.ids.indices.filter { items.index(of: state.ids[$0]) == nil })]
             }
+            let rows = state.unknown.first { $0.version == version }!.rows
             let ids = state.ids
             return state.vectors.withUnsafeBufferPointer { vectors in
-                placement.bestMatch(for: profile, among: state.unknown!.rows) { allowed(ids[$0]) ? row(vectors, $0) : nil }
+                placement.bestMatch(for: profile, among: rows, vector: { row(vectors, $0) }, accept: { allowed(ids[$0]) })
                     .map { (ids[$0.item], $0.similarity) }
             }
         }

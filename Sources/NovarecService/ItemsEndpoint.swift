@@ -51,9 +51,10 @@ struct ItemsEndpoint: Sendable {
         }
         if let bodyID = fields.itemID, bodyID != id { throw RequestValidation.invalid("item_id", "the body's item_id differs from the path") }
         let record = try Self.record(id: id, fields, field: "")
+        let newText = needingVectors([record])
         try store.upsert([record])
         catalogue.update([record])
-        embedder?.enqueue([record])
+        embedder?.enqueue(newText)
         return try .json(Answer(record: record, textVector: itemText.status(of: id)))
     }
 
@@ -69,9 +70,10 @@ struct ItemsEndpoint: Sendable {
         // A repeated id in one batch: the last one wins (one statement cannot upsert a row twice).
         let lastIndex = Dictionary(parsed.enumerated().map { ($1.itemID, $0) }, uniquingKeysWith: { $1 })
         let records = parsed.enumerated().filter { lastIndex[$1.itemID] == $0 }.map(\.element)
+        let newText = needingVectors(records)
         try store.upsert(records)
         catalogue.update(records)
-        embedder?.enqueue(records)
+        embedder?.enqueue(newText)
         return try .json(["stored": parsed.count])
     }
 
@@ -81,6 +83,16 @@ struct ItemsEndpoint: Sendable {
             throw ProblemDetails(status: .notFound, title: "Unknown item", detail: "no item '\(id)'")
         }
         return try .json(Answer(record: record, textVector: itemText.status(of: id)))
+    }
+
+    /// The records whose text differs from the catalogue's (the store keeps the vector of an
+    /// unchanged text), or whose item has no vector yet.
+    private func needingVectors(_ records: [ItemRecord]) -> [ItemRecord] {
+        guard embedder != nil else { return [] }
+        return records.filter { record in
+            let previous = catalogue.item(record.itemID).map(ItemEmbedder.text)
+            return previous != ItemEmbedder.text(of: record) || itemText.status(of: record.itemID) == .missing
+        }
     }
 
     private static func record(id: String, _ fields: Fields, field prefix: String) throws -> ItemRecord {

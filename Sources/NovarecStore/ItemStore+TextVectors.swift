@@ -36,7 +36,7 @@ extension ItemStore {
     /// Up to `limit` items with text but without a vector from `model` (oldest writes first).
     public func itemsWithoutTextVector(model: String, limit: Int) throws -> [ItemRecord] {
         try records(
-            where: "WHERE (text_vector IS NULL OR text_model IS DISTINCT FROM $1) AND (title <> '' OR description <> '')",
+            where: "WHERE (text_vector IS NULL OR text_model IS DISTINCT FROM $1) AND (title <> '' OR description <> '' OR cardinality(categories) > 0)",
             [model, String(limit)], order: "ORDER BY updated_at, item_id LIMIT $2")
     }
 }
