@@ -35,7 +35,18 @@ struct BenchScoreCommand: ParsableCommand {
                     scores.withUnsafeMutableBufferPointer { loaded.model.score(histories: group, into: $0) }
                 }
             }
-            print(String(format: "scoring, batches of %2d: %7.1f µs per user", batch, seconds / Double(histories.count) * 1e6))
+            let encoding = Self.median {
+                for start in stride(from: 0, to: histories.count, by: batch) {
+                    _ = loaded.model.encode(Array(histories[start..<min(start + batch, histories.count)]))
+                }
+            }
+            let perUser = seconds / Double(histories.count) * 1e6
+            let encoder = encoding / Double(histories.count) * 1e6
+            let catalogueFLOP = 2.0 * Double(items.count * loaded.model.configuration.dimension)
+            print(
+                String(
+                    format: "scoring, batches of %2d: %7.1f µs per user (encoder %6.1f, catalogue product %6.1f µs = %5.1f GFLOP/s)", batch, perUser,
+                    encoder, perUser - encoder, catalogueFLOP / ((perUser - encoder) * 1e3)))
         }
         let one = Array(scores[0..<items.count])
         let select = Self.median { for _ in 0..<histories.count { _ = one.withUnsafeBufferPointer { TopKSelector.select($0, k: 256) } } }
