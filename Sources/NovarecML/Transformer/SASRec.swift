@@ -87,9 +87,9 @@ public struct SASRec: Recommender {
         let nonEmpty = histories.indices.filter { !histories[$0].isEmpty }
         guard !nonEmpty.isEmpty else { return states }
         let batch = RaggedBatch(sequences: nonEmpty.map { histories[$0] }, maxLength: configuration.maxLength)
-        let activations = runtimeValues.withUnsafeBufferPointer { encoder.forward(batch, parameters: $0.baseAddress!, dropout: nil) }
-        for (position, row) in zip(nonEmpty, batch.lastRows) {
-            states[(position * d)..<((position + 1) * d)] = activations.output[(row * d)..<((row + 1) * d)]
+        let last = runtimeValues.withUnsafeBufferPointer { encoder.lastStates(batch, parameters: $0.baseAddress!) }
+        for (index, position) in nonEmpty.enumerated() {
+            states[(position * d)..<((position + 1) * d)] = last[(index * d)..<((index + 1) * d)]
         }
         return states
     }

@@ -19,14 +19,8 @@ struct SequenceEncoder: Sendable {
         let cache = EncoderActivations(configuration: configuration, batch: batch, attention: attention)
         var random = SeededGenerator(seed: dropout?.seed ?? 0)
         let rate = dropout?.rate ?? 0
-        cache.embedded.withUnsafeMutableBufferPointer { x in
-            for row in 0..<n {
-                let item = parameters + layout.itemEmbedding + Int(batch.tokens[row]) * d
-                let position = parameters + layout.positionEmbedding + Int(batch.positions[row]) * d
-                for j in 0..<d { x[row * d + j] = item[j] + position[j] }
-            }
-            if rate > 0 { Dropout.apply(x.baseAddress!, count: n * d, rate: rate, mask: &cache.embeddingMask, random: &random) }
-        }
+        embed(batch, parameters: parameters, into: &cache.embedded)
+        if rate > 0 { Dropout.apply(&cache.embedded, count: n * d, rate: rate, mask: &cache.embeddingMask, random: &random) }
         var input = cache.embedded
         for (index, block) in layout.blocks.enumerated() {
             input = blockForward(block, cache.blocks[index], input: input, rows: n, parameters: parameters, rate: rate, random: &random)
@@ -35,6 +29,16 @@ struct SequenceEncoder: Sendable {
             input, rows: n, width: d, gamma: parameters + layout.finalGain, beta: parameters + layout.finalBias,
             normalized: &cache.finalNormalized, inverseDeviation: &cache.finalDeviation, &cache.output)
         return cache
+    }
+
+    /// Item plus position embedding of every token, into `x` (`rows × d`).
+    func embed(_ batch: RaggedBatch, parameters: UnsafePointer<Float>, into x: inout [Float]) {
+        let d = width
+        for row in 0..<batch.tokenCount {
+            let item = parameters + layout.itemEmbedding + Int(batch.tokens[row]) * d
+            let position = parameters + layout.positionEmbedding + Int(batch.positions[row]) * d
+            for j in 0..<d { x[row * d + j] = item[j] + position[j] }
+        }
     }
 
     /// Accumulates parameter gradients into `gradients` from `dOutput` (`rows × d`).
@@ -61,7 +65,7 @@ struct SequenceEncoder: Sendable {
         }
     }
 
-    private func blockForward(
+    func blockForward(
         _ block: SASRecLayout.Block, _ cache: BlockActivations, input: [Float], rows n: Int,
         parameters p: UnsafePointer<Float>, rate: Float, random: inout SeededGenerator
     ) -> [Float] {
