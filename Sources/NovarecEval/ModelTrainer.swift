@@ -122,11 +122,17 @@ public struct ModelTrainer: Sendable {
         var trials = result.epochs.compactMap { record in
             record.validationNDCG.map { TrainedModel.Trial(hyperparameters: ["epoch": Double(record.epoch)], validationNDCG: $0) }
         }
-        let (weight, neighbourNDCG, weightTrials) = neighbourWeight(for: served(result.model), unblended: result.bestValidation ?? 0)
-        trials += weightTrials
-        let blended = blend(served(result.model), weight, neighbours: trainingNeighbours)
-        let (textWeight, validationNDCG, textTrials) = self.textWeight(for: blended, unblended: neighbourNDCG)
-        trials += textTrials
+        let base = served(result.model)
+        // Built once, and only when some neighbour weight is tried.
+        let knn = neighbourWeights.contains { $0 > 0 } ? trainingNeighbours : nil
+        let (weight, neighbourNDCG, weightTrials) = bestWeight(
+            knn == nil ? [] : neighbourWeights, name: "neighbour_weight", unblended: result.bestValidation ?? 0
+        ) { NeighbourEvidence(neighbours: knn!, weight: $0).blended(with: base) }
+        let blended = knn.map { NeighbourEvidence(neighbours: $0, weight: weight).blended(with: base) } ?? base
+        let (textWeight, validationNDCG, textTrials) = bestWeight(
+            itemTextVectors == nil ? [] : textWeights, name: "text_weight", unblended: neighbourNDCG
+        ) { withText(blended, weight: $0) }
+        trials += weightTrials + textTrials
         guard sasrecOptions.refitEpochs > 0 else {
             let model = withText(blended, weight: textWeight)
             return ((placingNewItems(model, counts: context.popularity.interactionCounts), validationNDCG), trials)
@@ -142,50 +148,40 @@ public struct ModelTrainer: Sendable {
         return ((placingNewItems(model, counts: counts), validationNDCG), trials)
     }
 
-    /// The text weight of `textWeights` with the best validation NDCG@10 when added to `model`
-    /// (whose own score, weight 0, is `unblended`), that score, and one trial per weight tried;
-    /// 0 for a model without text.
-    private func textWeight(for model: any Recommender, unblended: Double) -> (Float, Double, [TrainedModel.Trial]) {
+    /// The weight of `weights` whose model (`make(weight)`; weight 0 is the unchanged model,
+    /// scoring `unblended`) has the best validation NDCG@10, that score, and one trial named
+    /// `name` per positive weight tried.
+    private func bestWeight(
+        _ weights: [Float], name: String, unblended: Double, make: (Float) -> any Recommender
+    ) -> (Float, Double, [TrainedModel.Trial]) {
         var best: (weight: Float, score: Double) = (0, unblended)
         var trials: [TrainedModel.Trial] = []
-        guard sasrecItemText != nil, sasrecConfiguration.textWidth > 0 else { return (0, unblended, []) }
-        for weight in textWeights where weight > 0 {
-            let score = validation.ndcg(of: withText(model, weight: weight))
-            trials.append(.init(hyperparameters: ["text_weight": Double(weight)], validationNDCG: score))
+        for weight in weights where weight > 0 {
+            let score = validation.ndcg(of: make(weight))
+            trials.append(.init(hyperparameters: [name: Double(weight)], validationNDCG: score))
             if score > best.score { best = (weight, score) }
         }
         return (best.weight, best.score, trials)
     }
 
+    /// The text-aware Transformer's item text vectors; nil for an id-only one.
+    private var itemTextVectors: ItemTextVectors? {
+        guard let sasrecItemText, sasrecConfiguration.textWidth > 0 else { return nil }
+        return ItemTextVectors(values: sasrecItemText, width: sasrecConfiguration.textWidth)
+    }
+
     /// `model` plus text evidence worth `weight` (0 or no text: `model` itself).
     private func withText(_ model: any Recommender, weight: Float) -> any Recommender {
-        guard weight > 0, let sasrecItemText else { return model }
-        return TextEvidenceRecommender(base: model, itemText: ItemTextVectors(values: sasrecItemText, width: sasrecConfiguration.textWidth), weight: weight)
+        guard weight > 0, let itemTextVectors else { return model }
+        return TextEvidenceRecommender(base: model, itemText: itemTextVectors, weight: weight)
     }
 
     /// `model` with a place for new items (`newItemPlacement`) when it is text-aware and some
     /// items with text have no interaction in `counts`; `model` itself otherwise.
     private func placingNewItems(_ model: any Recommender, counts: [Int]) -> any Recommender {
-        guard let newItemPlacement, let sasrecItemText, sasrecConfiguration.textWidth > 0 else { return model }
-        let placed = NewItemRecommender(
-            base: model, itemText: ItemTextVectors(values: sasrecItemText, width: sasrecConfiguration.textWidth), interactionCounts: counts,
-            placement: newItemPlacement)
+        guard let newItemPlacement, let itemTextVectors else { return model }
+        let placed = NewItemRecommender(base: model, itemText: itemTextVectors, interactionCounts: counts, placement: newItemPlacement)
         return placed.newItems.isEmpty ? model : placed
-    }
-
-    /// The neighbour weight of `neighbourWeights` with the best validation NDCG@10 when added to
-    /// `model` (whose own score, weight 0, is `unblended`), that score, and one trial per weight tried.
-    private func neighbourWeight(for model: any Recommender, unblended: Double) -> (Float, Double, [TrainedModel.Trial]) {
-        var best: (weight: Float, score: Double) = (0, unblended)
-        var trials: [TrainedModel.Trial] = []
-        guard neighbourWeights.contains(where: { $0 > 0 }) else { return (0, unblended, []) }
-        let neighbours = trainingNeighbours
-        for weight in neighbourWeights where weight > 0 {
-            let score = validation.ndcg(of: NeighbourEvidence(neighbours: neighbours, weight: weight).blended(with: model))
-            trials.append(.init(hyperparameters: ["neighbour_weight": Double(weight)], validationNDCG: score))
-            if score > best.score { best = (weight, score) }
-        }
-        return (best.weight, best.score, trials)
     }
 
     /// `model` plus `neighbours` worth `weight` (0: `model` itself, the neighbours never built).

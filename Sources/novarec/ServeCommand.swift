@@ -59,11 +59,7 @@ struct ServeCommand: ParsableCommand {
                 + "shelves ('none': off; default: \(SentenceEncoder.defaultDirectory) when deploy/setup.sh fetched it)."))
     var textModel: String?
 
-    @Option(name: .customLong("new-item-rank"), help: "Position of the unseen item whose text best matches a shopper's latest items (0: none).")
-    var newItemRank = NewItemPlacement.standard.rank
-
-    @Option(name: .customLong("new-item-threshold"), help: "Least cosine between that item's text and the shopper's latest items.")
-    var newItemThreshold = NewItemPlacement.standard.threshold
+    @OptionGroup var newItems: NewItemOptions
 
     @Option(help: "Users whose model candidates are kept between two of their events (0 disables the cache).")
     var candidateCacheUsers = 50_000
@@ -178,10 +174,6 @@ struct ServeCommand: ParsableCommand {
             ("--write-timeout", writeTimeout), ("--shutdown-grace", shutdownGrace)
         ]
         for (name, value) in times where !(value > 0) { throw ValidationError("\(name) must be a positive number of seconds") }
-        guard (0...100).contains(newItemRank) else { throw ValidationError("--new-item-rank must be between 0 (none) and 100") }
-        guard newItemThreshold.isFinite, (-1...1).contains(newItemThreshold) else {
-            throw ValidationError("--new-item-threshold must be a cosine between -1 and 1")
-        }
     }
 
     func run() throws {
@@ -228,7 +220,7 @@ struct ServeCommand: ParsableCommand {
         configuration.popularityItems = popularityItems
         configuration.training = trainingPolicy()
         configuration.textEncoder = try textEncoder(logger: logger)
-        configuration.newItemPlacement = newItemRank == 0 ? nil : NewItemPlacement(rank: newItemRank, threshold: newItemThreshold)
+        configuration.newItemPlacement = try newItems.placement()
         configuration.localCheckpoint = URL(fileURLWithPath: database.path("model.safetensors"))
         configuration.sharedCheckpointDirectory = try sharedCheckpointDirectory()
         return configuration

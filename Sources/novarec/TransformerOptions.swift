@@ -50,16 +50,7 @@ struct TransformerOptions: ParsableArguments {
     var itemText: String?
     @Option(help: "With --item-text: share of items trained by their text alone in each step (content dropout; cold-start items depend on it).")
     var textOnlyShare: Float = 0.3
-    @Option(
-        name: .customLong("new-item-rank"),
-        help:
-            "With --item-text: the position where the item nobody has interacted with yet whose text best matches the shopper's latest items is shown (0: none)."
-    )
-    var newItemRank = NewItemPlacement.standard.rank
-    @Option(
-        name: .customLong("new-item-threshold"),
-        help: "With --item-text: the least cosine between that item's text and the shopper's latest items for it to be shown.")
-    var newItemThreshold = NewItemPlacement.standard.threshold
+    @OptionGroup var newItems: NewItemOptions
 
     /// Checks the shape and training flags before any work starts (usage error on a bad value).
     func validate() throws {
@@ -67,7 +58,6 @@ struct TransformerOptions: ParsableArguments {
         _ = try options
         _ = try Self.weights(neighbourWeights, flag: "--neighbour-weights")
         _ = try Self.weights(textWeights, flag: "--text-weights")
-        _ = try newItemPlacement()
     }
 
     /// Sets up `trainer`'s Transformer for `dataset`: shape, training options, neighbour weights
@@ -77,7 +67,7 @@ struct TransformerOptions: ParsableArguments {
         trainer.sasrecOptions = try options
         trainer.neighbourWeights = try Self.weights(neighbourWeights, flag: "--neighbour-weights")
         trainer.textWeights = try Self.weights(textWeights, flag: "--text-weights")
-        trainer.newItemPlacement = try newItemPlacement()
+        trainer.newItemPlacement = try newItems.placement()
         guard let itemText else { return }
         let embeddings = try ItemTextEmbeddings.read(from: URL(fileURLWithPath: itemText))
         let (vectors, covered) = embeddings.aligned(to: dataset.items)
@@ -93,15 +83,6 @@ struct TransformerOptions: ParsableArguments {
             throw ValidationError("\(flag) must be comma-separated finite numbers ≥ 0, e.g. 0,5,10,20,40 (0 adds none)")
         }
         return weights.compactMap { $0 }
-    }
-
-    /// `--new-item-rank` and `--new-item-threshold` as a placement; nil for rank 0.
-    private func newItemPlacement() throws -> NewItemPlacement? {
-        guard (0...100).contains(newItemRank) else { throw ValidationError("--new-item-rank must be between 0 (none) and 100") }
-        guard newItemThreshold.isFinite, (-1...1).contains(newItemThreshold) else {
-            throw ValidationError("--new-item-threshold must be a cosine between -1 and 1")
-        }
-        return newItemRank == 0 ? nil : NewItemPlacement(rank: newItemRank, threshold: newItemThreshold)
     }
 
     func configuration(itemCount: Int) throws -> SASRecConfiguration {

@@ -9,22 +9,26 @@ extension SequenceEncoder {
     /// Each sequence's final state (`sequenceCount × d`): `forward(batch).output` at
     /// `batch.lastRows`, up to rounding.
     func lastStates(_ batch: RaggedBatch, parameters p: UnsafePointer<Float>) -> [Float] {
-        let cache = EncoderActivations(configuration: configuration, batch: batch, attention: attention)
-        embed(batch, parameters: p, into: &cache.embedded)
-        var input = cache.embedded
+        var input = [Float](repeating: 0, count: batch.tokenCount * width)
+        embed(batch, parameters: p, into: &input)
+        let offsets = attention.probabilityOffsets(batch)
         var random = SeededGenerator(seed: 0)
-        for (index, block) in layout.blocks.enumerated().dropLast() {
-            input = blockForward(block, cache.blocks[index], input: input, rows: batch.tokenCount, parameters: p, rate: 0, random: &random)
+        for block in layout.blocks.dropLast() {
+            let cache = BlockActivations(configuration: configuration, batch: batch, probabilityOffsets: offsets)
+            input = blockForward(block, cache, input: input, rows: batch.tokenCount, parameters: p, rate: 0, random: &random)
         }
         let last = layout.blocks[layout.blocks.count - 1]
         let lastRows = batch.lastRows
         let states = lastRowsForward(last, input: input, batch: batch, lastRows: lastRows, parameters: p)
-        var output = [Float](repeating: 0, count: lastRows.count * width)
+        return layerNorm(states, rows: lastRows.count, gain: p + layout.finalGain, bias: p + layout.finalBias)
+    }
+
+    /// `LayerNorm.forward` of `x` (`rows × d`) without keeping what backward would need.
+    private func layerNorm(_ x: [Float], rows: Int, gain: UnsafePointer<Float>, bias: UnsafePointer<Float>) -> [Float] {
+        var output = [Float](repeating: 0, count: rows * width)
         var normalized = output
-        var deviation = [Float](repeating: 0, count: lastRows.count)
-        LayerNorm.forward(
-            states, rows: lastRows.count, width: width, gamma: p + layout.finalGain, beta: p + layout.finalBias,
-            normalized: &normalized, inverseDeviation: &deviation, &output)
+        var deviation = [Float](repeating: 0, count: rows)
+        LayerNorm.forward(x, rows: rows, width: width, gamma: gain, beta: bias, normalized: &normalized, inverseDeviation: &deviation, &output)
         return output
     }
 
@@ -33,12 +37,7 @@ extension SequenceEncoder {
         _ block: SASRecLayout.Block, input: [Float], batch: RaggedBatch, lastRows: [Int], parameters p: UnsafePointer<Float>
     ) -> [Float] {
         let (n, d, b, inner) = (batch.tokenCount, width, lastRows.count, configuration.innerDimension)
-        var normed = [Float](repeating: 0, count: n * d)
-        var scratch = normed
-        var deviation = [Float](repeating: 0, count: n)
-        LayerNorm.forward(
-            input, rows: n, width: d, gamma: p + block.norm1Gain, beta: p + block.norm1Bias,
-            normalized: &scratch, inverseDeviation: &deviation, &normed)
+        let normed = layerNorm(input, rows: n, gain: p + block.norm1Gain, bias: p + block.norm1Bias)
         var qkv = [Float](repeating: 0, count: n * 3 * d)
         Linear.forward(normed, rows: n, input: d, output: 3 * d, weight: p + block.qkvWeight, bias: p + block.qkvBias, &qkv)
         let attended = qkv.withUnsafeBufferPointer { attention.lastRowForward(batch, qkv: $0.baseAddress!) }
@@ -47,12 +46,7 @@ extension SequenceEncoder {
         for (row, source) in lastRows.enumerated() {
             for j in 0..<d { residual[row * d + j] += input[source * d + j] }
         }
-        var normed2 = [Float](repeating: 0, count: b * d)
-        var scratch2 = normed2
-        var deviation2 = [Float](repeating: 0, count: b)
-        LayerNorm.forward(
-            residual, rows: b, width: d, gamma: p + block.norm2Gain, beta: p + block.norm2Bias,
-            normalized: &scratch2, inverseDeviation: &deviation2, &normed2)
+        let normed2 = layerNorm(residual, rows: b, gain: p + block.norm2Gain, bias: p + block.norm2Bias)
         var preActivation = [Float](repeating: 0, count: b * inner)
         Linear.forward(normed2, rows: b, input: d, output: inner, weight: p + block.ff1Weight, bias: p + block.ff1Bias, &preActivation)
         var activated = preActivation
