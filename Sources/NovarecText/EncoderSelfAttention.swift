@@ -35,36 +35,8 @@ struct EncoderSelfAttention {
         }
     }
 
-    /// Softmax of every row of a `rows × columns` matrix, in place. The maximum and the sum run
-    /// in eight lanes and the exponentials in a loop of their own, so each part vectorises.
+    /// Softmax of every row of a `rows × columns` matrix, in place.
     static func softmaxRows(_ scores: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
-        for i in 0..<rows {
-            let row = scores + i * columns
-            let maximum = reduce(row, count: columns, -.infinity, { pointwiseMax($0, $1) }, { max($0, $1) })
-            for j in 0..<columns { row[j] = FastExp.exp(row[j] - maximum) }
-            let inverse = 1 / reduce(row, count: columns, 0, { $0 + $1 }, { $0 + $1 })
-            for j in 0..<columns { row[j] *= inverse }
-        }
-    }
-
-    /// Folds `count` values eight lanes at a time (`lanes`), then the lanes and the tail (`scalar`).
-    @inline(__always)
-    private static func reduce(
-        _ values: UnsafeMutablePointer<Float>, count: Int, _ initial: Float,
-        _ lanes: (SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>, _ scalar: (Float, Float) -> Float
-    ) -> Float {
-        var accumulator = SIMD8<Float>(repeating: initial)
-        var j = 0
-        while j + 8 <= count {
-            accumulator = lanes(accumulator, UnsafeRawPointer(values + j).loadUnaligned(as: SIMD8<Float>.self))
-            j += 8
-        }
-        var result = initial
-        for lane in 0..<8 { result = scalar(result, accumulator[lane]) }
-        while j < count {
-            result = scalar(result, values[j])
-            j += 1
-        }
-        return result
+        for i in 0..<rows { SoftmaxRow.normalize(scores + i * columns, count: columns) }
     }
 }

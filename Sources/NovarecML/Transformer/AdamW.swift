@@ -49,10 +49,17 @@ struct AdamW {
                             let buffers = UnsafeSendable((x, m, v, g, mask))
                             _ = Parallel.mapChunks(count: g.count, chunks: 2) { range in
                                 let (x, m, v, g, mask) = buffers.value
-                                for i in range {
-                                    m[i] = beta1 * m[i] + (1 - beta1) * g[i]
-                                    v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
-                                    x[i] -= decay * mask[i] * x[i] + stepSize * m[i] / ((v[i] * inverseCorrection2).squareRoot() + epsilon)
+                                FloatLanes.forEach(count: range.count) { offset, lanes in
+                                    let i = range.lowerBound + offset
+                                    let gradient = FloatLanes.load(g.baseAddress! + i, count: lanes)
+                                    let first = beta1 * FloatLanes.load(m.baseAddress! + i, count: lanes) + (1 - beta1) * gradient
+                                    let second = beta2 * FloatLanes.load(v.baseAddress! + i, count: lanes) + (1 - beta2) * gradient * gradient
+                                    let value = FloatLanes.load(x.baseAddress! + i, count: lanes)
+                                    let decayed = decay * FloatLanes.load(mask.baseAddress! + i, count: lanes) * value
+                                    let step = stepSize * first / ((second * inverseCorrection2).squareRoot() + epsilon)
+                                    FloatLanes.store(first, m.baseAddress! + i, count: lanes)
+                                    FloatLanes.store(second, v.baseAddress! + i, count: lanes)
+                                    FloatLanes.store(value - decayed - step, x.baseAddress! + i, count: lanes)
                                 }
                             }
                         }

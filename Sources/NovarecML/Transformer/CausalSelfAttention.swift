@@ -93,14 +93,7 @@ struct CausalSelfAttention {
     static func causalSoftmax(_ scores: UnsafeMutablePointer<Float>, length: Int) {
         for i in 0..<length {
             let row = scores + i * length
-            var maximum = -Float.infinity
-            for j in 0...i { maximum = max(maximum, row[j]) }
-            var sum: Float = 0
-            for j in 0...i {
-                row[j] = FastExp.exp(row[j] - maximum)
-                sum += row[j]
-            }
-            for j in 0...i { row[j] /= sum }
+            SoftmaxRow.normalize(row, count: i + 1)
             for j in (i + 1)..<length { row[j] = 0 }
         }
     }

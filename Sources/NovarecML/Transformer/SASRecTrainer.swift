@@ -1,3 +1,4 @@
+import CBLAS
 import Foundation
 import NovarecCore
 
@@ -132,42 +133,65 @@ public struct SASRecTrainer: Sendable {
         return LogitAdjustedRecommender.prior(counts: itemWeights, tau: options.logitAdjustment)
     }
 
+    /// Every step is cut into this many shards of about equal token count, run on their own
+    /// threads (forward, loss, backward into their own gradient), so both cores of a small
+    /// machine work through the whole step. A constant, not the core count: the seeded result
+    /// must not depend on the machine.
+    static let shardCount = 2
+
     /// One optimisation step on `values` (laid out as `model`'s parameters); returns the batch's
-    /// mean loss.
+    /// mean loss. The shards' mean gradients are combined weighted by their loss rows, which is
+    /// the gradient of the whole batch's mean loss.
     private func trainStep(
         _ instances: [TrainingInstances.Instance], model: SASRec, loss: any NextItemLoss, values: inout [Float],
         optimizer: inout AdamW, learningRate: Float, seed: UInt64
     ) -> Double {
+        let textOnly = textOnlyItems(seed: seed)
+        let runtime = SASRec.runtimeValues(
+            clearingIDs(of: textOnly, in: values, layout: model.layout), layout: model.layout, configuration: configuration, itemText: model.itemText)
+        let shards = TrainingInstances.shards(instances, count: Self.shardCount)
+        let results = runtime.withUnsafeBufferPointer { p in
+            let parameters = UnsafeSendable(p.baseAddress!)
+            return Parallel.mapChunks(count: shards.count, chunks: shards.count) { range in
+                shardGradient(shards[range.lowerBound], model: model, loss: loss, parameters: parameters.value, seed: seed &+ UInt64(range.lowerBound))
+            }
+        }
+        let rows = Float(results.reduce(0) { $0 + $1.rows })
+        var gradients = results[0].gradients
+        cblas_sscal(Int32(gradients.count), Float(results[0].rows) / rows, &gradients, 1)
+        for result in results.dropFirst() {
+            cblas_saxpy(Int32(gradients.count), Float(result.rows) / rows, result.gradients, 1, &gradients, 1)
+        }
+        gradients.withUnsafeMutableBufferPointer { projectTextGradient(model, gradients: $0.baseAddress!) }
+        gradients = clearingIDs(of: textOnly, in: gradients, layout: model.layout)
+        _ = AdamW.clip(&gradients, maxNorm: options.clipNorm)
+        optimizer.update(&values, gradients: gradients, learningRate: learningRate)
+        return results.reduce(0) { $0 + $1.loss * Double($1.rows) } / Double(rows)
+    }
+
+    /// Forward, loss and backward of one shard: its mean loss, its loss-row count and the
+    /// gradient of its mean loss.
+    private func shardGradient(
+        _ instances: [TrainingInstances.Instance], model: SASRec, loss: any NextItemLoss, parameters p: UnsafePointer<Float>, seed: UInt64
+    ) -> (loss: Double, rows: Int, gradients: [Float]) {
         let batch = RaggedBatch(sequences: instances.map(\.input), maxLength: configuration.maxLength)
         let (rows, targets) = TrainingInstances.lossRows(instances, batch: batch)
         let encoder = model.encoder
         let d = configuration.dimension
         var gradients = model.parameters.zeros()
-        let textOnly = textOnlyItems(seed: seed)
-        let runtime = SASRec.runtimeValues(
-            clearingIDs(of: textOnly, in: values, layout: model.layout), layout: model.layout, configuration: configuration, itemText: model.itemText)
-        let value: Double = runtime.withUnsafeBufferPointer { p in
-            let activations = encoder.forward(batch, parameters: p.baseAddress!, dropout: (configuration.dropout, seed))
-            var selected = [Float](repeating: 0, count: rows.count * d)
-            for (index, row) in rows.enumerated() { selected[(index * d)..<((index + 1) * d)] = activations.output[(row * d)..<((row + 1) * d)] }
-            var dSelected = [Float](repeating: 0, count: rows.count * d)
-            let result = gradients.withUnsafeMutableBufferPointer { g in
-                loss.evaluate(
-                    states: selected, targets: targets, embeddings: p.baseAddress! + model.layout.itemEmbedding,
-                    dStates: &dSelected, dEmbeddings: g.baseAddress! + model.layout.itemEmbedding, random: seed)
-            }
-            var dOutput = [Float](repeating: 0, count: batch.tokenCount * d)
-            for (index, row) in rows.enumerated() { dOutput[(row * d)..<((row + 1) * d)] = dSelected[(index * d)..<((index + 1) * d)] }
-            gradients.withUnsafeMutableBufferPointer { g in
-                encoder.backward(activations, dOutput: dOutput, parameters: p.baseAddress!, gradients: g.baseAddress!)
-                projectTextGradient(model, gradients: g.baseAddress!)
-            }
-            gradients = clearingIDs(of: textOnly, in: gradients, layout: model.layout)
-            return result
+        let activations = encoder.forward(batch, parameters: p, dropout: (configuration.dropout, seed))
+        var selected = [Float](repeating: 0, count: rows.count * d)
+        for (index, row) in rows.enumerated() { selected[(index * d)..<((index + 1) * d)] = activations.output[(row * d)..<((row + 1) * d)] }
+        var dSelected = [Float](repeating: 0, count: rows.count * d)
+        let value = gradients.withUnsafeMutableBufferPointer { g in
+            loss.evaluate(
+                states: selected, targets: targets, embeddings: p + model.layout.itemEmbedding,
+                dStates: &dSelected, dEmbeddings: g.baseAddress! + model.layout.itemEmbedding, random: seed)
         }
-        _ = AdamW.clip(&gradients, maxNorm: options.clipNorm)
-        optimizer.update(&values, gradients: gradients, learningRate: learningRate)
-        return value
+        var dOutput = [Float](repeating: 0, count: batch.tokenCount * d)
+        for (index, row) in rows.enumerated() { dOutput[(row * d)..<((row + 1) * d)] = dSelected[(index * d)..<((index + 1) * d)] }
+        gradients.withUnsafeMutableBufferPointer { g in encoder.backward(activations, dOutput: dOutput, parameters: p, gradients: g.baseAddress!) }
+        return (value, rows.count, gradients)
     }
 }
 

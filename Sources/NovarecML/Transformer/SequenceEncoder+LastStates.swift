@@ -69,23 +69,17 @@ extension CausalSelfAttention {
             let query = qkv + (rows.upperBound - 1) * 3 * width
             for head in 0..<heads {
                 let column = head * headWidth
-                var maximum = -Float.infinity
                 for (j, row) in rows.enumerated() {
                     let key = qkv + row * 3 * width + width + column
                     var dot: Float = 0
                     for c in 0..<headWidth { dot += query[column + c] * key[c] }
                     scores[j] = dot * scale
-                    maximum = max(maximum, scores[j])
                 }
-                var sum: Float = 0
-                for j in 0..<rows.count {
-                    scores[j] = FastExp.exp(scores[j] - maximum)
-                    sum += scores[j]
-                }
+                scores.withUnsafeMutableBufferPointer { _ = SoftmaxRow.normalize($0.baseAddress!, count: rows.count) }
                 let out = sequence * width + column
                 for (j, row) in rows.enumerated() {
                     let value = qkv + row * 3 * width + 2 * width + column
-                    let weight = scores[j] / sum
+                    let weight = scores[j]
                     for c in 0..<headWidth { output[out + c] += weight * value[c] }
                 }
             }

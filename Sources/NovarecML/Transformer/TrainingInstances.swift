@@ -37,6 +37,19 @@ struct TrainingInstances {
         }
     }
 
+    /// `instances` cut into at most `count` consecutive runs of about equal token count.
+    static func shards(_ instances: [Instance], count: Int) -> [[Instance]] {
+        let total = instances.reduce(0) { $0 + $1.input.count }
+        var shards: [[Instance]] = [[]]
+        var tokens = 0
+        for instance in instances {
+            if shards.count < count, tokens >= total * shards.count / count, !shards[shards.count - 1].isEmpty { shards.append([]) }
+            shards[shards.count - 1].append(instance)
+            tokens += instance.input.count
+        }
+        return shards
+    }
+
     /// The token rows that carry a loss in `batch`, with their targets.
     static func lossRows(_ instances: [Instance], batch: RaggedBatch) -> (rows: [Int], targets: [Int32]) {
         var rows: [Int] = []

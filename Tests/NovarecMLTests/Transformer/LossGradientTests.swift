@@ -23,7 +23,7 @@ struct LossGradientTests {
     }
 
     @Test func fullSoftmaxGradients() {
-        check(FullSoftmaxLoss(itemCount: items, width: width, chunkRows: 2, workers: 2), label: "full")
+        check(FullSoftmaxLoss(itemCount: items, width: width, chunkRows: 2), label: "full")
     }
 
     @Test func sampledSoftmaxGradients() {
@@ -32,7 +32,7 @@ struct LossGradientTests {
 
     @Test func logitAdjustedSoftmaxGradients() {
         let bias = (0..<items).map { Float($0) * 0.3 - 1 }
-        check(FullSoftmaxLoss(itemCount: items, width: width, logitBias: bias, chunkRows: 2, workers: 2), label: "full, adjusted")
+        check(FullSoftmaxLoss(itemCount: items, width: width, logitBias: bias, chunkRows: 2), label: "full, adjusted")
         check(
             SampledSoftmaxLoss(itemCount: items, width: width, negatives: 6, itemWeights: (1...9).map(Double.init), logitBias: bias),
             label: "sampled, adjusted")
@@ -79,5 +79,19 @@ struct LossGradientTests {
             #expect(abs(FastExp.exp(x) - reference) <= 3e-7 * reference, "exp(\(x))")
         }
         #expect(FastExp.exp(-200) == 0)
+    }
+}
+
+/// How a training step is cut into shards.
+struct TrainingShardTests {
+    @Test func shardsSplitByTokensKeepOrderAndLoseNothing() {
+        let lengths = [1, 9, 2, 2, 3, 1]
+        let instances = lengths.enumerated().map { index, length in
+            TrainingInstances.Instance(input: ArraySlice((0..<Int32(length)).map { $0 + Int32(index * 10) }), targets: [Int32(index)])
+        }
+        let shards = TrainingInstances.shards(instances, count: 2)
+        #expect(shards.map { $0.map(\.targets.first!) } == [[0, 1], [2, 3, 4, 5]])
+        #expect(TrainingInstances.shards(Array(instances.prefix(1)), count: 2).map(\.count) == [1])
+        #expect(TrainingInstances.shards(instances, count: 1).map(\.count) == [6])
     }
 }
