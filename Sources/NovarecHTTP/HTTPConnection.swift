@@ -232,8 +232,9 @@ final class HTTPConnection: @unchecked Sendable {
         let started = requestStarted
         let request = stamped(parsed)
         context.handlerQueue.async { [self] in
-            let routed = context.router.respond(to: request)
-            queue.async { [self] in finish(request, routed, started: started) }
+            context.router.respond(to: request) { [self] routed in
+                queue.async { [self] in finish(request, routed, started: started) }
+            }
         }
     }
 

@@ -1,3 +1,6 @@
+import Dispatch
+import Synchronization
+
 /// Maps method + path to handlers. Patterns are `/`-separated literals and `{name}` parameters
 /// (`/v1/items/{id}`); a path matching no pattern is 404, one matching only under other methods is
 /// 405 with `Allow`. HEAD is served by the GET handler (the server drops the body).
@@ -9,6 +12,10 @@ public struct Router: Sendable {
     /// Handlers run on the server's concurrent handler queue, never on an I/O queue. A thrown
     /// `ProblemDetails` is answered as is; any other error becomes a 500 that reveals nothing.
     public typealias Handler = @Sendable (HTTPRequest) throws -> HTTPResponse
+    /// A handler that answers later, from any thread, by calling its `Responder` exactly once:
+    /// for work that waits on something shared (e.g. a batch of scoring) without holding a
+    /// handler thread. It runs on the handler queue like `Handler`.
+    public typealias DeferredHandler = @Sendable (HTTPRequest, Responder) throws -> Void
     /// Sees the request head (its body is empty when the server asks before reading it) and
     /// throws a `ProblemDetails` to refuse it. Gates run on I/O queues, so they must be cheap.
     public typealias Gate = @Sendable (HTTPRequest) throws -> Void
@@ -18,7 +25,7 @@ public struct Router: Sendable {
         let pattern: String
         let segments: [PathSegment]
         let gate: Gate?
-        let handler: Handler
+        let handler: DeferredHandler
     }
 
     /// What the head decides: an answer now, or the route to run once the body is in.
@@ -43,6 +50,11 @@ public struct Router: Sendable {
     /// Registers `handler` for `method` on `pattern`, behind `gate` if given; the first
     /// registration wins on overlap.
     public mutating func on(_ method: HTTPMethod, _ pattern: String, gate: Gate? = nil, handler: @escaping Handler) {
+        onDeferred(method, pattern, gate: gate) { request, responder in responder.respond(try handler(request)) }
+    }
+
+    /// Registers a handler that answers through its `Responder` (see `DeferredHandler`).
+    public mutating func onDeferred(_ method: HTTPMethod, _ pattern: String, gate: Gate? = nil, handler: @escaping DeferredHandler) {
         let segments = Router.split(pattern).map { text -> PathSegment in
             text.hasPrefix("{") && text.hasSuffix("}") && text.count > 2 ? .parameter(String(text.dropFirst().dropLast())) : .literal(String(text))
         }
@@ -66,17 +78,36 @@ public struct Router: Sendable {
     }
 
     /// Finds and runs the handler for `request` (after its gates, which run again here so a
-    /// router used without a server enforces them too). Never throws: refusals, routing failures
-    /// and handler errors come back as problem responses, with the error kept for the server's log.
-    public func respond(to request: HTTPRequest) -> RoutedResponse {
+    /// router used without a server enforces them too) and passes its answer to `completion`,
+    /// once, on whichever thread the handler answers from. Refusals, routing failures and handler
+    /// errors come back as problem responses, with the error kept for the server's log.
+    public func respond(to request: HTTPRequest, completion: @escaping @Sendable (RoutedResponse) -> Void) {
         switch decide(request) {
         case .answer(let routed):
-            return routed
+            completion(routed)
         case .proceed(let route, let parameters):
             var request = request
             request.pathParameters = parameters
-            return Router.run(route.pattern, problemForError: problemForError) { try route.handler(request) }
+            let responder = Responder(route: route.pattern, problemForError: problemForError, completion: completion)
+            do {
+                try route.handler(request, responder)
+            } catch {
+                responder.fail(error)
+            }
         }
+    }
+
+    /// `respond(to:completion:)`, waiting for the answer: for callers without a server (tests,
+    /// tools). Never throws.
+    public func respond(to request: HTTPRequest) -> RoutedResponse {
+        let answer = Mutex<RoutedResponse?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        respond(to: request) { routed in
+            answer.withLock { $0 = routed }
+            done.signal()
+        }
+        done.wait()
+        return answer.withLock { $0! }
     }
 
     private func decide(_ request: HTTPRequest) -> Decision {
@@ -119,20 +150,9 @@ public struct Router: Sendable {
         }
     }
 
-    private static func run(
-        _ route: String, problemForError: (@Sendable (any Error) -> ProblemDetails?)?,
-        _ handler: () throws -> HTTPResponse
-    ) -> RoutedResponse {
-        do {
-            return RoutedResponse(response: try handler(), route: route)
-        } catch {
-            return answer(route, error, problemForError: problemForError)
-        }
-    }
-
     /// A thrown `ProblemDetails` as is, an error `problemForError` knows as its problem (the
     /// error kept for the log); anything else a bare 500, the error kept for the log.
-    private static func answer(_ route: String, _ error: any Error, problemForError: (@Sendable (any Error) -> ProblemDetails?)? = nil) -> RoutedResponse {
+    static func answer(_ route: String, _ error: any Error, problemForError: (@Sendable (any Error) -> ProblemDetails?)? = nil) -> RoutedResponse {
         if let problem = error as? ProblemDetails { return RoutedResponse(response: .problem(problem), route: route) }
         let problem = problemForError?(error) ?? ProblemDetails(status: .internalServerError)
         return RoutedResponse(response: .problem(problem), route: route, error: error)

@@ -2,7 +2,8 @@ import NovarecHTTP
 
 /// `GET /v1/recommendations?user_id=U&k=10&novelty=0.3&diversity=0.2&exclude=a,b&category=c&reranker=NAME&rotate=true`
 /// and `POST` with a JSON body (anonymous sessions send their history): parses the request into
-/// a `RecommendationQuery`, asks the engine, writes its answer.
+/// a `RecommendationQuery`, asks the engine, writes its answer. The routes answer through a
+/// `Responder`, so a request waiting for its scoring batch holds no handler thread.
 struct RecommendationEndpoint: Sendable {
     struct Body: Decodable {
         let userID: String?
@@ -21,7 +22,16 @@ struct RecommendationEndpoint: Sendable {
     }
 
     /// `GET /v1/recommendations?user_id=…`.
-    func respondToGet(_ request: HTTPRequest, engine: RecommendationEngine) throws -> HTTPResponse {
+    func respondToGet(_ request: HTTPRequest, engine: RecommendationEngine, responder: Responder) throws {
+        answer(try getQuery(request), engine: engine, responder: responder)
+    }
+
+    /// `POST /v1/recommendations` with `{user_id?, history?, k?, novelty?, diversity?, exclude?, category?, reranker?, rotate?}`.
+    func respondToPost(_ request: HTTPRequest, engine: RecommendationEngine, responder: Responder) throws {
+        answer(try postQuery(request), engine: engine, responder: responder)
+    }
+
+    private func getQuery(_ request: HTTPRequest) throws -> RecommendationQuery {
         guard let user = request.queryValue("user_id"), !user.isEmpty else {
             throw RequestValidation.invalid("user_id", "is required")
         }
@@ -34,11 +44,10 @@ struct RecommendationEndpoint: Sendable {
         query.reranker = request.queryValue("reranker")
         query.rotate = try RequestValidation.boolean(request, "rotate", default: true)
         try Self.checkNames(query)
-        return try answer(query, engine: engine)
+        return query
     }
 
-    /// `POST /v1/recommendations` with `{user_id?, history?, k?, novelty?, diversity?, exclude?, category?, reranker?, rotate?}`.
-    func respondToPost(_ request: HTTPRequest, engine: RecommendationEngine) throws -> HTTPResponse {
+    private func postQuery(_ request: HTTPRequest) throws -> RecommendationQuery {
         let body: Body
         do {
             body = try request.decodeJSON(Body.self)
@@ -51,7 +60,7 @@ struct RecommendationEndpoint: Sendable {
             diversity: body.diversity ?? 0, exclude: body.exclude ?? [], category: body.category, reranker: body.reranker,
             rotate: body.rotate ?? true)
         try Self.checkNames(query)
-        return try answer(query, engine: engine)
+        return query
     }
 
     /// The query's ids and category obey `IdentifierRule`, its lists their bounds (422 naming
@@ -63,11 +72,12 @@ struct RecommendationEndpoint: Sendable {
         if let category = query.category { try IdentifierRule.requireCategory(category, field: "category") }
     }
 
-    private func answer(_ query: RecommendationQuery, engine: RecommendationEngine) throws -> HTTPResponse {
-        do {
-            return .json(Self.body(try engine.recommend(query)))
-        } catch {
-            throw error.problem
+    private func answer(_ query: RecommendationQuery, engine: RecommendationEngine, responder: Responder) {
+        engine.recommend(query) { result in
+            switch result {
+            case .success(let answer): responder.respond(.json(Self.body(answer)))
+            case .failure(let error): responder.fail(error.problem)
+            }
         }
     }
 

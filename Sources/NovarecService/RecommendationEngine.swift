@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import NovarecCore
 import NovarecML
@@ -29,6 +30,8 @@ public final class RecommendationEngine: Sendable {
     public let itemText: ItemTextIndex
     /// Where the best-matching item the model has not seen is shown (nil: nowhere).
     public let newItemPlacement: NewItemPlacement?
+    /// Gathers the fresh scorings of concurrent `recommend(_:completion:)` calls into batches.
+    let batcher = ScoringBatcher()
 
     /// - Parameters:
     ///   - journal: where ingested events are made durable (nil: an engine that only reads).
@@ -58,21 +61,67 @@ public final class RecommendationEngine: Sendable {
     /// excluded and unavailable items (and those outside `category`) removed, re-ranked with the
     /// dials, each item with its reason.
     public func recommend(_ query: RecommendationQuery) throws(RecommendationError) -> Recommendations {
+        let plan = try plan(for: query)
+        return answer(plan, pool: plan.cachedPool ?? freshPool(plan))
+    }
+
+    /// `recommend(_:)` for a server: a request that needs the model's scores joins the next
+    /// scoring batch (`ScoringBatcher`) instead of scoring alone, and holds no thread while it
+    /// waits. `completion` runs once: on this thread when nothing had to be scored (a cached
+    /// pool, the popularity fallback, an invalid query), otherwise on a global queue.
+    public func recommend(_ query: RecommendationQuery, completion: @escaping @Sendable (Result<Recommendations, RecommendationError>) -> Void) {
+        let plan: Plan
+        do {
+            plan = try self.plan(for: query)
+        } catch {
+            return completion(.failure(error))
+        }
+        if let pool = plan.cachedPool ?? (plan.useModel ? nil : freshPool(plan)) { return completion(.success(answer(plan, pool: pool))) }
+        batcher.submit(
+            ScoringBatcher.Job(model: plan.model, history: plan.history) { scores in
+                let pool = self.pool(plan, scores: scores)
+                DispatchQueue.global(qos: .userInitiated).async { completion(.success(self.answer(plan, pool: pool))) }
+            })
+    }
+
+    /// What answering a query needs besides its candidates, fixed before they are scored.
+    struct Plan: Sendable {
+        let query: RecommendationQuery
+        let model: ServingModel
+        let reranker: any Reranker
+        /// The query's history, or the stored one, as item ids.
+        let historyIDs: [String]
+        /// The same as the model's item indices (ids it does not know left out).
+        let history: [Int32]
+        let useModel: Bool
+        let excluded: Set<Int32>
+        let cacheKey: CandidateCache.Key?
+        /// The candidates from the cache, when it can answer.
+        let cachedPool: [Candidate]?
+    }
+
+    private func plan(for query: RecommendationQuery) throws(RecommendationError) -> Plan {
         try Self.validate(query)
         let stored = query.history == nil ? query.user.flatMap { storedHistory(of: $0) } : nil
         let cacheable = query.category == nil ? stored.map { (user: query.user ?? "", revision: $0.revision) } : nil
         let (model, cached) = cacheable.map { cachedCandidates(user: $0.user, revision: $0.revision) } ?? (models.current, nil)
         let reranker = try model.novelty.reranker(named: query.reranker)
-        let history = (query.history ?? stored?.items ?? []).compactMap { model.items.index(of: $0) }
+        let historyIDs = query.history ?? stored?.items ?? []
+        let history = historyIDs.compactMap { model.items.index(of: $0) }
         let useModel = model.model != nil && !history.isEmpty
         let excluded = Set(query.exclude.compactMap { model.items.index(of: $0) }).union(catalogue.unavailable(in: model.items))
         let key = useModel ? cacheable.map { CandidateCache.Key(user: $0.user, modelVersion: model.version, revision: $0.revision) } : nil
-        let ranked =
-            cached.flatMap { Self.pool(from: $0, excluding: excluded) }
-            ?? freshPool(model: model, history: history, useModel: useModel, category: query.category, excluded: excluded, cacheKey: key)
+        return Plan(
+            query: query, model: model, reranker: reranker, historyIDs: historyIDs, history: history, useModel: useModel, excluded: excluded,
+            cacheKey: key, cachedPool: cached.flatMap { Self.pool(from: $0, excluding: excluded) })
+    }
+
+    /// The list from the plan's candidates: rotated, re-ranked, with reasons and the new item.
+    private func answer(_ plan: Plan, pool ranked: [Candidate]) -> Recommendations {
+        let (query, model, history, useModel) = (plan.query, plan.model, plan.history, plan.useModel)
         let pool = query.rotate ? Rotation.demote(ranked, shown: query.user.map { impressions.counts(for: $0) } ?? [:], items: model.items) : ranked
         let request = RerankRequest(k: query.k, novelty: model.novelty.scale.strength(at: query.novelty), diversity: query.diversity, history: history)
-        let ranking = reranker.rerank(pool, for: request, in: model.novelty.space)
+        let ranking = plan.reranker.rerank(pool, for: request, in: model.novelty.space)
         let reasons = RecommendationReason.reasons(
             for: ranking, space: model.novelty.space, items: model.items, catalogue: catalogue,
             history: history, fallback: !useModel)
@@ -81,7 +130,7 @@ public final class RecommendationEngine: Sendable {
                 itemID: model.items.id(at: ranked.item), score: ranked.score, relevance: ranked.relevance,
                 novelty: ranked.novelty, reason: reason)
         }
-        let items = useModel ? placingNewItem(in: listed, query: query, history: query.history ?? stored?.items ?? [], model: model) : listed
+        let items = useModel ? placingNewItem(in: listed, query: query, history: plan.historyIDs, model: model) : listed
         let placed = items != listed
         let novelty = placed ? items.reduce(0) { $0 + $1.novelty } / Double(items.count) : ranking.meanNovelty
         // A placed new item is unknown to the model, so a tail item.
@@ -121,20 +170,25 @@ public final class RecommendationEngine: Sendable {
         return kept
     }
 
-    /// Scores the whole catalogue (the model, or live popularity for the fallback), drops seen
-    /// items and those outside `category`, and ranks the top; the request-independent top
-    /// `cachedPoolSize` goes to the cache under `cacheKey`.
-    private func freshPool(
-        model: ServingModel, history: [Int32], useModel: Bool, category: String?, excluded: Set<Int32>, cacheKey: CandidateCache.Key?
-    ) -> [Candidate] {
-        var scores = useModel ? [Float](repeating: 0, count: model.items.count) : popularity.scores(for: model.items, key: model.version)
-        scores.withUnsafeMutableBufferPointer { buffer in
-            if useModel, let recommender = model.model { recommender.score(history: history[...], into: buffer) }
-            if let category { catalogue.restrict(buffer, items: model.items, to: [category]) }
+    /// Scores the whole catalogue here (the model, or live popularity for the fallback) and
+    /// takes the plan's candidates from it.
+    private func freshPool(_ plan: Plan) -> [Candidate] {
+        let model = plan.model
+        var scores = plan.useModel ? [Float](repeating: 0, count: model.items.count) : popularity.scores(for: model.items, key: model.version)
+        return scores.withUnsafeMutableBufferPointer { buffer in
+            if plan.useModel, let recommender = model.model { recommender.score(history: plan.history[...], into: buffer) }
+            return pool(plan, scores: buffer)
         }
-        let ranked = scores.withUnsafeMutableBufferPointer { Self.rank($0, history: history, count: Self.cachedPoolSize + excluded.count) }
-        if let cacheKey { candidates.store(Array(ranked.prefix(Self.cachedPoolSize)), for: cacheKey) }
-        return Array(ranked.lazy.filter { !excluded.contains($0.item) }.prefix(Self.candidatePoolSize))
+    }
+
+    /// The candidates in one user's catalogue scores: items outside the query's category
+    /// dropped, seen items removed, the top ranked; the request-independent top
+    /// `cachedPoolSize` goes to the cache under the plan's key.
+    private func pool(_ plan: Plan, scores: UnsafeMutableBufferPointer<Float>) -> [Candidate] {
+        if let category = plan.query.category { catalogue.restrict(scores, items: plan.model.items, to: [category]) }
+        let ranked = Self.rank(scores, history: plan.history, count: Self.cachedPoolSize + plan.excluded.count)
+        if let cacheKey = plan.cacheKey { candidates.store(Array(ranked.prefix(Self.cachedPoolSize)), for: cacheKey) }
+        return Array(ranked.lazy.filter { !plan.excluded.contains($0.item) }.prefix(Self.candidatePoolSize))
     }
 
     /// The best `count` items of one user's scores, the history's items removed.

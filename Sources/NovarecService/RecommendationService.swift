@@ -34,8 +34,12 @@ public final class RecommendationService: Sendable {
         let events = EventsEndpoint()
         let items = ItemsEndpoint(catalogue: engine.catalogue, store: itemStore, itemText: engine.itemText, embedder: embedder)
         for path in ["/v1/recommendations", "/recommend"] {
-            router.get(path, gate: gate(.read)) { [self] request in try recommendations.respondToGet(request, engine: engine) }
-            router.post(path, gate: gate(.read)) { [self] request in try recommendations.respondToPost(request, engine: engine) }
+            router.onDeferred(.get, path, gate: gate(.read)) { [self] request, responder in
+                try recommendations.respondToGet(request, engine: engine, responder: responder)
+            }
+            router.onDeferred(.post, path, gate: gate(.read)) { [self] request, responder in
+                try recommendations.respondToPost(request, engine: engine, responder: responder)
+            }
         }
         for path in ["/v1/events", "/events"] {
             router.post(path, gate: gate(.write)) { [self] request in try events.respond(request, engine: engine) }

@@ -21,6 +21,18 @@ struct HTTPServerTests {
         }
     }
 
+    @Test func deferredHandlersAnswerOnTheirConnectionInOrder() throws {
+        try withServer { server in
+            let client = try server.client()
+            try client.send("GET /later/one HTTP/1.1\r\nHost: t\r\n\r\nGET /hello HTTP/1.1\r\nHost: t\r\n\r\nGET /later/two HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try client.readResponse().text == "later one")
+            #expect(try client.readResponse().text == "hello")
+            #expect(try client.readResponse().text == "later two")
+            try client.send("GET /later-fail HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try client.readResponse().status == 500)
+        }
+    }
+
     @Test func closesHTTP10ConnectionsUnlessAskedToKeepThem() throws {
         try withServer { server in
             let plain = try server.client()

@@ -53,6 +53,20 @@ struct RouterTests {
         #expect(body == #"{"detail":"Item 7 changed.","retryAfter":3,"status":409,"title":"Conflict","type":"about:blank"}"#)
     }
 
+    @Test func deferredHandlersAnswerOnceFromAnyThread() throws {
+        let router = TestServer.standardRoutes()
+        let later = router.respond(to: try request(.get, "/later/tea"))
+        #expect(later.response.status == .ok)
+        #expect(later.route == "/later/{word}")
+        #expect(later.response.body == Array("later tea".utf8))
+        let gone = router.respond(to: try request(.get, "/later/gone"))
+        #expect(gone.response.status == .conflict)
+        #expect(gone.response.headers["Content-Type"] == "application/problem+json")
+        let failed = router.respond(to: try request(.get, "/later-fail"))
+        #expect(failed.response.status == .internalServerError)
+        #expect(failed.error is TestServer.SecretError)
+    }
+
     @Test func firstRegistrationWins() throws {
         var router = Router()
         router.get("/items/new") { _ in .text("literal") }

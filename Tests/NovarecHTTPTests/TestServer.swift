@@ -46,6 +46,16 @@ final class TestServer: Sendable {
         router.get("/conflict") { _ in
             throw ProblemDetails(status: .conflict, detail: "Item 7 changed.", extensions: ["retryAfter": 3])
         }
+        // Answers from another thread, after the handler has returned; twice, to show only the
+        // first answer counts.
+        router.onDeferred(.get, "/later/{word}") { request, responder in
+            let word = request.pathParameters["word"] ?? ""
+            DispatchQueue.global().async {
+                if word == "gone" { responder.fail(ProblemDetails(status: .conflict)) } else { responder.respond(.text("later \(word)")) }
+                responder.respond(.text("second answer"))
+            }
+        }
+        router.onDeferred(.get, "/later-fail") { _, _ in throw SecretError() }
         return router
     }
 

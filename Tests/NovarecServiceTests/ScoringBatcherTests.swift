@@ -1,0 +1,66 @@
+import Dispatch
+import Foundation
+import NovarecCore
+import NovarecML
+import Synchronization
+import Testing
+@testable import NovarecService
+
+/// Requests scored in batches get what they would get alone, whatever the interleaving.
+struct ScoringBatcherTests {
+    let engine = RecommendationEngineTests.engine()
+
+    /// Scores of `history` on `model`, alone.
+    private func alone(_ model: ServingModel, _ history: [Int32]) -> [Float] {
+        var scores = [Float](repeating: 0, count: model.items.count)
+        scores.withUnsafeMutableBufferPointer { model.model!.score(history: history[...], into: $0) }
+        return scores
+    }
+
+    @Test func everyJobGetsItsOwnScoresAcrossModels() {
+        let batcher = ScoringBatcher(maxBatch: 4)
+        let first = engine.model
+        let models = [first, ServingModel(version: "v2", model: first.model, items: first.items, userCounts: first.userCounts, users: 60)]
+        let histories: [[Int32]] = (0..<40).map { (job: Int) -> [Int32] in
+            [job % 40, (job * 7) % 40, (job * 13) % 40].map { Int32($0) }
+        }
+        let results = Mutex<[Int: (version: String, scores: [Float])]>([:])
+        let group = DispatchGroup()
+        DispatchQueue.concurrentPerform(iterations: histories.count) { job in
+            group.enter()
+            let model = models[job % 2]
+            batcher.submit(
+                ScoringBatcher.Job(model: model, history: histories[job]) { scores in
+                    results.withLock { $0[job] = (model.version, Array(scores)) }
+                    group.leave()
+                })
+        }
+        group.wait()
+        let answers = results.withLock { $0 }
+        #expect(answers.count == histories.count)
+        for (job, history) in histories.enumerated() {
+            #expect(answers[job]?.version == models[job % 2].version)
+            #expect(answers[job]?.scores == alone(engine.model, history), "job \(job)")
+        }
+    }
+
+    @Test func theServerPathGivesTheSameListsAsTheDirectOne() throws {
+        let queries = (0..<12).map { RecommendationQuery(history: ["sku\($0)", "sku\($0 + 6)", "sku\($0 + 20)"], k: 8, novelty: Double($0 % 4) / 4) }
+        for query in queries {
+            let direct = try engine.recommend(query)
+            let answer = Mutex<Result<Recommendations, RecommendationError>?>(nil)
+            let done = DispatchSemaphore(value: 0)
+            engine.recommend(query) { result in
+                answer.withLock { $0 = result }
+                done.signal()
+            }
+            done.wait()
+            let served = try #require(answer.withLock { $0 })
+            #expect(try served.get().items.map(\.itemID) == direct.items.map(\.itemID))
+        }
+        let invalid = RecommendationQuery(history: ["sku1"], k: 0)
+        let refused = Mutex<Bool>(false)
+        engine.recommend(invalid) { result in refused.withLock { $0 = (try? result.get()) == nil } }
+        #expect(refused.withLock { $0 })
+    }
+}
