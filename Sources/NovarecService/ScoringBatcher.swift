@@ -1,14 +1,16 @@
 import Dispatch
+import Foundation
 import NovarecML
 import Synchronization
 
-/// Scores the requests that need fresh scores together. Each request waits in a queue; one
-/// scoring thread takes everything queued for the same model (up to `maxBatch`) and scores it
-/// as one batch — one `sgemm` for the encoder positions and one for the catalogue product,
-/// which reads the 12,101 × 64 item matrix once for the batch instead of once per request —
-/// then hands each request its row. There is no batching window: a lone request is scored at
-/// once, and under load requests queue while the previous batch is scored, so batches grow by
-/// themselves with the load.
+/// Scores the requests that need fresh scores together. Each request waits in a queue; up to
+/// `threads` scoring threads (one per core) each take everything queued for the same model (up
+/// to `maxBatch`) and score it as one batch — one `sgemm` for the encoder positions and one for
+/// the catalogue product, which reads the 12,101 × 64 item matrix once for the batch instead of
+/// once per request — then hand each request its row. There is no batching window: a lone
+/// request is scored at once (and at light load requests are scored side by side, as without
+/// batching); under load requests queue while the running batches are scored, so batches grow
+/// by themselves with the load.
 final class ScoringBatcher: Sendable {
     /// One request's scoring.
     struct Job: Sendable {
@@ -21,21 +23,25 @@ final class ScoringBatcher: Sendable {
     }
 
     let maxBatch: Int
-    private let state = Mutex<(jobs: [Job], draining: Bool)>(([], false))
-    private let queue = DispatchQueue(label: "novarec.scoring", qos: .userInitiated)
+    let threads: Int
+    private let state = Mutex<(jobs: [Job], scoring: Int)>(([], 0))
+    private let queue = DispatchQueue(label: "novarec.scoring", qos: .userInitiated, attributes: .concurrent)
 
-    init(maxBatch: Int = 64) {
-        precondition(maxBatch >= 1, "at least one request per batch")
+    init(maxBatch: Int = 64, threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        precondition(maxBatch >= 1 && threads >= 1, "at least one request per batch and one thread")
         self.maxBatch = maxBatch
+        self.threads = threads
     }
 
-    /// Queues `job` (its model must have a recommender); starts the scoring thread if idle.
+    /// Queues `job` (its model must have a recommender); starts a scoring thread if fewer than
+    /// `threads` are running.
     func submit(_ job: Job) {
         precondition(job.model.model != nil, "only a model's scores are batched")
         let start = state.withLock { state in
             state.jobs.append(job)
-            defer { state.draining = true }
-            return !state.draining
+            guard state.scoring < threads else { return false }
+            state.scoring += 1
+            return true
         }
         if start { queue.async { self.drain() } }
     }
@@ -45,11 +51,11 @@ final class ScoringBatcher: Sendable {
     }
 
     /// Up to `maxBatch` queued jobs on the first one's model, in arrival order (jobs on another
-    /// model wait for the next batch); nil, and the thread idle, when none is queued.
+    /// model wait for the next batch); nil, and one scoring thread fewer, when none is queued.
     private func nextBatch() -> [Job]? {
         state.withLock { state in
             guard let first = state.jobs.first else {
-                state.draining = false
+                state.scoring -= 1
                 return nil
             }
             var batch: [Job] = []
