@@ -25,7 +25,14 @@ public struct Router: Sendable {
         let pattern: String
         let segments: [PathSegment]
         let gate: Gate?
-        let handler: DeferredHandler
+        let handler: RouteHandler
+    }
+
+    /// A handler that answers by returning (no `Responder` to allocate on the hot path), or
+    /// one that answers later.
+    private enum RouteHandler: Sendable {
+        case returning(Handler)
+        case deferred(DeferredHandler)
     }
 
     /// What the head decides: an answer now, or the route to run once the body is in.
@@ -50,11 +57,15 @@ public struct Router: Sendable {
     /// Registers `handler` for `method` on `pattern`, behind `gate` if given; the first
     /// registration wins on overlap.
     public mutating func on(_ method: HTTPMethod, _ pattern: String, gate: Gate? = nil, handler: @escaping Handler) {
-        onDeferred(method, pattern, gate: gate) { request, responder in responder.respond(try handler(request)) }
+        add(method, pattern, gate: gate, .returning(handler))
     }
 
     /// Registers a handler that answers through its `Responder` (see `DeferredHandler`).
     public mutating func onDeferred(_ method: HTTPMethod, _ pattern: String, gate: Gate? = nil, handler: @escaping DeferredHandler) {
+        add(method, pattern, gate: gate, .deferred(handler))
+    }
+
+    private mutating func add(_ method: HTTPMethod, _ pattern: String, gate: Gate?, _ handler: RouteHandler) {
         let segments = Router.split(pattern).map { text -> PathSegment in
             text.hasPrefix("{") && text.hasSuffix("}") && text.count > 2 ? .parameter(String(text.dropFirst().dropLast())) : .literal(String(text))
         }
@@ -88,11 +99,16 @@ public struct Router: Sendable {
         case .proceed(let route, let parameters):
             var request = request
             request.pathParameters = parameters
-            let responder = Responder(route: route.pattern, problemForError: problemForError, completion: completion)
-            do {
-                try route.handler(request, responder)
-            } catch {
-                responder.fail(error)
+            switch route.handler {
+            case .returning(let handler):
+                completion(Router.run(route.pattern, problemForError: problemForError) { try handler(request) })
+            case .deferred(let handler):
+                let responder = Responder(route: route.pattern, problemForError: problemForError, completion: completion)
+                do {
+                    try handler(request, responder)
+                } catch {
+                    responder.fail(error)
+                }
             }
         }
     }
@@ -147,6 +163,16 @@ public struct Router: Sendable {
             return nil
         } catch {
             return answer(route, error)
+        }
+    }
+
+    private static func run(
+        _ route: String, problemForError: (@Sendable (any Error) -> ProblemDetails?)?, _ handler: () throws -> HTTPResponse
+    ) -> RoutedResponse {
+        do {
+            return RoutedResponse(response: try handler(), route: route)
+        } catch {
+            return answer(route, error, problemForError: problemForError)
         }
     }
 
