@@ -12,15 +12,7 @@ public enum FastExp {
         let shifted = x * 1.442_695_04 + 12_582_912
         let n = shifted - 12_582_912
         let integer = Int32(bitPattern: shifted.bitPattern) &- 0x4B40_0000
-        var r = x - n * 0.693_359_375
-        r = r + n * 2.121_944_4e-4
-        var p: Float = 1.987_569_1e-4
-        p = p * r + 1.398_199_9e-3
-        p = p * r + 8.333_452_0e-3
-        p = p * r + 4.166_579_6e-2
-        p = p * r + 1.666_666_5e-1
-        p = p * r + 5.000_000_1e-1
-        p = p * r * r + r + 1
+        let p = mantissa(x, n)
         let scale = Float(bitPattern: UInt32(bitPattern: (integer &+ 127) &<< 23))
         return input < -87.3 ? 0 : p * scale
     }
@@ -32,17 +24,37 @@ public enum FastExp {
         // Round x·log2(e) to the nearest integer with the 1.5·2²³ trick; its low bits hold n.
         let shifted = x * 1.442_695_04 + 12_582_912
         let n = shifted - 12_582_912
-        var r = x - n * 0.693_359_375
-        r = r + n * 2.121_944_4e-4
-        var p = FloatLanes.Vector(repeating: 1.987_569_1e-4)
-        p = p * r + 1.398_199_9e-3
-        p = p * r + 8.333_452_0e-3
-        p = p * r + 4.166_579_6e-2
-        p = p * r + 1.666_666_5e-1
-        p = p * r + 5.000_000_1e-1
-        p = p * r * r + r + 1
+        let p = mantissa(x, n)
         let exponent = unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000 &+ 127
         let scale = unsafeBitCast(exponent &<< 23, to: FloatLanes.Vector.self)
         return (p * scale).replacing(with: 0, where: input .< -87.3)
     }
+
+    /// `exp(x − n·ln 2)` by the polynomial, for one value or a vector (`r` is in [−ln2/2, ln2/2]).
+    @inlinable @inline(__always)
+    static func mantissa<Value: ExpArithmetic>(_ x: Value, _ n: Value) -> Value {
+        var r = x - n * Value(0.693_359_375)
+        r = r + n * Value(2.121_944_4e-4)
+        var p = Value(1.987_569_1e-4)
+        p = p * r + Value(1.398_199_9e-3)
+        p = p * r + Value(8.333_452_0e-3)
+        p = p * r + Value(4.166_579_6e-2)
+        p = p * r + Value(1.666_666_5e-1)
+        p = p * r + Value(5.000_000_1e-1)
+        return p * r * r + r + Value(1)
+    }
+}
+
+/// The arithmetic `FastExp`'s polynomial needs, shared by a float and a vector of floats.
+public protocol ExpArithmetic {
+    init(_ constant: Float)
+    static func + (lhs: Self, rhs: Self) -> Self
+    static func - (lhs: Self, rhs: Self) -> Self
+    static func * (lhs: Self, rhs: Self) -> Self
+}
+
+extension Float: ExpArithmetic {}
+
+extension SIMD16: ExpArithmetic where Scalar == Float {
+    public init(_ constant: Float) { self.init(repeating: constant) }
 }
