@@ -25,6 +25,10 @@ final class ScoringBatcher: Sendable {
     let maxBatch: Int
     let threads: Int
     private let state = Mutex<(jobs: [Job], scoring: Int)>(([], 0))
+    private let counts = Mutex<(batches: Int, requests: Int)>((0, 0))
+
+    /// Batches scored and requests in them since start (their ratio is the mean batch size).
+    var figures: (batches: Int, requests: Int) { counts.withLock { $0 } }
     private let queue = DispatchQueue(label: "novarec.scoring", qos: .userInitiated, attributes: .concurrent)
 
     init(maxBatch: Int = 64, threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
@@ -69,6 +73,10 @@ final class ScoringBatcher: Sendable {
     }
 
     private func score(_ batch: [Job]) {
+        counts.withLock { counts in
+            counts.batches += 1
+            counts.requests += batch.count
+        }
         let model = batch[0].model
         let items = model.items.count
         var scores = [Float](unsafeUninitializedCapacity: batch.count * items) { _, count in count = batch.count * items }

@@ -22,6 +22,7 @@ enum ServiceMetrics {
     private static func engineFamilies(_ engine: RecommendationEngine) -> [MetricFamily] {
         let model = engine.model
         let reads = engine.histories.storeReadCounts
+        let scoring = engine.batcher.figures
         return [
             MetricFamily(
                 "novarec_model_info", .gauge, help: "The serving model (value 1).",
@@ -38,6 +39,12 @@ enum ServiceMetrics {
                     .init(labels: [("outcome", "read")], .integer(reads.reads - reads.failed)),
                     .init(labels: [("outcome", "failed")], .integer(reads.failed))
                 ]),
+            MetricFamily(
+                "novarec_scoring_batches_total", .counter, help: "Batches of fresh scorings (requests without cached candidates).",
+                .integer(scoring.batches)),
+            MetricFamily(
+                "novarec_scoring_requests_total", .counter, help: "Requests scored in those batches (÷ batches: the mean batch size).",
+                .integer(scoring.requests)),
             MetricFamily("novarec_popularity_items", .gauge, help: "Distinct item ids live popularity counts.", .integer(engine.popularity.countedItems)),
             MetricFamily(
                 "novarec_popularity_items_budget", .gauge, help: "Distinct item ids live popularity may count (--popularity-items).",

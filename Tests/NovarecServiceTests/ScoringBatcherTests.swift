@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import NovarecCore
+import NovarecHTTP
 import NovarecML
 import Synchronization
 import Testing
@@ -38,6 +39,9 @@ struct ScoringBatcherTests {
         group.wait()
         let answers = results.withLock { $0 }
         #expect(answers.count == histories.count)
+        let figures = batcher.figures
+        #expect(figures.requests == histories.count)
+        #expect((histories.count / 4...histories.count).contains(figures.batches))
         for (job, history) in histories.enumerated() {
             #expect(answers[job]?.version == models[job % 2].version)
             #expect(answers[job]?.scores == alone(engine.model, history), "job \(job)")
@@ -58,6 +62,8 @@ struct ScoringBatcherTests {
             let served = try #require(answer.withLock { $0 })
             #expect(try served.get().items.map(\.itemID) == direct.items.map(\.itemID))
         }
+        let metrics = PrometheusText.render(ServiceMetrics.families(engine: engine, embedder: nil, coordinator: nil, http: nil))
+        #expect(metrics.contains("\nnovarec_scoring_requests_total \(queries.count)\n"))
         let invalid = RecommendationQuery(history: ["sku1"], k: 0)
         let refused = Mutex<Bool>(false)
         engine.recommend(invalid) { result in refused.withLock { $0 = (try? result.get()) == nil } }
