@@ -26,15 +26,6 @@ public final class Responder: Sendable {
         deliver(Router.answer(route, error, problemForError: problemForError))
     }
 
-    /// Answers with what `body` returns, or with the problem for what it throws.
-    public func respond(_ body: () throws -> HTTPResponse) {
-        do {
-            respond(try body())
-        } catch {
-            fail(error)
-        }
-    }
-
     private func deliver(_ routed: RoutedResponse) {
         guard !answered.exchange(true, ordering: .acquiringAndReleasing) else { return }
         completion(routed)

@@ -24,12 +24,12 @@ final class ScoringBatcher: Sendable {
 
     let maxBatch: Int
     let threads: Int
-    private let state = Mutex<(jobs: [Job], scoring: Int)>(([], 0))
-    private let counts = Mutex<(batches: Int, requests: Int)>((0, 0))
+    /// Queued jobs, running scoring threads, and batches and requests taken since start.
+    private let state = Mutex<(jobs: [Job], scoring: Int, batches: Int, requests: Int)>(([], 0, 0, 0))
+    private let queue = DispatchQueue(label: "novarec.scoring", qos: .userInitiated, attributes: .concurrent)
 
     /// Batches scored and requests in them since start (their ratio is the mean batch size).
-    var figures: (batches: Int, requests: Int) { counts.withLock { $0 } }
-    private let queue = DispatchQueue(label: "novarec.scoring", qos: .userInitiated, attributes: .concurrent)
+    var figures: (batches: Int, requests: Int) { state.withLock { ($0.batches, $0.requests) } }
 
     init(maxBatch: Int = 64, threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
         precondition(maxBatch >= 1 && threads >= 1, "at least one request per batch and one thread")
@@ -68,15 +68,13 @@ final class ScoringBatcher: Sendable {
                 if batch.count < maxBatch, job.model.version == first.model.version { batch.append(job) } else { waiting.append(job) }
             }
             state.jobs = waiting
+            state.batches += 1
+            state.requests += batch.count
             return batch
         }
     }
 
     private func score(_ batch: [Job]) {
-        counts.withLock { counts in
-            counts.batches += 1
-            counts.requests += batch.count
-        }
         let model = batch[0].model
         let items = model.items.count
         var scores = [Float](unsafeUninitializedCapacity: batch.count * items) { _, count in count = batch.count * items }

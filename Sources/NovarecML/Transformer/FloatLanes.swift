@@ -1,5 +1,5 @@
 /// Loops over float buffers 16 lanes at a time (two AVX2 registers, four SSE ones), with the
-/// last partial vector padded, so element-wise kernels (exp, GELU, softmax) are written once on
+/// last partial vector padded, so element-wise kernels (exp, softmax, AdamW) are written once on
 /// whole vectors instead of hoping the compiler vectorises a scalar loop.
 public enum FloatLanes {
     public typealias Vector = SIMD16<Float>
