@@ -28,6 +28,7 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CEpoll"),
         .target(name: "NovarecCore"),
         .target(name: "NovarecML", dependencies: ["NovarecCore", "CBLAS", "COpenSSL"]),
         .target(name: "NovarecEval", dependencies: ["NovarecCore", "NovarecML"]),
@@ -35,7 +36,7 @@ let package = Package(
         .target(name: "NovarecStore", dependencies: ["CLibPQ"]),
         .target(name: "NovarecRank", dependencies: ["NovarecCore"]),
         .target(name: "NovarecService", dependencies: ["NovarecCore", "NovarecML", "NovarecEval", "NovarecRank", "NovarecHTTP", "NovarecStore"]),
-        .target(name: "NovarecHTTP", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(name: "NovarecHTTP", dependencies: ["CEpoll", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "NovarecApp",
             dependencies: [

@@ -46,7 +46,7 @@ public final class Application: Sendable {
             checkpointURL: configuration.localCheckpoint, checkpointDirectory: configuration.sharedCheckpointDirectory,
             database: pool, connect: background, log: log)
         var router = Router()
-        router.get("/healthz") { _ in try HealthAnswer.response() }
+        router.get("/healthz", inline: true) { _ in try HealthAnswer.response() }
         let metrics = ServerMetrics()
         service.routes(&router, httpMetrics: metrics, coordinator: coordinator)
         server = HTTPServer(configuration: configuration.server, router: router, logger: logger, metrics: metrics)
@@ -92,5 +92,8 @@ enum HealthAnswer {
         }
     }
 
-    static func response() throws -> HTTPResponse { try .json(Body()) }
+    /// The same bytes every time, so encoded once.
+    private static let answer = Result { try HTTPResponse.json(Body()) }
+
+    static func response() throws -> HTTPResponse { try answer.get() }
 }

@@ -3,17 +3,16 @@ import Logging
 import Synchronization
 
 /// What every connection of one server shares: routing, limits, logging, metrics, the response
-/// serializer and the queues work runs on.
+/// serializer and the queue slow handlers run on.
 final class ConnectionContext: Sendable {
     let router: Router
     let limits: ServerLimits
     let logger: Logger
     let metrics: ServerMetrics
     let serializer: HTTPResponseSerializer
-    /// Concurrent: handlers run here, so a slow one never holds up a connection's I/O.
+    /// Concurrent: handlers not registered `inline` run here, so a slow one never holds up an
+    /// event loop.
     let handlerQueue: DispatchQueue
-    /// The target of every connection's serial queue.
-    let ioQueue: DispatchQueue
     /// Whether the listening socket is bound to a loopback address (set once the server bound it).
     let listenerIsLoopback = Atomic<Bool>(false)
     /// Request-body bytes all connections may be receiving at once.
@@ -27,6 +26,5 @@ final class ConnectionContext: Sendable {
         self.metrics = metrics
         self.serializer = HTTPResponseSerializer(serverName: serverName, date: HTTPDate())
         self.handlerQueue = DispatchQueue(label: "novarec.http.handlers", attributes: .concurrent)
-        self.ioQueue = DispatchQueue(label: "novarec.http.io", qos: .userInitiated, attributes: .concurrent)
     }
 }

@@ -1,13 +1,14 @@
 import Dispatch
 import Foundation
 
-/// One client connection: reads bytes, parses requests, hands them to the router on the handler
-/// queue and writes the responses back in order. A state machine whose mutable state is touched
-/// only on its own serial `queue` (hence `@unchecked Sendable`); one request is handled at a time,
-/// so pipelined requests are answered in the order they came. A request whose body is still to
+/// One client connection: reads bytes, parses requests, hands them to the router and writes the
+/// responses back in order. A state machine whose mutable state is touched only on the thread of
+/// its `EventLoop` (hence `@unchecked Sendable`); fast handlers run right there, slow ones on the
+/// handler queue. One request is handled at a time, so pipelined requests are answered in the
+/// order they came. A request whose body is still to
 /// come is decided on its head first — the router's gates, then the server's body budget — so a
 /// refused one is answered without its body ever being buffered.
-final class HTTPConnection: @unchecked Sendable {
+final class HTTPConnection: EventLoopChannel, @unchecked Sendable {
     private enum Phase {
         /// No byte of the next request yet (a fresh or kept-alive connection).
         case awaitingRequest
@@ -35,13 +36,10 @@ final class HTTPConnection: @unchecked Sendable {
 
     let id: UInt64
     private let fd: Int32
-    private let queue: DispatchQueue
+    private let loop: EventLoop
     private let context: ConnectionContext
     private let onClose: @Sendable (HTTPConnection) -> Void
-    private let readSource: DispatchSourceRead
-    private let timer: DeadlineTimer
     private let readBuffer: UnsafeMutableRawBufferPointer
-    private var writeSource: DispatchSourceWrite?
 
     private var phase = Phase.awaitingRequest
     private var parser: HTTPRequestParser
@@ -50,7 +48,9 @@ final class HTTPConnection: @unchecked Sendable {
     private var output: [UInt8] = []
     private var outputSent = 0
     private var readingPaused = true
-    private var writeSourcePaused = true
+    private var awaitingWritable = false
+    /// The connection's single timeout (uptime nanoseconds): phases move it on every request.
+    private var deadline: UInt64?
     private var inputClosed = false
     private var closeAfterResponse = false
     private var shuttingDown = false
@@ -61,31 +61,25 @@ final class HTTPConnection: @unchecked Sendable {
     private var reservedBodyBytes = 0
     /// Set between requests; the server may reclaim the connection then (`reclaimIfIdle`).
     private let idleMark = IdleMark()
-    /// Sources on `fd` whose cancellation has not completed; the fd closes when it reaches 0.
-    private var liveSources = 1
 
-    init(fd: Int32, id: UInt64, context: ConnectionContext, onClose: @escaping @Sendable (HTTPConnection) -> Void) {
+    init(fd: Int32, id: UInt64, loop: EventLoop, context: ConnectionContext, onClose: @escaping @Sendable (HTTPConnection) -> Void) {
         self.fd = fd
         self.id = id
+        self.loop = loop
         self.context = context
         self.onClose = onClose
-        let queue = DispatchQueue(label: "novarec.http.connection", target: context.ioQueue)
-        self.queue = queue
         self.parser = HTTPRequestParser(limits: context.limits)
         self.readBuffer = .allocate(byteCount: HTTPConnection.readBufferBytes, alignment: 16)
-        self.readSource = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
-        self.timer = DeadlineTimer(queue: queue)
-        timer.setExpiryHandler { [self] in timedOut() }
-        readSource.setEventHandler { [self] in readAvailable() }
-        readSource.setCancelHandler { [self] in sourceCancelled() }
     }
 
-    /// Starts reading; the first request's head must arrive within the header timeout. Must be
-    /// called before any other method, since it queues the sources' activation first.
+    deinit { readBuffer.deallocate() }
+
+    /// Starts reading on the loop; the first request's head must arrive within the header
+    /// timeout. Must be called before any other method.
     func start() {
-        queue.async { [self] in
-            timer.start()
-            timer.set(secondsFromNow: context.limits.headerTimeout)
+        loop.execute { [self] in
+            loop.register(fd, self)
+            setDeadline(secondsFromNow: context.limits.headerTimeout)
             resumeReading()
         }
     }
@@ -93,14 +87,14 @@ final class HTTPConnection: @unchecked Sendable {
     /// Graceful shutdown: an idle connection closes now; one mid-request finishes that request
     /// and its response says `Connection: close`.
     func beginShutdown() {
-        queue.async { [self] in
+        loop.execute { [self] in
             shuttingDown = true
             if phase == .awaitingRequest { close() }
         }
     }
 
     func forceClose() {
-        queue.async { [self] in close() }
+        loop.execute { [self] in close() }
     }
 
     /// Closes the connection if it is idle between requests (true), for a new client at the
@@ -113,7 +107,7 @@ final class HTTPConnection: @unchecked Sendable {
 
     // MARK: Reading
 
-    private func readAvailable() {
+    func readable() {
         guard phase != .closed else { return }
         let count = read(fd, readBuffer.baseAddress, readBuffer.count)
         if count > 0 {
@@ -168,7 +162,7 @@ final class HTTPConnection: @unchecked Sendable {
             if phase != .readingBody {
                 guard admitBody(of: pending) else { return }
                 phase = .readingBody
-                timer.set(secondsFromNow: context.limits.bodyTimeout)
+                setDeadline(secondsFromNow: context.limits.bodyTimeout)
             }
             if pending.expectsContinue && !continueSent {
                 continueSent = true
@@ -176,7 +170,7 @@ final class HTTPConnection: @unchecked Sendable {
             }
         } else if phase == .awaitingRequest && inputStart < input.count {
             phase = .readingHead
-            timer.set(min(timer.current ?? .distantFuture, .now() + context.limits.headerTimeout))
+            setDeadline(min(deadline ?? .max, HTTPConnection.uptime(secondsFromNow: context.limits.headerTimeout)))
         }
     }
 
@@ -228,13 +222,11 @@ final class HTTPConnection: @unchecked Sendable {
 
     private func handle(_ parsed: HTTPRequest) {
         phase = .handling
-        timer.set(nil)
+        deadline = nil
         let started = requestStarted
         let request = stamped(parsed)
-        context.handlerQueue.async { [self] in
-            context.router.respond(to: request) { [self] routed in
-                queue.async { [self] in finish(request, routed, started: started) }
-            }
+        context.router.respond(to: request, offloadingTo: context.handlerQueue) { [self] routed in
+            loop.execute { [self] in finish(request, routed, started: started) }
         }
     }
 
@@ -299,7 +291,7 @@ final class HTTPConnection: @unchecked Sendable {
         guard !closeAfterResponse && !shuttingDown else { return lingeringClose() }
         phase = .awaitingRequest
         continueSent = false
-        timer.set(secondsFromNow: context.limits.idleTimeout)
+        setDeadline(secondsFromNow: context.limits.idleTimeout)
         processInput()
         guard phase == .awaitingRequest || phase == .readingHead || phase == .readingBody else { return }
         if inputClosed { return close() }
@@ -329,39 +321,47 @@ final class HTTPConnection: @unchecked Sendable {
         }
         output = []
         outputSent = 0
-        pauseWriteSource()
+        setAwaitingWritable(false)
         return true
     }
 
     private func awaitWritable() {
-        timer.set(secondsFromNow: context.limits.writeTimeout)
-        guard writeSourcePaused else { return }
-        let source = writeSource ?? makeWriteSource()
-        writeSourcePaused = false
-        source.resume()
+        setDeadline(secondsFromNow: context.limits.writeTimeout)
+        setAwaitingWritable(true)
     }
 
-    private func makeWriteSource() -> DispatchSourceWrite {
-        let source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
-        source.setEventHandler { [self] in writable() }
-        source.setCancelHandler { [self] in sourceCancelled() }
-        writeSource = source
-        liveSources += 1
-        return source
-    }
-
-    private func writable() {
+    func writable() {
         guard phase != .closed, flush(), phase == .responding else { return }
         readyForNextRequest()
     }
 
-    private func pauseWriteSource() {
-        guard let writeSource, !writeSourcePaused else { return }
-        writeSourcePaused = true
-        writeSource.suspend()
+    private func setAwaitingWritable(_ awaiting: Bool) {
+        guard awaitingWritable != awaiting else { return }
+        awaitingWritable = awaiting
+        updateInterest()
     }
 
     // MARK: Timeouts
+
+    func checkDeadline(now: UInt64) {
+        guard let deadline else { return }
+        guard now >= deadline else { return loop.checkDeadlines(by: deadline) }
+        self.deadline = nil
+        timedOut()
+    }
+
+    private func setDeadline(_ newDeadline: UInt64?) {
+        deadline = newDeadline
+        if let newDeadline { loop.checkDeadlines(by: newDeadline) }
+    }
+
+    private func setDeadline(secondsFromNow seconds: Double) {
+        setDeadline(HTTPConnection.uptime(secondsFromNow: seconds))
+    }
+
+    private static func uptime(secondsFromNow seconds: Double) -> UInt64 {
+        DispatchTime.now().uptimeNanoseconds &+ UInt64(max(0, seconds) * 1e9)
+    }
 
     /// A request that does not arrive in time gets a best-effort 408; anything else just closes.
     private func timedOut() {
@@ -384,7 +384,7 @@ final class HTTPConnection: @unchecked Sendable {
         shutdown(fd, Int32(SHUT_WR))
         input = []
         inputStart = 0
-        timer.set(secondsFromNow: HTTPConnection.lingerSeconds)
+        setDeadline(secondsFromNow: HTTPConnection.lingerSeconds)
         resumeReading()
     }
 
@@ -392,33 +392,26 @@ final class HTTPConnection: @unchecked Sendable {
         guard phase != .closed else { return }
         phase = .closed
         releaseBody()
-        timer.cancel()
-        resumeReading()
-        readSource.cancel()
-        if let writeSource {
-            if writeSourcePaused { writeSource.resume() }
-            writeSource.cancel()
-        }
-    }
-
-    /// The descriptor may only be closed once no source watches it any more.
-    private func sourceCancelled() {
-        liveSources -= 1
-        guard liveSources == 0 else { return }
+        deadline = nil
+        loop.deregister(fd)
         Glibc.close(fd)
-        readBuffer.deallocate()
         onClose(self)
     }
 
     private func pauseReading() {
         guard !readingPaused else { return }
         readingPaused = true
-        readSource.suspend()
+        updateInterest()
     }
 
     private func resumeReading() {
         guard readingPaused else { return }
         readingPaused = false
-        readSource.resume()
+        updateInterest()
+    }
+
+    private func updateInterest() {
+        guard phase != .closed else { return }
+        loop.watch(fd, reading: !readingPaused, writing: awaitingWritable)
     }
 }

@@ -3,9 +3,10 @@ import Foundation
 import Logging
 import Synchronization
 
-/// A small HTTP/1.1 server on non-blocking sockets and Dispatch: it accepts connections, enforces
-/// `ServerLimits`, routes requests through a `Router` and shuts down gracefully. It knows nothing
-/// about what it serves.
+/// A small HTTP/1.1 server on non-blocking sockets: one `EventLoop` thread per core reads, parses
+/// and answers its connections' requests (fast handlers inline), slow handlers run on a Dispatch
+/// queue. It accepts connections, enforces `ServerLimits`, routes requests through a `Router` and
+/// shuts down gracefully. It knows nothing about what it serves.
 public final class HTTPServer: Sendable {
     /// Where to listen and how to behave.
     public struct Configuration: Sendable {
@@ -19,10 +20,13 @@ public final class HTTPServer: Sendable {
         public var backlog: Int32
         /// How long shutdown waits for in-flight requests before closing their connections.
         public var shutdownGracePeriod: Double
+        /// Event-loop threads; connections are spread over them. Default: one per core.
+        public var eventLoops: Int
 
         public init(
             host: String = "127.0.0.1", port: Int = 8080, limits: ServerLimits = ServerLimits(),
-            serverName: String = "novarec", backlog: Int32 = 1024, shutdownGracePeriod: Double = 10
+            serverName: String = "novarec", backlog: Int32 = 1024, shutdownGracePeriod: Double = 10,
+            eventLoops: Int = ProcessInfo.processInfo.activeProcessorCount
         ) {
             self.host = host
             self.port = port
@@ -30,11 +34,13 @@ public final class HTTPServer: Sendable {
             self.serverName = serverName
             self.backlog = backlog
             self.shutdownGracePeriod = shutdownGracePeriod
+            self.eventLoops = max(1, eventLoops)
         }
     }
 
     private struct State {
         var listener: Listener?
+        var loops: [EventLoop] = []
         var connections: [UInt64: HTTPConnection] = [:]
         var nextConnectionID: UInt64 = 0
         var shuttingDown = false
@@ -47,7 +53,6 @@ public final class HTTPServer: Sendable {
     private let logger: Logger
     private let state = Mutex(State())
     private let drained = DispatchSemaphore(value: 0)
-    private let acceptQueue = DispatchQueue(label: "novarec.http.accept")
     /// The answer to a connection over the limit, written without reading the request.
     private let connectionLimitResponse = HTTPResponse.problem(
         ProblemDetails(status: .serviceUnavailable, detail: "The server is at its connection limit; retry later."))
@@ -73,10 +78,9 @@ public final class HTTPServer: Sendable {
     @discardableResult
     public func start(verifying verify: (BoundAddress) throws -> Void = { _ in }) throws -> BoundAddress {
         signal(SIGPIPE, SIG_IGN)
-        let listener = try Listener(
-            host: configuration.host, port: configuration.port, backlog: configuration.backlog,
-            queue: acceptQueue
-        ) { [self] fd in accepted(fd) }
+        let listener = try Listener(host: configuration.host, port: configuration.port, backlog: configuration.backlog) { [self] fd in
+            accepted(fd)
+        }
         let address = BoundAddress(description: listener.address, port: listener.port, isLoopback: listener.isLoopback)
         do {
             try verify(address)
@@ -84,9 +88,20 @@ public final class HTTPServer: Sendable {
             listener.discard()
             throw error
         }
+        let loops: [EventLoop]
+        do {
+            loops = try (0..<configuration.eventLoops).map { _ in try EventLoop() }
+        } catch {
+            listener.discard()
+            throw error
+        }
+        for (index, loop) in loops.enumerated() { loop.start(name: "novarec.http.loop\(index)") }
         context.listenerIsLoopback.store(address.isLoopback, ordering: .releasing)
-        state.withLock { $0.listener = listener }
-        listener.start()
+        state.withLock { state in
+            state.listener = listener
+            state.loops = loops
+        }
+        listener.start(on: loops[0])
         return address
     }
 
@@ -98,16 +113,18 @@ public final class HTTPServer: Sendable {
     }
 
     /// Stops accepting, closes idle connections, lets in-flight requests finish for up to the
-    /// grace period, then closes whatever is left. Blocks until done; safe to call more than once.
+    /// grace period, then closes whatever is left and ends the event loops. Blocks until done;
+    /// safe to call more than once.
     public func shutdown() {
-        let (listener, connections, alreadyShuttingDown) = state.withLock { state in
+        let (listener, loops, connections, alreadyShuttingDown) = state.withLock { state in
             defer {
                 state.shuttingDown = true
                 state.listener = nil
             }
-            return (state.listener, Array(state.connections.values), state.shuttingDown)
+            return (state.listener, state.loops, Array(state.connections.values), state.shuttingDown)
         }
         guard !alreadyShuttingDown else { return }
+        defer { loops.forEach { $0.stop() } }
         listener?.stop()
         connections.forEach { $0.beginShutdown() }
         signalIfDrained()
@@ -123,7 +140,8 @@ public final class HTTPServer: Sendable {
             guard !state.shuttingDown else { return nil }
             guard state.connections.count < configuration.limits.maxConnections || reclaimIdleConnection(&state) else { return nil }
             state.nextConnectionID += 1
-            let connection = HTTPConnection(fd: fd, id: state.nextConnectionID, context: context) { [self] in closed($0) }
+            let loop = state.loops[Int(state.nextConnectionID % UInt64(state.loops.count))]
+            let connection = HTTPConnection(fd: fd, id: state.nextConnectionID, loop: loop, context: context) { [self] in closed($0) }
             state.connections[connection.id] = connection
             metrics.connectionOpened()
             connection.start()

@@ -9,15 +9,18 @@ import Synchronization
 /// server can answer before it reads (and holds) a body it would refuse: router-wide gates see
 /// every request first, then the matched route's own gate.
 public struct Router: Sendable {
-    /// Handlers run on the server's concurrent handler queue, never on an I/O queue. A thrown
-    /// `ProblemDetails` is answered as is; any other error becomes a 500 that reveals nothing.
+    /// Handlers run on the server's concurrent handler queue, so they may block (a database
+    /// write, a training run), unless registered `inline`: then they run on the connection's
+    /// event loop and must be fast and never block. A thrown `ProblemDetails` is answered as is;
+    /// any other error becomes a 500 that reveals nothing.
     public typealias Handler = @Sendable (HTTPRequest) throws -> HTTPResponse
     /// A handler that answers later, from any thread, by calling its `Responder` exactly once:
-    /// for work that waits on something shared (e.g. a batch of scoring) without holding a
-    /// handler thread. It runs on the handler queue like `Handler`.
+    /// for work that waits on something shared (e.g. a batch of scoring). It runs on the
+    /// connection's event loop, so it must never block: what it answers at once (a cached
+    /// answer) costs no thread change, anything slow it hands elsewhere and answers from there.
     public typealias DeferredHandler = @Sendable (HTTPRequest, Responder) throws -> Void
     /// Sees the request head (its body is empty when the server asks before reading it) and
-    /// throws a `ProblemDetails` to refuse it. Gates run on I/O queues, so they must be cheap.
+    /// throws a `ProblemDetails` to refuse it. Gates run on event loops, so they must be cheap.
     public typealias Gate = @Sendable (HTTPRequest) throws -> Void
 
     private struct Route: Sendable {
@@ -31,7 +34,7 @@ public struct Router: Sendable {
     /// A handler that answers by returning (no `Responder` to allocate on the hot path), or
     /// one that answers later.
     private enum RouteHandler: Sendable {
-        case returning(Handler)
+        case returning(Handler, inline: Bool)
         case deferred(DeferredHandler)
     }
 
@@ -55,9 +58,10 @@ public struct Router: Sendable {
     public init() {}
 
     /// Registers `handler` for `method` on `pattern`, behind `gate` if given; the first
-    /// registration wins on overlap.
-    public mutating func on(_ method: HTTPMethod, _ pattern: String, gate: Gate? = nil, handler: @escaping Handler) {
-        add(method, pattern, gate: gate, .returning(handler))
+    /// registration wins on overlap. `inline`: the handler is fast and never blocks, so the server
+    /// runs it on the connection's event loop (see `Handler`).
+    public mutating func on(_ method: HTTPMethod, _ pattern: String, gate: Gate? = nil, inline: Bool = false, handler: @escaping Handler) {
+        add(method, pattern, gate: gate, .returning(handler, inline: inline))
     }
 
     /// Registers a handler that answers through its `Responder` (see `DeferredHandler`).
@@ -72,7 +76,9 @@ public struct Router: Sendable {
         routes.append(Route(method: method, pattern: pattern, segments: segments, gate: gate, handler: handler))
     }
 
-    public mutating func get(_ pattern: String, gate: Gate? = nil, handler: @escaping Handler) { on(.get, pattern, gate: gate, handler: handler) }
+    public mutating func get(_ pattern: String, gate: Gate? = nil, inline: Bool = false, handler: @escaping Handler) {
+        on(.get, pattern, gate: gate, inline: inline, handler: handler)
+    }
     public mutating func post(_ pattern: String, gate: Gate? = nil, handler: @escaping Handler) { on(.post, pattern, gate: gate, handler: handler) }
     public mutating func put(_ pattern: String, gate: Gate? = nil, handler: @escaping Handler) { on(.put, pattern, gate: gate, handler: handler) }
     public mutating func patch(_ pattern: String, gate: Gate? = nil, handler: @escaping Handler) { on(.patch, pattern, gate: gate, handler: handler) }
@@ -90,9 +96,13 @@ public struct Router: Sendable {
 
     /// Finds and runs the handler for `request` (after its gates, which run again here so a
     /// router used without a server enforces them too) and passes its answer to `completion`,
-    /// once, on whichever thread the handler answers from. Refusals, routing failures and handler
-    /// errors come back as problem responses, with the error kept for the server's log.
-    public func respond(to request: HTTPRequest, completion: @escaping @Sendable (RoutedResponse) -> Void) {
+    /// once, on whichever thread the handler answers from. Gates, deferred and inline handlers
+    /// run on the calling thread; other handlers on `queue` when given (the server's handler
+    /// queue), else on the calling thread too. Refusals, routing failures and handler errors come
+    /// back as problem responses, with the error kept for the server's log.
+    public func respond(
+        to request: HTTPRequest, offloadingTo queue: DispatchQueue? = nil, completion: @escaping @Sendable (RoutedResponse) -> Void
+    ) {
         switch decide(request) {
         case .answer(let routed):
             completion(routed)
@@ -100,8 +110,11 @@ public struct Router: Sendable {
             var request = request
             request.pathParameters = parameters
             switch route.handler {
-            case .returning(let handler):
-                completion(Router.run(route.pattern, problemForError: problemForError) { try handler(request) })
+            case .returning(let handler, let inline):
+                let run: @Sendable () -> Void = { [request, problemForError] in
+                    completion(Router.run(route.pattern, problemForError: problemForError) { try handler(request) })
+                }
+                if let queue, !inline { queue.async(execute: run) } else { run() }
             case .deferred(let handler):
                 let responder = Responder(route: route.pattern, problemForError: problemForError, completion: completion)
                 do {

@@ -65,11 +65,21 @@ public final class RecommendationEngine: Sendable {
         return answer(plan, pool: plan.cachedPool ?? freshPool(plan))
     }
 
-    /// `recommend(_:)` for a server: a request that needs the model's scores joins the next
-    /// scoring batch (`ScoringBatcher`) instead of scoring alone, and holds no thread while it
-    /// waits. `completion` runs once: on this thread when nothing had to be scored (a cached
-    /// pool, the popularity fallback, an invalid query), otherwise on a global queue.
+    /// `recommend(_:)` for a server, never blocking the caller (an event loop): a request that
+    /// needs the model's scores joins the next scoring batch (`ScoringBatcher`) instead of
+    /// scoring alone, and holds no thread while it waits; one whose user's history must first be
+    /// read from the store (dropped from memory) is planned on a global queue. `completion` runs
+    /// once: on this thread when nothing had to be scored or read (a cached pool, the popularity
+    /// fallback, an invalid query), otherwise on a global queue.
     public func recommend(_ query: RecommendationQuery, completion: @escaping @Sendable (Result<Recommendations, RecommendationError>) -> Void) {
+        guard journal != nil, query.history == nil, let user = query.user, histories.needsStoreRead(for: user) else {
+            return schedule(query, completion: completion)
+        }
+        DispatchQueue.global(qos: .userInitiated).async { self.schedule(query, completion: completion) }
+    }
+
+    /// Plans `query` and answers it from the cache or the fallback, or queues it for scoring.
+    private func schedule(_ query: RecommendationQuery, completion: @escaping @Sendable (Result<Recommendations, RecommendationError>) -> Void) {
         let plan: Plan
         do {
             plan = try self.plan(for: query)

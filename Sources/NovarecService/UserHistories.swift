@@ -178,6 +178,12 @@ public final class UserHistories: Sendable {
         return withState { state in state.install(stored, for: user, ticket: ticket) ?? state.entries.peek(user) ?? found }
     }
 
+    /// Whether `entry(of:reading:)` would read the store for `user` now: a caller that must not
+    /// block (an event loop) asks elsewhere then.
+    public func needsStoreRead(for user: String) -> Bool {
+        state.withLock { state in state.entries.peek(user).map { !$0.isComplete } ?? state.missesReadStore }
+    }
+
     /// `user`'s entry in memory, as it is (no store read, no change to what is kept).
     public func entry(of user: String) -> Entry? { state.withLock { $0.entries.peek(user) } }
 

@@ -22,6 +22,24 @@ struct TopKSelectorTests {
         #expect(select(scores, k: 4) == [0, 3])
     }
 
+    @Test func aNaNDoesNotHideTheScoresNextToIt() {
+        var scores = [Float](repeating: 0, count: 4_096)
+        for start in stride(from: 0, to: scores.count, by: 16) { scores[start] = .nan }
+        scores[1_601] = 5
+        scores[3_000] = 4
+        #expect(select(scores, k: 2) == [1_601, 3_000])
+    }
+
+    @Test func positiveAndNegativeZeroAreOneScore() {
+        #expect(select([-0.0, 0, -1, 0], k: 2) == [0, 1])
+        #expect(select([0, -0.0, -1, 0], k: 3) == [0, 1, 3])
+    }
+
+    @Test func aLongRunOfEqualScoresKeepsTheSmallestIndices() {
+        let scores = [Float](repeating: 1, count: 5_000) + [2] + [Float](repeating: 1, count: 5_000)
+        #expect(select(scores, k: 300) == [5_000] + (0..<299).map(Int32.init))
+    }
+
     @Test func rankAgreesWithSelection() {
         let scores: [Float] = [0.5, 2, 0.5, 3, -1, 2]
         let full = select(scores, k: scores.count)

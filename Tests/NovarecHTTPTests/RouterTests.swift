@@ -1,5 +1,6 @@
 import Foundation
 import NovarecHTTP
+import Synchronization
 import Testing
 
 struct RouterTests {
@@ -65,6 +66,29 @@ struct RouterTests {
         let failed = router.respond(to: try request(.get, "/later-fail"))
         #expect(failed.response.status == .internalServerError)
         #expect(failed.error is TestServer.SecretError)
+    }
+
+    /// A server passes its handler queue: plain handlers run there, inline and deferred ones on
+    /// the calling thread (the connection's event loop).
+    @Test func onlyHandlersThatMayBlockLeaveTheCallersThread() throws {
+        let key = DispatchSpecificKey<String>()
+        let queue = DispatchQueue(label: "handlers", attributes: .concurrent)
+        queue.setSpecific(key: key, value: "handler queue")
+        let place: @Sendable () -> HTTPResponse = { .text(DispatchQueue.getSpecific(key: key) ?? "caller") }
+        var router = Router()
+        router.get("/may-block") { _ in place() }
+        router.get("/fast", inline: true) { _ in place() }
+        router.onDeferred(.get, "/deferred") { _, responder in responder.respond(place()) }
+        for (path, expected) in [("/may-block", "handler queue"), ("/fast", "caller"), ("/deferred", "caller")] {
+            let answered = DispatchSemaphore(value: 0)
+            let body = Mutex<[UInt8]>([])
+            router.respond(to: try request(.get, path), offloadingTo: queue) { routed in
+                body.withLock { $0 = routed.response.body }
+                answered.signal()
+            }
+            answered.wait()
+            #expect(body.withLock { $0 } == Array(expected.utf8), "\(path)")
+        }
     }
 
     @Test func firstRegistrationWins() throws {

@@ -35,6 +35,7 @@ struct HistoryBudgetTests {
         let histories = UserHistories(maxUsers: 100)
         flood(histories, users: 0..<10)
         #expect(histories.entry(of: "stranger", reading: Self.noRead) == nil)
+        #expect(!histories.needsStoreRead(for: "stranger") && !histories.needsStoreRead(for: "u3"))
         #expect(histories.storeReadCounts.reads == 0)
     }
 
@@ -44,6 +45,7 @@ struct HistoryBudgetTests {
         let before = histories.entry(of: "ann")!.revision
         flood(histories, users: 0..<6)
         #expect(histories.entry(of: "ann") == nil, "dropped")
+        #expect(histories.needsStoreRead(for: "ann") && histories.needsStoreRead(for: "nobody"), "after a drop, an absent user is read")
         let entry = histories.entry(of: "ann") { user, limit in
             #expect(user == "ann" && limit == histories.limit)
             return StoredHistory(items: ["a", "b"], snapshot: PostgresSnapshot(xmin: 40, xmax: 40))
@@ -51,6 +53,7 @@ struct HistoryBudgetTests {
         #expect(entry?.items == ["a", "b"] && entry?.isComplete == true)
         #expect(entry!.revision > before, "no cache keeps a list for the dropped history")
         #expect(histories.entry(of: "ann", reading: Self.noRead)?.items == ["a", "b"], "back in memory: read once")
+        #expect(!histories.needsStoreRead(for: "ann"))
         #expect(histories.storeReadCounts.reads == 1)
         #expect(histories.entry(of: "nobody") { _, _ in StoredHistory(items: [], snapshot: self.snapshot) } == nil, "unknown to the store too")
         #expect(histories.entry(of: "nobody") == nil, "nothing kept for a user the store does not know")

@@ -1,0 +1,4 @@
+/* Linux readiness notification for NovarecHTTP's event loops: Swift's Glibc module does not
+   include these headers. Part of glibc, so nothing to link. */
+#include <sys/epoll.h>
+#include <sys/eventfd.h>

@@ -1,0 +1,188 @@
+import CEpoll
+import Dispatch
+import Foundation
+import Synchronization
+
+/// One thread that waits on `epoll` for the descriptors it owns (the listening socket,
+/// connections) and runs their callbacks, the tasks other threads hand it and the deadline
+/// checks, all on that thread. The server runs one per core and gives each connection to one
+/// loop for its life, so a request is read, parsed, routed to a fast handler and answered
+/// without changing threads; only slow handlers leave the loop (for the handler queue).
+///
+/// Readiness is level-triggered and a descriptor is in the epoll set only while its channel
+/// wants something (reading or writing): a hung-up socket whose channel waits for neither is
+/// not reported over and over. Everything except `execute`, `stop` and `inEventLoop` must be
+/// called on the loop's thread (hence `@unchecked Sendable`).
+final class EventLoop: @unchecked Sendable {
+    private struct Registration {
+        let channel: any EventLoopChannel
+        var interest: UInt32 = 0
+    }
+
+    private static let maxEventsPerWait = 64
+
+    private let epollFD: Int32
+    /// Written by `execute` from other threads to wake `epoll_wait`.
+    private let wakeFD: Int32
+    private let tasks = Mutex<[@Sendable () -> Void]>([])
+    /// Whether `wakeFD` has been written since the loop last drained `tasks` (one write suffices).
+    private let wakePending = Atomic<Bool>(false)
+    /// The loop thread's `pthread_self()`, 0 before it runs.
+    private let threadID = Atomic<UInt>(0)
+    private var registrations: [Int32: Registration] = [:]
+    /// When the channels' deadlines must next be checked (uptime nanoseconds; `.max`: never).
+    private var nextDeadlineCheck = UInt64.max
+    private var running = true
+
+    init() throws {
+        epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
+        guard epollFD >= 0 else { throw SocketError("epoll_create1") }
+        wakeFD = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
+        guard wakeFD >= 0 else {
+            let error = SocketError("eventfd")
+            Glibc.close(epollFD)
+            throw error
+        }
+        var event = epoll_event()
+        event.events = EPOLLIN.rawValue
+        event.data.u64 = UInt64(UInt32(bitPattern: wakeFD))
+        epoll_ctl(epollFD, EPOLL_CTL_ADD, wakeFD, &event)
+    }
+
+    /// Starts the loop's thread.
+    func start(name: String) {
+        let thread = Thread { [self] in run() }
+        thread.name = name
+        thread.start()
+    }
+
+    /// Ends the loop after the tasks already handed to it; its descriptors are closed then.
+    /// Channels still registered are abandoned, so the server stops a loop only once its
+    /// connections are closed.
+    func stop() {
+        execute { [self] in running = false }
+    }
+
+    var inEventLoop: Bool { threadID.load(ordering: .relaxed) == UInt(pthread_self()) }
+
+    /// Runs `task` on the loop's thread: after the current event's callbacks when called from
+    /// the loop itself (never re-entrantly), otherwise as soon as the loop wakes.
+    func execute(_ task: @escaping @Sendable () -> Void) {
+        tasks.withLock { $0.append(task) }
+        guard !inEventLoop, !wakePending.exchange(true, ordering: .sequentiallyConsistent) else { return }
+        var one: UInt64 = 1
+        _ = Glibc.write(wakeFD, &one, MemoryLayout<UInt64>.size)
+    }
+
+    // MARK: Descriptors (on the loop's thread)
+
+    /// Starts delivering `fd`'s events to `channel`; it is watched for nothing until
+    /// `watch(_:reading:writing:)` says otherwise.
+    func register(_ fd: Int32, _ channel: any EventLoopChannel) {
+        registrations[fd] = Registration(channel: channel)
+    }
+
+    /// What `fd`'s channel wants to hear about.
+    func watch(_ fd: Int32, reading: Bool, writing: Bool) {
+        guard var registration = registrations[fd] else { return }
+        let interest = (reading ? EPOLLIN.rawValue : 0) | (writing ? EPOLLOUT.rawValue : 0)
+        guard interest != registration.interest else { return }
+        var event = epoll_event()
+        event.events = interest
+        event.data.u64 = UInt64(UInt32(bitPattern: fd))
+        let operation = registration.interest == 0 ? EPOLL_CTL_ADD : interest == 0 ? EPOLL_CTL_DEL : EPOLL_CTL_MOD
+        epoll_ctl(epollFD, operation, fd, &event)
+        registration.interest = interest
+        registrations[fd] = registration
+    }
+
+    /// Stops delivering `fd`'s events; call before closing it.
+    func deregister(_ fd: Int32) {
+        watch(fd, reading: false, writing: false)
+        registrations[fd] = nil
+    }
+
+    /// Makes the loop ask every channel to check its deadline no later than `deadline` (uptime
+    /// nanoseconds). A channel whose deadline moved later simply asks again when checked.
+    func checkDeadlines(by deadline: UInt64) {
+        nextDeadlineCheck = min(nextDeadlineCheck, deadline)
+    }
+
+    // MARK: The loop
+
+    private func run() {
+        threadID.store(UInt(pthread_self()), ordering: .relaxed)
+        let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: EventLoop.maxEventsPerWait)
+        defer {
+            events.deallocate()
+            Glibc.close(wakeFD)
+            Glibc.close(epollFD)
+        }
+        while running {
+            let count = epoll_wait(epollFD, events, Int32(EventLoop.maxEventsPerWait), waitMilliseconds())
+            for index in 0..<max(0, Int(count)) { deliver(events[index]) }
+            runTasks()
+            checkDeadlinesIfDue()
+        }
+    }
+
+    /// 0 when tasks wait, otherwise until the next deadline check (-1: no deadline).
+    private func waitMilliseconds() -> Int32 {
+        if tasks.withLock({ !$0.isEmpty }) { return 0 }
+        guard nextDeadlineCheck != .max else { return -1 }
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard nextDeadlineCheck > now else { return 0 }
+        return Int32(min((nextDeadlineCheck - now + 999_999) / 1_000_000, UInt64(Int32.max)))
+    }
+
+    private func deliver(_ event: epoll_event) {
+        let fd = Int32(bitPattern: UInt32(truncatingIfNeeded: event.data.u64))
+        if fd == wakeFD {
+            var value: UInt64 = 0
+            _ = Glibc.read(wakeFD, &value, MemoryLayout<UInt64>.size)
+            return
+        }
+        guard let registration = registrations[fd] else { return }
+        let failed = event.events & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0
+        // A hang-up or error goes to whichever side the channel waits on; its read or send
+        // then sees the end or the error.
+        if event.events & EPOLLIN.rawValue != 0 || (failed && registration.interest & EPOLLIN.rawValue != 0) {
+            registration.channel.readable()
+        }
+        guard event.events & EPOLLOUT.rawValue != 0 || (failed && registration.interest & EPOLLOUT.rawValue != 0),
+            let current = registrations[fd], current.channel === registration.channel, current.interest & EPOLLOUT.rawValue != 0
+        else { return }
+        current.channel.writable()
+    }
+
+    private func runTasks() {
+        wakePending.store(false, ordering: .sequentiallyConsistent)
+        while true {
+            let batch = tasks.withLock { tasks in
+                defer { tasks.removeAll(keepingCapacity: true) }
+                return tasks
+            }
+            guard !batch.isEmpty else { return }
+            batch.forEach { $0() }
+        }
+    }
+
+    private func checkDeadlinesIfDue() {
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard now >= nextDeadlineCheck else { return }
+        nextDeadlineCheck = .max
+        for registration in Array(registrations.values) { registration.channel.checkDeadline(now: now) }
+    }
+}
+
+/// What an `EventLoop` drives: one descriptor's readiness and one deadline, called only on the
+/// loop's thread.
+protocol EventLoopChannel: AnyObject {
+    /// The descriptor has bytes (or its end, or an error) to read.
+    func readable()
+    /// The descriptor takes more output (or has an error a send will report).
+    func writable()
+    /// A deadline announced with `EventLoop.checkDeadlines(by:)` may have passed (`now`, uptime
+    /// nanoseconds): act on it, or announce it again.
+    func checkDeadline(now: UInt64)
+}

@@ -1,0 +1,122 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import NovarecHTTP
+
+/// The event loop on real descriptors (a socket pair): tasks run on its thread in order, a
+/// watched descriptor's readiness reaches its channel, an unwatched one's does not, and a
+/// deadline that is due is checked.
+struct EventLoopTests {
+    /// Records what the loop delivers; touched on the loop's thread only.
+    private final class RecordingChannel: EventLoopChannel, @unchecked Sendable {
+        let fd: Int32
+        let loop: EventLoop
+        let events = Mutex<[String]>([])
+        let delivered = DispatchSemaphore(value: 0)
+
+        init(fd: Int32, loop: EventLoop) { (self.fd, self.loop) = (fd, loop) }
+
+        func readable() {
+            var byte: UInt8 = 0
+            let count = read(fd, &byte, 1)
+            note(count == 1 ? "read \(Character(UnicodeScalar(byte)))" : "read end")
+        }
+
+        /// Writability stays true, so the channel stops watching at once.
+        func writable() {
+            loop.watch(fd, reading: false, writing: false)
+            note("writable")
+        }
+
+        func checkDeadline(now: UInt64) { note("deadline") }
+
+        private func note(_ event: String) {
+            events.withLock { $0.append(event) }
+            delivered.signal()
+        }
+    }
+
+    private func withLoop(_ body: (EventLoop) throws -> Void) throws {
+        let loop = try EventLoop()
+        loop.start(name: "test.loop")
+        defer { loop.stop() }
+        try body(loop)
+    }
+
+    private func socketPair() -> (Int32, Int32) {
+        var fds: [Int32] = [0, 0]
+        #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0)
+        _ = fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK)
+        return (fds[0], fds[1])
+    }
+
+    /// Runs `body` on the loop and waits for it.
+    private func onLoop(_ loop: EventLoop, _ body: @escaping @Sendable () -> Void) {
+        let done = DispatchSemaphore(value: 0)
+        loop.execute {
+            body()
+            done.signal()
+        }
+        done.wait()
+    }
+
+    @Test func tasksRunOnTheLoopInOrderAndNeverReentrantly() throws {
+        try withLoop { loop in
+            #expect(!loop.inEventLoop)
+            let order = Mutex<[String]>([])
+            onLoop(loop) {
+                order.withLock { $0.append("outer start, on loop: \(loop.inEventLoop)") }
+                loop.execute { order.withLock { $0.append("inner") } }
+                order.withLock { $0.append("outer end") }
+            }
+            onLoop(loop) {}
+            #expect(order.withLock { $0 } == ["outer start, on loop: true", "outer end", "inner"])
+        }
+    }
+
+    @Test func aWatchedDescriptorsReadinessReachesItsChannelAndAnUnwatchedOnesDoesNot() throws {
+        try withLoop { loop in
+            let (local, peer) = socketPair()
+            defer { close(peer) }
+            let channel = RecordingChannel(fd: local, loop: loop)
+            onLoop(loop) { loop.register(local, channel) }
+            #expect(write(peer, "a", 1) == 1)
+            onLoop(loop) {}
+            onLoop(loop) {}
+            #expect(channel.events.withLock { $0 }.isEmpty, "registered but not watched: nothing delivered")
+            onLoop(loop) { loop.watch(local, reading: true, writing: false) }
+            channel.delivered.wait()
+            #expect(channel.events.withLock { $0 } == ["read a"])
+            onLoop(loop) { loop.watch(local, reading: true, writing: true) }
+            channel.delivered.wait()
+            close(peer)
+            onLoop(loop) {}
+            #expect(channel.events.withLock { $0 } == ["read a", "writable"], "the hang-up of an unwatched socket is not delivered")
+            onLoop(loop) { loop.watch(local, reading: true, writing: false) }
+            channel.delivered.wait()
+            #expect(channel.events.withLock { $0 }.last == "read end")
+            onLoop(loop) {
+                loop.deregister(local)
+                close(local)
+            }
+        }
+    }
+
+    @Test func aDueDeadlineIsChecked() throws {
+        try withLoop { loop in
+            let (local, peer) = socketPair()
+            defer { close(peer) }
+            let channel = RecordingChannel(fd: local, loop: loop)
+            onLoop(loop) {
+                loop.register(local, channel)
+                loop.checkDeadlines(by: DispatchTime.now().uptimeNanoseconds)
+            }
+            channel.delivered.wait()
+            #expect(channel.events.withLock { $0 } == ["deadline"])
+            onLoop(loop) {
+                loop.deregister(local)
+                close(local)
+            }
+        }
+    }
+}
