@@ -2,48 +2,35 @@
 /// index. Items scored `-infinity` (excluded) or NaN are never picked, so a list can be shorter
 /// than `k` only when fewer items remain.
 ///
-/// Serving picks 200 candidates out of the whole catalogue on every request, so this is on the
-/// hot path: a strided sample estimates a score about `2k` items reach, one predictable pass
-/// keeps the items above it, and quickselect plus a sort of `k` finish on that short list
-/// (with the whole catalogue as the short list when the estimate was too high).
+/// Serving picks 256 candidates out of the whole catalogue for every freshly scored user, so this
+/// is on the hot path: a strided sample estimates a score about `2k` items reach, one predictable
+/// pass keeps the items above it (the whole catalogue when the estimate was too high), and the
+/// short list is ordered by a stable radix sort on the score's bits. Sorting, unlike a
+/// quickselect, does not branch on the data: on fresh scores every such branch is a coin toss
+/// the CPU mispredicts.
 public enum TopKSelector {
     public static func select(_ scores: UnsafeBufferPointer<Float>, k: Int) -> [Int32] {
         guard k > 0 else { return [] }
-        var candidates = shortlist(scores, k: k, threshold: sampledThreshold(scores, k: k))
-        if candidates.count < k { candidates = shortlist(scores, k: k, threshold: -Float.infinity) }
-        var values = candidates.map(\.score)
-        let cutoff = values.count > k ? kthLargest(&values, k: k) : -Float.infinity
-        var above = 0
-        for value in values where value > cutoff { above += 1 }
-        var tiesLeft = k - above
-        var picked: [Candidate] = []
-        picked.reserveCapacity(min(k, candidates.count))
-        for candidate in candidates {
-            if candidate.score > cutoff {
-                picked.append(candidate)
-            } else if candidate.score == cutoff, tiesLeft > 0 {
-                picked.append(candidate)
-                tiesLeft -= 1
+        var candidates = shortlist(scores, threshold: sampledThreshold(scores, k: k))
+        if candidates.count < k { candidates = shortlist(scores, threshold: -Float.infinity) }
+        // In index order, so the stable sort keeps ties by the smaller index.
+        var ranked = candidates.map { index in UInt64(descendingKey(scores[Int(index)])) << 32 | UInt64(UInt32(bitPattern: index)) }
+        sortByHighHalf(&ranked)
+        return ranked.prefix(k).map { Int32(bitPattern: UInt32(truncatingIfNeeded: $0)) }
+    }
+
+    /// Every item scoring at least `threshold` (and above -infinity), in index order. Each index is
+    /// written and kept or overwritten by the next, without a branch on the score.
+    private static func shortlist(_ scores: UnsafeBufferPointer<Float>, threshold: Float) -> [Int32] {
+        let floor = max(threshold, -Float.greatestFiniteMagnitude)
+        return [Int32](unsafeUninitializedCapacity: scores.count) { buffer, count in
+            var kept = 0
+            for index in 0..<scores.count {
+                buffer[kept] = Int32(index)
+                kept += scores[index] >= floor ? 1 : 0
             }
+            count = kept
         }
-        picked.sort { $0.score > $1.score || ($0.score == $1.score && $0.index < $1.index) }
-        return picked.map(\.index)
-    }
-
-    private struct Candidate {
-        let score: Float
-        let index: Int32
-    }
-
-    /// Every item scoring at least `threshold` (and above -infinity), in index order.
-    private static func shortlist(_ scores: UnsafeBufferPointer<Float>, k: Int, threshold: Float) -> [Candidate] {
-        var candidates: [Candidate] = []
-        candidates.reserveCapacity(min(scores.count, 4 * k))
-        for index in 0..<scores.count {
-            let score = scores[index]
-            if score >= threshold, score > -Float.infinity { candidates.append(Candidate(score: score, index: Int32(index))) }
-        }
-        return candidates
     }
 
     /// A score that about `2k` items reach, estimated from an evenly strided sample of about
@@ -51,17 +38,60 @@ public enum TopKSelector {
     private static func sampledThreshold(_ scores: UnsafeBufferPointer<Float>, k: Int) -> Float {
         let stride = scores.count / 1_024
         guard stride >= 2, 2 * k < scores.count / 2 else { return -Float.infinity }
-        var sample: [Float] = []
+        var sample: [UInt64] = []
         sample.reserveCapacity(1_100)
         var index = 0
         while index < scores.count {
-            if scores[index] > -Float.infinity { sample.append(scores[index]) }
+            let score = scores[index]
+            if score > -Float.infinity, !score.isNaN { sample.append(UInt64(descendingKey(score)) << 32 | UInt64(score.bitPattern)) }
             index += stride
         }
         let rank = (2 * k * sample.count) / scores.count + 1
         guard sample.count > rank else { return -Float.infinity }
-        return kthLargest(&sample, k: rank)
+        sortByHighHalf(&sample)
+        return Float(bitPattern: UInt32(truncatingIfNeeded: sample[rank - 1]))
     }
+
+    /// A key that sorts ascending as `score` descends (+0 and -0 alike): the float's bits made
+    /// monotonic, then complemented.
+    private static func descendingKey(_ score: Float) -> UInt32 {
+        let bits = (score == 0 ? 0 : score).bitPattern
+        return bits & 0x8000_0000 != 0 ? bits : ~(bits | 0x8000_0000)
+    }
+
+    /// Sorts `values` ascending by their upper 32 bits, stably: least significant byte first, one
+    /// counting pass for all four bytes, and a byte that is the same for every value skipped.
+    private static func sortByHighHalf(_ values: inout [UInt64]) {
+        guard values.count > 1 else { return }
+        var scratch = [UInt64](repeating: 0, count: values.count)
+        var counts = [Int](repeating: 0, count: 4 * 256)
+        let count = values.count
+        counts.withUnsafeMutableBufferPointer { counts in
+            values.withUnsafeBufferPointer { values in
+                for value in values {
+                    for pass in 0..<4 { counts[pass << 8 | digit(value, pass)] += 1 }
+                }
+            }
+            for pass in 0..<4 where counts[pass << 8 | digit(values[0], pass)] < count {
+                var offset = 0
+                for bucket in (pass << 8)..<((pass + 1) << 8) { (counts[bucket], offset) = (offset, offset + counts[bucket]) }
+                values.withUnsafeBufferPointer { source in
+                    scratch.withUnsafeMutableBufferPointer { target in
+                        for value in source {
+                            let bucket = pass << 8 | digit(value, pass)
+                            target[counts[bucket]] = value
+                            counts[bucket] += 1
+                        }
+                    }
+                }
+                swap(&values, &scratch)
+            }
+        }
+    }
+
+    /// Byte `pass` (0 = least significant) of the upper half of `value`.
+    @inline(__always)
+    private static func digit(_ value: UInt64, _ pass: Int) -> Int { Int(truncatingIfNeeded: value >> (32 + 8 * pass)) & 255 }
 
     /// The 1-based rank that `target` would get in the full ranking (same tie rule as `select`),
     /// or nil when the target is excluded.
@@ -74,42 +104,5 @@ public enum TopKSelector {
             if score > targetScore || (score == targetScore && index < Int(target)) { better += 1 }
         }
         return better + 1
-    }
-
-    /// The k-th largest of `values` (1-based, `values.count > k`); reorders `values`.
-    /// Hoare-style partitioning around a median of three.
-    static func kthLargest(_ values: inout [Float], k: Int) -> Float {
-        values.withUnsafeMutableBufferPointer { buffer in
-            var low = 0
-            var high = buffer.count - 1
-            let target = k - 1
-            while low < high {
-                let middle = low + (high - low) / 2
-                let pivot = medianOfThree(buffer[low], buffer[middle], buffer[high])
-                var i = low
-                var j = high
-                while i <= j {
-                    while buffer[i] > pivot { i += 1 }
-                    while buffer[j] < pivot { j -= 1 }
-                    if i <= j {
-                        buffer.swapAt(i, j)
-                        i += 1
-                        j -= 1
-                    }
-                }
-                if target <= j {
-                    high = j
-                } else if target >= i {
-                    low = i
-                } else {
-                    return buffer[target]
-                }
-            }
-            return buffer[target]
-        }
-    }
-
-    private static func medianOfThree(_ a: Float, _ b: Float, _ c: Float) -> Float {
-        max(min(a, b), min(max(a, b), c))
     }
 }
