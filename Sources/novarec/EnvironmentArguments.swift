@@ -15,7 +15,7 @@ enum EnvironmentArguments {
         "gate-novelty-margin", "gate-coverage-margin", "handover-seconds", "replica-name", "checkpoint-dir",
         "max-header-bytes", "max-header-count", "max-body-bytes", "max-body-bytes-in-flight", "max-connections",
         "max-requests-per-connection", "header-timeout", "idle-timeout",
-        "body-timeout", "write-timeout", "shutdown-grace", "log-level"
+        "body-timeout", "write-timeout", "shutdown-grace", "event-loops", "log-level"
     ]
 
     /// The variable for an option: `--max-body-bytes` → `NOVAREC_MAX_BODY_BYTES`.

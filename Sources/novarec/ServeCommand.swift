@@ -143,6 +143,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Seconds in-flight requests get to finish on shutdown.")
     var shutdownGrace = 10.0
 
+    @Option(help: "HTTP event-loop threads; connections are spread over them (default: one per core).")
+    var eventLoops = ProcessInfo.processInfo.activeProcessorCount
+
     @Option(help: "Log level: trace, debug, info (access log), notice, warning, error, critical.")
     var logLevel = Logger.Level.info
 
@@ -163,6 +166,7 @@ struct ServeCommand: ParsableCommand {
         guard handoverSeconds >= 0 else { throw ValidationError("--handover-seconds must be 0 or more") }
         guard trainMaxMinutes > 0 else { throw ValidationError("--train-max-minutes must be positive") }
         guard (1...256).contains(trainerThreads) else { throw ValidationError("--trainer-threads must be between 1 and 256") }
+        guard (1...256).contains(eventLoops) else { throw ValidationError("--event-loops must be between 1 and 256") }
         guard pollInterval > 0 else { throw ValidationError("--poll-interval must be a positive number of seconds") }
         let fractions = [
             ("--warm-start-max-new-items", warmStartMaxNewItems), ("--gate-ndcg-margin", gateNdcgMargin),
@@ -271,7 +275,7 @@ struct ServeCommand: ParsableCommand {
             maxBodyBytesInFlight: maxBodyBytesInFlight, maxConnections: maxConnections,
             maxRequestsPerConnection: maxRequestsPerConnection, headerTimeout: headerTimeout, idleTimeout: idleTimeout,
             bodyTimeout: bodyTimeout, writeTimeout: writeTimeout)
-        return HTTPServer.Configuration(host: host, port: port, limits: limits, shutdownGracePeriod: shutdownGrace)
+        return HTTPServer.Configuration(host: host, port: port, limits: limits, shutdownGracePeriod: shutdownGrace, eventLoops: eventLoops)
     }
 
     /// The configured keys of every scope (the server refuses a non-loopback bound address while writes are open).
