@@ -155,15 +155,16 @@ final class EventLoop: @unchecked Sendable {
         current.channel.writable()
     }
 
+    /// Runs the queued tasks, and those they queue, swapping the queue with one buffer that is
+    /// reused, so handing over tasks allocates nothing.
     private func runTasks() {
         wakePending.store(false, ordering: .sequentiallyConsistent)
+        var batch: [@Sendable () -> Void] = []
         while true {
-            let batch = tasks.withLock { tasks in
-                defer { tasks.removeAll(keepingCapacity: true) }
-                return tasks
-            }
+            tasks.withLock { swap(&$0, &batch) }
             guard !batch.isEmpty else { return }
             batch.forEach { $0() }
+            batch.removeAll(keepingCapacity: true)
         }
     }
 

@@ -82,14 +82,9 @@ public final class HTTPServer: Sendable {
             accepted(fd)
         }
         let address = BoundAddress(description: listener.address, port: listener.port, isLoopback: listener.isLoopback)
-        do {
-            try verify(address)
-        } catch {
-            listener.discard()
-            throw error
-        }
         let loops: [EventLoop]
         do {
+            try verify(address)
             loops = try (0..<configuration.eventLoops).map { _ in try EventLoop() }
         } catch {
             listener.discard()

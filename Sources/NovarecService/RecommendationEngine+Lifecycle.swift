@@ -89,6 +89,12 @@ extension RecommendationEngine {
         histories.entry(of: user, reading: journal.map { journal in { try journal.recentHistory(of: $0, limit: $1) } })
     }
 
+    /// Whether planning `query` would read its user's history from the store (`storedHistory`).
+    func readsStore(planning query: RecommendationQuery) -> Bool {
+        guard journal != nil, query.history == nil, let user = query.user else { return false }
+        return histories.needsStoreRead(for: user)
+    }
+
     /// Rebuilds the histories from a fresh read of the store while events keep coming in (after
     /// this replica may have missed some), keeping the most recently active users within the
     /// budget as the rows stream; returns how many interactions it read.

@@ -72,9 +72,7 @@ public final class RecommendationEngine: Sendable {
     /// once: on this thread when nothing had to be scored or read (a cached pool, the popularity
     /// fallback, an invalid query), otherwise on a global queue.
     public func recommend(_ query: RecommendationQuery, completion: @escaping @Sendable (Result<Recommendations, RecommendationError>) -> Void) {
-        guard journal != nil, query.history == nil, let user = query.user, histories.needsStoreRead(for: user) else {
-            return schedule(query, completion: completion)
-        }
+        guard readsStore(planning: query) else { return schedule(query, completion: completion) }
         DispatchQueue.global(qos: .userInitiated).async { self.schedule(query, completion: completion) }
     }
 
