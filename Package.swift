@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "NovarecStore", dependencies: ["CLibPQ"]),
         .target(name: "NovarecRank", dependencies: ["NovarecCore"]),
         .target(name: "NovarecService", dependencies: ["NovarecCore", "NovarecML", "NovarecEval", "NovarecRank", "NovarecHTTP", "NovarecStore"]),
-        .target(name: "NovarecHTTP", dependencies: ["CEpoll", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "NovarecHTTP", dependencies: ["NovarecCore", "CEpoll", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "NovarecApp",
             dependencies: [

@@ -1,6 +1,7 @@
 import CEpoll
 import Dispatch
 import Foundation
+import NovarecCore
 import Synchronization
 
 /// One thread that waits on `epoll` for the descriptors it owns (the listening socket,
@@ -30,6 +31,9 @@ final class EventLoop: @unchecked Sendable {
     /// The loop thread's `pthread_self()`, 0 before it runs.
     private let threadID = Atomic<UInt>(0)
     private var registrations: [Int32: Registration] = [:]
+    /// Work postponed to the end of this turn (`EndOfTurn`): run after the turn's events and the
+    /// tasks they queued, so answers ready in this turn are written before it starts.
+    private var endOfTurn: [@Sendable () -> Void] = []
     /// When the channels' deadlines must next be checked (uptime nanoseconds; `.max`: never).
     private var nextDeadlineCheck = UInt64.max
     private var running = true
@@ -112,8 +116,10 @@ final class EventLoop: @unchecked Sendable {
 
     private func run() {
         threadID.store(UInt(pthread_self()), ordering: .relaxed)
+        EndOfTurn.install { [unowned self] work in endOfTurn.append(work) }
         let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: EventLoop.maxEventsPerWait)
         defer {
+            EndOfTurn.install(nil)
             events.deallocate()
             Glibc.close(wakeFD)
             Glibc.close(epollFD)
@@ -122,6 +128,7 @@ final class EventLoop: @unchecked Sendable {
             let count = epoll_wait(epollFD, events, Int32(EventLoop.maxEventsPerWait), waitMilliseconds())
             for index in 0..<max(0, Int(count)) { deliver(events[index]) }
             runTasks()
+            runEndOfTurn()
             checkDeadlinesIfDue()
         }
     }
@@ -165,6 +172,16 @@ final class EventLoop: @unchecked Sendable {
             guard !batch.isEmpty else { return }
             batch.forEach { $0() }
             batch.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Runs the work postponed to the end of the turn, then the tasks it queued.
+    private func runEndOfTurn() {
+        while !endOfTurn.isEmpty {
+            let work = endOfTurn
+            endOfTurn.removeAll(keepingCapacity: true)
+            work.forEach { $0() }
+            runTasks()
         }
     }
 

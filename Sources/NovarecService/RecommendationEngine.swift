@@ -88,7 +88,11 @@ public final class RecommendationEngine: Sendable {
         batcher.submit(
             ScoringBatcher.Job(model: plan.model, history: plan.history) { scores in
                 let pool = self.pool(plan, scores: scores)
-                DispatchQueue.global(qos: .userInitiated).async { completion(.success(self.answer(plan, pool: pool))) }
+                // On an event loop the answer is written there; a scoring thread goes back to scoring.
+                guard EndOfTurn.isAvailable else {
+                    return DispatchQueue.global(qos: .userInitiated).async { completion(.success(self.answer(plan, pool: pool))) }
+                }
+                completion(.success(self.answer(plan, pool: pool)))
             })
     }
 

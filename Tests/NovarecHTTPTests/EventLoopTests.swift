@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import NovarecCore
 import Testing
 @testable import NovarecHTTP
 
@@ -71,6 +72,30 @@ struct EventLoopTests {
             }
             onLoop(loop) {}
             #expect(order.withLock { $0 } == ["outer start, on loop: true", "outer end", "inner"])
+        }
+    }
+
+    @Test func workPostponedToTheEndOfTheTurnRunsOnTheLoopAfterTheTurnsTasks() throws {
+        try withLoop { loop in
+            let order = Mutex<[String]>([])
+            let done = DispatchSemaphore(value: 0)
+            onLoop(loop) {
+                let scheduled = EndOfTurn.schedule {
+                    order.withLock { $0.append("end of turn, on loop: \(loop.inEventLoop)") }
+                    loop.execute {
+                        order.withLock { $0.append("task queued at the end of the turn") }
+                        done.signal()
+                    }
+                }
+                order.withLock { $0.append("postponed: \(scheduled)") }
+                loop.execute { order.withLock { $0.append("task") } }
+            }
+            done.wait()
+            #expect(
+                order.withLock { $0 } == [
+                    "postponed: true", "task", "end of turn, on loop: true", "task queued at the end of the turn"
+                ])
+            #expect(!EndOfTurn.schedule {}, "a thread without turns postpones nothing")
         }
     }
 

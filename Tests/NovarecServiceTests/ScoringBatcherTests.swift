@@ -48,6 +48,29 @@ struct ScoringBatcherTests {
         }
     }
 
+    @Test func jobsQueuedDuringATurnAreScoredTogetherAtItsEndOnTheSameThread() {
+        let batcher = ScoringBatcher(maxBatch: 2)
+        let model = engine.model
+        let histories: [[Int32]] = [[1, 2], [3], [4, 5, 6]]
+        let scored = Mutex<[(job: Int, thread: UInt, scores: [Float])]>([])
+        let postponed = Mutex<[@Sendable () -> Void]>([])
+        EndOfTurn.install { work in postponed.withLock { $0.append(work) } }
+        defer { EndOfTurn.install(nil) }
+        for (job, history) in histories.enumerated() {
+            batcher.submit(
+                ScoringBatcher.Job(model: model, history: history) { scores in
+                    scored.withLock { $0.append((job, UInt(pthread_self()), Array(scores))) }
+                })
+        }
+        #expect(scored.withLock { $0.isEmpty }, "nothing is scored before the turn ends")
+        postponed.withLock { $0 }.forEach { $0() }
+        let answers = scored.withLock { $0 }
+        #expect(answers.map(\.job) == [0, 1, 2])
+        #expect(answers.allSatisfy { $0.thread == UInt(pthread_self()) })
+        #expect(zip(answers, histories).allSatisfy { $0.scores == alone(model, $1) })
+        #expect(batcher.figures.batches == 2 && batcher.figures.requests == 3, "batches of at most maxBatch")
+    }
+
     @Test func theServerPathGivesTheSameListsAsTheDirectOne() throws {
         let queries = (0..<12).map { RecommendationQuery(history: ["sku\($0)", "sku\($0 + 6)", "sku\($0 + 20)"], k: 8, novelty: Double($0 % 4) / 4) }
         for query in queries {
