@@ -25,11 +25,13 @@ public struct JSONWriter: Sendable {
         bytes.append(bracket)
     }
 
-    /// An object member's key; the value written next is its value.
-    public mutating func key(_ name: String) {
+    /// An object member's key; the value written next is its value. Keys are the program's own
+    /// literals, so they are copied without an escaping scan (they must need none).
+    public mutating func key(_ name: StaticString) {
         element()
-        appendString(name)
-        bytes.append(UInt8(ascii: ":"))
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
         needsComma[needsComma.count - 1] = false
     }
 
@@ -52,6 +54,14 @@ public struct JSONWriter: Sendable {
         } else {
             bytes.append(contentsOf: value.description.utf8)
         }
+    }
+
+    /// A `Float` in its own shortest round-trip form (`0.1`, not the `0.10000000149011612` of the
+    /// same value widened to `Double`), written without allocating.
+    public mutating func number(_ value: Float) {
+        guard value.isFinite else { return number(Double(value)) }
+        element()
+        bytes.append(contentsOf: value.description.utf8)
     }
 
     private mutating func element() {

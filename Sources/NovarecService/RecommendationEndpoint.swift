@@ -101,7 +101,7 @@ struct RecommendationEndpoint: Sendable {
             json.key("relevance")
             json.number(item.relevance)
             json.key("score")
-            json.number(Double(item.score))
+            json.number(item.score)
             json.endObject()
         }
         json.endArray()

@@ -5,8 +5,9 @@ import NovarecRank
 
 /// Everything a recommendation request reads, as one immutable value: the model, the catalogue
 /// it scores, the popularity fallback and the novelty figures. Swapped atomically as a whole, so
-/// a request finishes on the model it started with.
-public struct ServingModel: Sendable {
+/// a request finishes on the model it started with. A class, so a request holding it costs one
+/// reference count, not one per field.
+public final class ServingModel: Sendable {
     public let version: String
     /// The trained model; nil means every request gets the popularity fallback.
     public let model: (any Recommender)?
@@ -14,7 +15,7 @@ public struct ServingModel: Sendable {
     /// Distinct users per item when the model was loaded: where live popularity starts.
     public let userCounts: [Int]
     /// Item novelty, the popularity head, item similarity, the default re-ranker and the dial scale.
-    public private(set) var novelty: ServingNovelty
+    public let novelty: ServingNovelty
 
     /// - Parameters:
     ///   - items: the catalogue, by the model's dense indices.
@@ -35,11 +36,14 @@ public struct ServingModel: Sendable {
         self.novelty = ServingNovelty(space: space, users: users, scale: scale)
     }
 
+    private init(_ other: ServingModel, novelty: ServingNovelty) {
+        (version, model, items, userCounts) = (other.version, other.model, other.items, other.userCounts)
+        self.novelty = novelty
+    }
+
     /// The same model with another dial scale.
     public func withScale(_ scale: DialScale) -> ServingModel {
-        var copy = self
-        copy.novelty = ServingNovelty(space: novelty.space, users: novelty.users, reranker: novelty.reranker, scale: scale)
-        return copy
+        ServingModel(self, novelty: ServingNovelty(space: novelty.space, users: novelty.users, reranker: novelty.reranker, scale: scale))
     }
 
     /// Items in the popularity head; the rest is the long tail.
@@ -50,7 +54,7 @@ public struct ServingModel: Sendable {
 
     /// A checkpoint of any kind served with popularity from `userCounts` (aligned with its items):
     /// the model as served at novelty 0, its item vectors, the dial scale it carries.
-    public init(checkpoint: ModelCheckpoint, version: String, userCounts: [Int], users: Int) {
+    public convenience init(checkpoint: ModelCheckpoint, version: String, userCounts: [Int], users: Int) {
         let model = checkpoint.recommender
         self.init(
             version: version, model: model, items: Vocabulary(orderedIDs: checkpoint.itemIDs), userCounts: userCounts, users: users,
@@ -59,7 +63,7 @@ public struct ServingModel: Sendable {
 
     /// A SASRec checkpoint with the popularity it was trained with (`popularityMetadata`), so
     /// every replica serving it computes the same novelty figures; nil when the checkpoint lacks it.
-    public init?(checkpoint: SASRecCheckpoint, version: String) {
+    public convenience init?(checkpoint: SASRecCheckpoint, version: String) {
         guard let countsText = checkpoint.metadata[Self.userCountsKey], let users = checkpoint.metadata[Self.usersKey].flatMap(Int.init),
             let counts = try? JSONDecoder().decode([Int].self, from: Data(countsText.utf8)), counts.count == checkpoint.itemIDs.count
         else {

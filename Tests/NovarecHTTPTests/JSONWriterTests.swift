@@ -45,10 +45,22 @@ struct JSONWriterTests {
     @Test func nonFiniteNumbersBecomeNull() throws {
         var json = JSONWriter()
         json.beginArray()
-        json.number(.nan)
-        json.number(.infinity)
+        json.number(Double.nan)
+        json.number(Double.infinity)
+        json.number(Float.nan)
         json.number(2.5)
         json.endArray()
-        #expect(String(decoding: json.bytes, as: UTF8.self) == "[null,null,2.5]")
+        #expect(String(decoding: json.bytes, as: UTF8.self) == "[null,null,null,2.5]")
+    }
+
+    @Test func aFloatIsWrittenInItsOwnShortestFormAndReadsBackAsTheSameFloat() throws {
+        let values: [Float] = [0.1, -3.4028235e38, 1.1754944e-38, 7, 0.33333334, -0.0]
+        var json = JSONWriter()
+        json.beginArray()
+        values.forEach { json.number($0) }
+        json.endArray()
+        #expect(String(decoding: json.bytes, as: UTF8.self) == "[0.1,-3.4028235e+38,1.1754944e-38,7.0,0.33333334,-0.0]")
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(json.bytes)) as? [NSNumber])
+        #expect(parsed.map(\.floatValue) == values)
     }
 }
