@@ -91,7 +91,9 @@ final class ScoringBatcher: Sendable {
         let items = model.items.count
         var scores = [Float](unsafeUninitializedCapacity: batch.count * items) { _, count in count = batch.count * items }
         scores.withUnsafeMutableBufferPointer { buffer in
-            model.model?.score(histories: batch.map { $0.history[...] }, into: buffer)
+            // On this thread only: every core already runs a loop or a scoring thread of its
+            // own (measured: open-loop p99 lower in three rounds of three, req/s the same).
+            Parallel.serially { model.model?.score(histories: batch.map { $0.history[...] }, into: buffer) }
             for (row, job) in batch.enumerated() {
                 job.scored(UnsafeMutableBufferPointer(rebasing: buffer[(row * items)..<((row + 1) * items)]))
             }
