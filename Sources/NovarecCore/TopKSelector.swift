@@ -34,22 +34,32 @@ public enum TopKSelector {
     }
 
     /// A score that about `2k` items reach, estimated from an evenly strided sample of about
-    /// 1,024 scores; -infinity when the catalogue is small.
+    /// 1,024 scores; -infinity when the catalogue is small. The sample's `rank` best (a few
+    /// dozen) are kept in order as it is read: after the first few, a score rarely beats the
+    /// worst kept, so the one comparison per score is well predicted.
     private static func sampledThreshold(_ scores: UnsafeBufferPointer<Float>, k: Int) -> Float {
         let stride = scores.count / 1_024
         guard stride >= 2, 2 * k < scores.count / 2 else { return -Float.infinity }
-        var sample: [UInt64] = []
-        sample.reserveCapacity(1_100)
-        var index = 0
-        while index < scores.count {
-            let score = scores[index]
-            if score > -Float.infinity, !score.isNaN { sample.append(UInt64(descendingKey(score)) << 32 | UInt64(score.bitPattern)) }
-            index += stride
+        let rank = (2 * k * ((scores.count + stride - 1) / stride)) / scores.count + 1
+        var best = [Float](repeating: -.infinity, count: rank)
+        var sampled = 0
+        best.withUnsafeMutableBufferPointer { best in
+            var index = 0
+            while index < scores.count {
+                let score = scores[index]
+                index += stride
+                guard score > -Float.infinity else { continue }
+                sampled += 1
+                guard score > best[rank - 1] else { continue }
+                var position = rank - 1
+                while position > 0, best[position - 1] < score {
+                    best[position] = best[position - 1]
+                    position -= 1
+                }
+                best[position] = score
+            }
         }
-        let rank = (2 * k * sample.count) / scores.count + 1
-        guard sample.count > rank else { return -Float.infinity }
-        sortByHighHalf(&sample)
-        return Float(bitPattern: UInt32(truncatingIfNeeded: sample[rank - 1]))
+        return sampled > rank ? best[rank - 1] : -Float.infinity
     }
 
     /// A key that sorts ascending as `score` descends (+0 and -0 alike): the float's bits made
