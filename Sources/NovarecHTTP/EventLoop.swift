@@ -175,14 +175,16 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
-    /// Runs the work postponed to the end of the turn, then the tasks it queued.
+    /// Runs the work postponed to the end of the turn, each piece followed by the tasks it
+    /// queued (e.g. writing the answers it produced).
     private func runEndOfTurn() {
-        while !endOfTurn.isEmpty {
-            let work = endOfTurn
-            endOfTurn.removeAll(keepingCapacity: true)
-            work.forEach { $0() }
+        var next = 0
+        while next < endOfTurn.count {
+            endOfTurn[next]()
+            next += 1
             runTasks()
         }
+        endOfTurn.removeAll(keepingCapacity: true)
     }
 
     private func checkDeadlinesIfDue() {

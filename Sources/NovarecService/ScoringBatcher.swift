@@ -12,7 +12,7 @@ import Synchronization
 ///
 /// Who scores depends on who asks. A request read by an event loop is scored at the end of the
 /// loop's turn, on the loop (`EndOfTurn`), with everything queued by then, and is answered and
-/// written there: no hand-off to another thread and back, each of which is a wake-up that under
+/// written there (each batch's answers before the next batch is scored): no hand-off to another thread and back, each of which is a wake-up that under
 /// load waits for a time slice (measured: open-loop p50 halved, p99 down by a third to a half).
 /// Other callers' requests are scored by up to `threads` scoring threads (one per core).
 final class ScoringBatcher: Sendable {
@@ -55,15 +55,12 @@ final class ScoringBatcher: Sendable {
             return true
         }
         if onTurns {
-            EndOfTurn.schedule { self.drain(releasingThread: false) }
+            // One batch per queued job at most, each written before the next is scored: as many
+            // batches as there are jobs always suffice, and no loop goes on scoring for others.
+            EndOfTurn.schedule { self.nextBatch(releasingThread: false).map(self.score) }
         } else if startThread {
-            queue.async { self.drain(releasingThread: true) }
+            queue.async { while let batch = self.nextBatch(releasingThread: true) { self.score(batch) } }
         }
-    }
-
-    /// Scores batches until the queue is empty; a scoring thread then counts itself out.
-    private func drain(releasingThread: Bool) {
-        while let batch = nextBatch(releasingThread: releasingThread) { score(batch) }
     }
 
     /// Up to `maxBatch` queued jobs on the first one's model, in arrival order (jobs on another
