@@ -70,7 +70,9 @@ public final class RecommendationEngine: Sendable {
     /// scoring alone, and holds no thread while it waits; one whose user's history must first be
     /// read from the store (dropped from memory) is planned on a global queue. `completion` runs
     /// once: on this thread when nothing had to be scored or read (a cached pool, the popularity
-    /// fallback, an invalid query), otherwise on a global queue.
+    /// fallback, an invalid query); when it was scored and this thread is an event loop, on the
+    /// event loop that scored its batch (this one or another, `EndOfTurn`); otherwise on a
+    /// global queue.
     public func recommend(_ query: RecommendationQuery, completion: @escaping @Sendable (Result<Recommendations, RecommendationError>) -> Void) {
         guard readsStore(planning: query) else { return schedule(query, completion: completion) }
         DispatchQueue.global(qos: .userInitiated).async { self.schedule(query, completion: completion) }
