@@ -12,9 +12,10 @@ import Synchronization
 ///
 /// Who scores depends on who asks. A request read by an event loop is scored at the end of the
 /// loop's turn, on the loop (`EndOfTurn`), with everything queued by then, and is answered and
-/// written there (each batch's answers before the next batch is scored): no hand-off to another thread and back, each of which is a wake-up that under
-/// load waits for a time slice (measured: open-loop p50 halved, p99 down by a third to a half).
-/// Other callers' requests are scored by up to `threads` scoring threads (one per core).
+/// written there, each batch's answers before the next batch is scored: no hand-off to another
+/// thread and back, each of which is a wake-up that under load waits for a time slice
+/// (measured: open-loop p50 halved, p99 down by a third to a half). Other callers' requests are
+/// scored by up to `threads` scoring threads (one per core).
 final class ScoringBatcher: Sendable {
     /// One request's scoring.
     struct Job: Sendable {
@@ -42,9 +43,9 @@ final class ScoringBatcher: Sendable {
     }
 
     /// Queues `job` (its model must have a recommender). On a thread that works in turns (an
-    /// event loop, `EndOfTurn`) the queue is scored at the end of the turn on that thread, with
-    /// everything the turn's other requests queued; elsewhere a scoring thread starts if fewer
-    /// than `threads` are running.
+    /// event loop, `EndOfTurn`) a batch is scored at the end of the turn on that thread, with
+    /// everything queued by then; elsewhere a scoring thread starts if fewer than `threads` are
+    /// running, and scores until the queue is empty.
     func submit(_ job: Job) {
         precondition(job.model.model != nil, "only a model's scores are batched")
         let onTurns = EndOfTurn.isAvailable
@@ -64,7 +65,8 @@ final class ScoringBatcher: Sendable {
     }
 
     /// Up to `maxBatch` queued jobs on the first one's model, in arrival order (jobs on another
-    /// model wait for the next batch); nil when none is queued.
+    /// model wait for the next batch); nil when none is queued, and then, when
+    /// `releasingThread`, one scoring thread fewer.
     private func nextBatch(releasingThread: Bool) -> [Job]? {
         state.withLock { state in
             guard let first = state.jobs.first else {
