@@ -35,8 +35,8 @@ enum RecommendationReason {
             }
             if isRare(ranked, space) { novel("rarely bought") }
             if closest.nearest != nil, closest.distance >= Self.unlikeDistance { novel("unlike your recent items") }
-            let categories = seen.isEmpty ? [] : records[items.id(at: ranked.item)]?.categories ?? []
-            if let first = categories.first, seen.isDisjoint(with: categories) { novel("from \(first), a category new to you") }
+            let categories = records[items.id(at: ranked.item)]?.categories ?? []
+            if !seen.isEmpty, let first = categories.first, seen.isDisjoint(with: categories) { novel("from \(first), a category new to you") }
             if reason.isEmpty { reason += ranked.relevance >= 0.8 ? "strongly matches your recent items" : "matches your recent items" }
             if let connected = closest.nearest { appendName(of: items.id(at: connected), records, to: &reason) }
             return reason
@@ -57,7 +57,7 @@ enum RecommendationReason {
 
     /// " (connects to 'NAME')" for a history item: its title when the catalogue has one, else its id.
     private static func appendName(of id: String, _ records: [String: ItemRecord], to reason: inout String) {
-        let title = records.isEmpty ? "" : records[id]?.title ?? ""
+        let title = records[id]?.title ?? ""
         reason += " (connects to '"
         reason += title.isEmpty ? id : title
         reason += "')"
