@@ -46,7 +46,7 @@ let package = Package(
         .executableTarget(
             name: "novarec",
             dependencies: [
-                "NovarecCore", "NovarecML", "NovarecEval", "NovarecHTTP", "NovarecRank", "NovarecStore", "NovarecService", "NovarecApp", "NovarecText", "CBLAS",
+                "NovarecCore", "NovarecML", "NovarecEval", "NovarecHTTP", "NovarecRank", "NovarecStore", "NovarecService", "NovarecApp", "NovarecText", "CBLAS", "CEpoll",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser")
             ]
@@ -65,7 +65,10 @@ let package = Package(
                 "NovarecService", "NovarecApp", "NovarecStore", "NovarecHTTP", "NovarecML", "NovarecRank", "NovarecCore",
                 "NovarecText", "NovarecTestSupport"
             ]),
-        .testTarget(name: "NovarecCLITests", dependencies: ["novarec", "NovarecStore", "NovarecTestSupport"]),
+        .testTarget(
+            name: "NovarecCLITests",
+            dependencies: ["novarec", "NovarecStore", "NovarecHTTP", "NovarecTestSupport", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CBLAS", "CLibPQ"])
     ],
     swiftLanguageModes: [.v6]

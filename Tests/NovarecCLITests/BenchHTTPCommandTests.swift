@@ -1,0 +1,61 @@
+import Foundation
+import Logging
+import NovarecHTTP
+import Testing
+
+@testable import novarec
+
+/// `bench http` against a real server on a real socket, and its response framing byte by byte.
+struct BenchHTTPCommandTests {
+    static func server() throws -> (HTTPServer, Int) {
+        var router = Router()
+        router.get("/ok") { request in .text("user \(request.query["user_id"]?.first ?? "?")") }
+        let silent = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        let server = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0), router: router, logger: silent)
+        return (server, try server.start().port)
+    }
+
+    @Test func everyRequestDueIsAnsweredAndTimedFromItsDueTime() throws {
+        let (server, port) = try Self.server()
+        defer { server.shutdown() }
+        let outcome = try CommandLineTests.run([
+            "bench", "http", "--address", "127.0.0.1:\(port)", "--path", "/ok?user_id={user}", "--rate", "200", "--duration", "1", "--connections", "3"
+        ])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("200 requests due at 200/s over 1 s (3 connections); answered 200"), "\(outcome.stdout)")
+        #expect(outcome.stdout.contains("failed 0") && outcome.stdout.contains("p99.9"), "\(outcome.stdout)")
+        #expect(server.metrics.requestCount(method: "GET", route: "/ok", status: 200) == 200)
+    }
+
+    @Test func answersThatAreNotSuccessesAreFailuresAndNoSuccessIsAnError() throws {
+        let (server, port) = try Self.server()
+        defer { server.shutdown() }
+        let outcome = try CommandLineTests.run(["bench", "http", "--address", "127.0.0.1:\(port)", "--path", "/missing", "--rate", "200", "--duration", "0.1"])
+        #expect(outcome.status != 0)
+        #expect(outcome.stderr.contains("no request succeeded (20 failed)"), "\(outcome.stderr)")
+        let refused = try CommandLineTests.run(["bench", "http", "--address", "127.0.0.1:1", "--rate", "10", "--duration", "0.1"])
+        #expect(refused.status != 0 && refused.stderr.contains("cannot connect to 127.0.0.1:1"), "\(refused.stderr)")
+    }
+
+    static func frame(_ text: String) throws -> LoadResponseFraming? {
+        try Array(text.utf8).withUnsafeBufferPointer { try LoadResponseFraming.parse($0) }
+    }
+
+    @Test func aResponseEndsAfterItsHeadAndContentLengthBytes() throws {
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nCONTENT-LENGTH:  5 \r\n\r\n"
+        #expect(try Self.frame(String(head.dropLast(2))) == nil)
+        #expect(try Self.frame(head + "abcd") == nil)
+        #expect(try Self.frame(head + "abcde") == LoadResponseFraming(length: head.utf8.count + 5, status: 200, keepAlive: true))
+        #expect(try Self.frame(head + "abcdeHTTP/1.1")?.length == head.utf8.count + 5)
+        let closing = try Self.frame("HTTP/1.1 503 Service Unavailable\r\nconnection: Close\r\n\r\n")
+        #expect(closing == LoadResponseFraming(length: 55, status: 503, keepAlive: false))
+        #expect(try Self.frame("HTTP/1.1 204 No Content\r\nConnection: keep-alive\r\n\r\n")?.keepAlive == true)
+    }
+
+    @Test func aMalformedStatusLineOrLengthIsAnError() {
+        #expect(throws: LoadResponseFraming.Failure.malformedStatusLine) { try Self.frame("SMTP/1.1 200 OK\r\n\r\n") }
+        #expect(throws: LoadResponseFraming.Failure.malformedStatusLine) { try Self.frame("HTTP/1.1 2x0 OK\r\n\r\n") }
+        #expect(throws: LoadResponseFraming.Failure.malformedContentLength) { try Self.frame("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n") }
+        #expect(throws: LoadResponseFraming.Failure.malformedContentLength) { try Self.frame("HTTP/1.1 200 OK\r\nContent-Length: 1 2\r\n\r\n") }
+    }
+}
