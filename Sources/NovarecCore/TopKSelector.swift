@@ -3,9 +3,9 @@
 /// than `k` only when fewer items remain.
 ///
 /// Serving picks 256 candidates out of the whole catalogue for every freshly scored user, so this
-/// is on the hot path: a strided sample estimates a score about `2k` items reach, one predictable
-/// pass keeps the items above it (the whole catalogue when the estimate was too high), and the
-/// short list is ordered by a stable radix sort on the score's bits. Sorting, unlike a
+/// is on the hot path: a strided sample estimates a score about `2k` items reach, one pass keeps
+/// the items above it eight at a time (the whole catalogue when the estimate was too high), and
+/// the short list is ordered by a stable radix sort on the score's bits. Sorting, unlike a
 /// quickselect, does not branch on the data: on fresh scores every such branch is a coin toss
 /// the CPU mispredicts.
 public enum TopKSelector {
@@ -19,13 +19,28 @@ public enum TopKSelector {
         return ranked.prefix(k).map { Int32(bitPattern: UInt32(truncatingIfNeeded: $0)) }
     }
 
-    /// Every item scoring at least `threshold` (and above -infinity), in index order. Each index is
-    /// written and kept or overwritten by the next, without a branch on the score.
+    /// Every item scoring at least `threshold` (and above -infinity), in index order. Eight
+    /// scores are compared at once and a group none of which qualifies (most of them, for a
+    /// sampled threshold) is skipped; in the others each index is written and kept or
+    /// overwritten by the next, without a branch on the score.
     private static func shortlist(_ scores: UnsafeBufferPointer<Float>, threshold: Float) -> [Int32] {
         let floor = max(threshold, -Float.greatestFiniteMagnitude)
+        let floors = SIMD8<Float>(repeating: floor)
+        let base = UnsafeRawPointer(scores.baseAddress!)
         return [Int32](unsafeUninitializedCapacity: scores.count) { buffer, count in
             var kept = 0
-            for index in 0..<scores.count {
+            var index = 0
+            while index + 8 <= scores.count {
+                let group = base.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self)
+                if any(group .>= floors) {
+                    for lane in 0..<8 {
+                        buffer[kept] = Int32(index + lane)
+                        kept += group[lane] >= floor ? 1 : 0
+                    }
+                }
+                index += 8
+            }
+            for index in index..<scores.count {
                 buffer[kept] = Int32(index)
                 kept += scores[index] >= floor ? 1 : 0
             }
@@ -34,32 +49,52 @@ public enum TopKSelector {
     }
 
     /// A score that about `2k` items reach, estimated from an evenly strided sample of about
-    /// 1,024 scores; -infinity when the catalogue is small. The sample's `rank` best (a few
-    /// dozen) are kept in order as it is read: after the first few, a score rarely beats the
-    /// worst kept, so the one comparison per score is well predicted.
+    /// 1,024 scores; -infinity when the catalogue is small. The sample is counted into 256
+    /// equal-width buckets between its lowest and highest score, the buckets are summed from
+    /// the top until they hold the sample's `rank` best, and the lowest score in those buckets
+    /// is the estimate. Apart from the counting, the passes run sixteen scores at a time.
     private static func sampledThreshold(_ scores: UnsafeBufferPointer<Float>, k: Int) -> Float {
         let stride = scores.count / 1_024
         guard stride >= 2, 2 * k < scores.count / 2 else { return -Float.infinity }
-        let rank = (2 * k * ((scores.count + stride - 1) / stride)) / scores.count + 1
-        var best = [Float](repeating: -.infinity, count: rank)
-        var sampled = 0
-        best.withUnsafeMutableBufferPointer { best in
-            var index = 0
-            while index < scores.count {
-                let score = scores[index]
-                index += stride
-                guard score > -Float.infinity else { continue }
-                sampled += 1
-                guard score > best[rank - 1] else { continue }
-                var position = rank - 1
-                while position > 0, best[position - 1] < score {
-                    best[position] = best[position - 1]
-                    position -= 1
+        let positions = (scores.count + stride - 1) / stride
+        let rank = (2 * k * positions) / scores.count + 1
+        return withUnsafeTemporaryAllocation(of: Float.self, capacity: positions) { sample in
+            var sampled = 0
+            for position in 0..<positions {
+                let score = scores[position * stride]
+                sample[sampled] = score
+                sampled += score > -Float.infinity ? 1 : 0
+            }
+            guard sampled > rank else { return -Float.infinity }
+            let kept = UnsafePointer(sample.baseAddress!)
+            var (lows, highs) = (FloatLanes.Vector(repeating: .infinity), FloatLanes.Vector(repeating: -.infinity))
+            FloatLanes.forEach(count: sampled) { offset, lanes in
+                lows = FloatLanes.smaller(lows, FloatLanes.load(kept + offset, count: lanes, padding: .infinity))
+                highs = FloatLanes.larger(highs, FloatLanes.load(kept + offset, count: lanes, padding: -.infinity))
+            }
+            let low = lows.min()
+            let span = highs.max() - low
+            guard span.isFinite else { return -Float.infinity }
+            let scale = 255.99 / span
+            guard scale.isFinite else { return low }
+            return withUnsafeTemporaryAllocation(of: Int32.self, capacity: 256) { counts in
+                counts.initialize(repeating: 0)
+                for index in 0..<sampled { counts[Int((kept[index] - low) * scale)] &+= 1 }
+                var bucket = 255
+                var above = Int(counts[bucket])
+                while above < rank {
+                    bucket -= 1
+                    above += Int(counts[bucket])
                 }
-                best[position] = score
+                // The lowest sampled score in the buckets summed: at least `rank` reach it.
+                var lowest = FloatLanes.Vector(repeating: .infinity)
+                FloatLanes.forEach(count: sampled) { offset, lanes in
+                    let group = FloatLanes.load(kept + offset, count: lanes, padding: .infinity)
+                    lowest = FloatLanes.smaller(lowest, group.replacing(with: .infinity, where: (group - low) * scale .< Float(bucket)))
+                }
+                return lowest.min()
             }
         }
-        return sampled > rank ? best[rank - 1] : -Float.infinity
     }
 
     /// A key that sorts ascending as `score` descends (+0 and -0 alike): the float's bits made

@@ -62,4 +62,24 @@ struct TopKSelectorTests {
             .sorted { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
         #expect(select(scores, k: k) == sorted.prefix(k).map(Int32.init))
     }
+
+    /// Catalogues whose sample spans no finite range (an infinite score), a range too narrow to
+    /// bucket (scores a few ulps apart), or mostly excluded items: the sampled estimate must
+    /// never drop an item that belongs in the list.
+    @Test(arguments: ["infinite", "ulps", "sparse", "negative"])
+    func agreesWithAFullSortWhereTheSampleIsDegenerate(shape: String) {
+        var random = SeededGenerator(seed: 7)
+        let scores: [Float] = (0..<12_101).map { index in
+            let roll = Int(random.next() % 1_000)
+            switch shape {
+            case "infinite": return index % 97 == 0 ? .infinity : Float(roll) / 10
+            case "ulps": return 1 + Float(roll % 5) * Float(1).ulp
+            case "sparse": return roll < 990 ? -.infinity : Float(roll)
+            default: return -Float(roll) * 1e30
+            }
+        }
+        let sorted = scores.indices.filter { scores[$0] > -.infinity }
+            .sorted { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
+        #expect(select(scores, k: 256) == sorted.prefix(256).map(Int32.init))
+    }
 }

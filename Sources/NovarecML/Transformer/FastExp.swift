@@ -1,3 +1,4 @@
+import NovarecCore
 /// A vectorised `exp` for softmax over the whole catalogue, where a libm call per logit
 /// would dominate training time. Cody–Waite range reduction and a degree-6 polynomial, as one
 /// value (for loops the compiler vectorises) or on explicit `FloatLanes` vectors (for loops it

@@ -1,4 +1,5 @@
 import Foundation
+import NovarecCore
 
 /// Softmax over one row of logits, in place, on whole vectors (`FloatLanes`): one pass for the
 /// maximum, one for the exponentials and their sum.
