@@ -13,7 +13,7 @@ public enum Parallel {
         let chunkCount = max(1, min(count, chunks))
         let range = { @Sendable (chunk: Int) in (chunk * count / chunkCount)..<((chunk + 1) * count / chunkCount) }
         let slots = Slots<T>(count: chunkCount)
-        if let limit = Thread.current.threadDictionary[limitKey] as? Int {
+        if let limit = threadLimit {
             // `run` returns only once every thread is done with `body`.
             withoutActuallyEscaping(body) { body in run(chunkCount, onThreads: limit) { chunk in slots.set(chunk, body(range(chunk))) } }
         } else {
@@ -22,7 +22,22 @@ public enum Parallel {
         return slots.values
     }
 
-    private static let limitKey = "novarec.parallel.threads"
+    /// The calling thread's `limited(to:)` setting, kept in a pthread key (the value itself, 0
+    /// when unset): `Thread.current.threadDictionary` cost a Foundation dictionary lookup per
+    /// served batch.
+    private static let limitKey: pthread_key_t = {
+        var key = pthread_key_t()
+        precondition(pthread_key_create(&key, nil) == 0, "pthread_key_create failed")
+        return key
+    }()
+
+    private static var threadLimit: Int? {
+        get {
+            let value = Int(bitPattern: pthread_getspecific(limitKey))
+            return value > 0 ? value : nil
+        }
+        set { pthread_setspecific(limitKey, newValue.flatMap { UnsafeRawPointer(bitPattern: $0) }) }
+    }
 
     /// Runs `body` with every `mapChunks` it reaches on this thread spread over at most
     /// `threads` threads — this one and new ones, which inherit its scheduling priority — instead
@@ -30,10 +45,9 @@ public enum Parallel {
     /// handling its cores. With 1 thread the chunks run here, one after the other.
     public static func limited<T>(to threads: Int, _ body: () throws -> T) rethrows -> T {
         precondition(threads >= 1, "at least one thread")
-        let dictionary = Thread.current.threadDictionary
-        let previous = dictionary[limitKey]
-        dictionary[limitKey] = threads
-        defer { dictionary[limitKey] = previous }
+        let previous = threadLimit
+        threadLimit = threads
+        defer { threadLimit = previous }
         return try body()
     }
 
