@@ -11,8 +11,8 @@
 public enum TopKSelector {
     public static func select(_ scores: UnsafeBufferPointer<Float>, k: Int) -> [Int32] {
         guard k > 0 else { return [] }
-        var candidates = shortlist(scores, threshold: sampledThreshold(scores, k: k))
-        if candidates.count < k { candidates = shortlist(scores, threshold: -Float.infinity) }
+        var candidates = shortlist(scores, threshold: sampledThreshold(scores, k: k), expected: 4 * k)
+        if candidates.count < k { candidates = shortlist(scores, threshold: -Float.infinity, expected: scores.count) }
         // In index order, so the stable sort keeps ties by the smaller index.
         var ranked = candidates.map { index in UInt64(descendingKey(scores[Int(index)])) << 32 | UInt64(UInt32(bitPattern: index)) }
         sortByHighHalf(&ranked)
@@ -22,30 +22,43 @@ public enum TopKSelector {
     /// Every item scoring at least `threshold` (and above -infinity), in index order. Eight
     /// scores are compared at once and a group none of which qualifies (most of them, for a
     /// sampled threshold) is skipped; in the others each index is written and kept or
-    /// overwritten by the next, without a branch on the score.
-    private static func shortlist(_ scores: UnsafeBufferPointer<Float>, threshold: Float) -> [Int32] {
+    /// overwritten by the next, without a branch on the score. The indices go to a buffer of
+    /// about `expected` (twice what a sampled threshold lets through on average, not the
+    /// catalogue's size), grown when a group might not fit.
+    private static func shortlist(_ scores: UnsafeBufferPointer<Float>, threshold: Float, expected: Int) -> [Int32] {
         let floor = max(threshold, -Float.greatestFiniteMagnitude)
         let floors = SIMD8<Float>(repeating: floor)
         let base = UnsafeRawPointer(scores.baseAddress!)
-        return [Int32](unsafeUninitializedCapacity: scores.count) { buffer, count in
-            var kept = 0
-            var index = 0
-            while index + 8 <= scores.count {
-                let group = base.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self)
-                if any(group .>= floors) {
-                    for lane in 0..<8 {
-                        buffer[kept] = Int32(index + lane)
-                        kept += group[lane] >= floor ? 1 : 0
-                    }
-                }
-                index += 8
-            }
-            for index in index..<scores.count {
-                buffer[kept] = Int32(index)
-                kept += scores[index] >= floor ? 1 : 0
-            }
-            count = kept
+        var capacity = min(scores.count, max(expected, 64))
+        var buffer = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
+        defer { buffer.deallocate() }
+        var kept = 0
+        func reserve(_ needed: Int) {
+            guard needed > capacity else { return }
+            capacity = min(scores.count, max(needed, 2 * capacity))
+            let grown = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
+            grown.initialize(from: buffer, count: kept)
+            buffer.deallocate()
+            buffer = grown
         }
+        var index = 0
+        while index + 8 <= scores.count {
+            let group = base.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self)
+            if any(group .>= floors) {
+                reserve(kept + 8)
+                for lane in 0..<8 {
+                    buffer[kept] = Int32(index + lane)
+                    kept += group[lane] >= floor ? 1 : 0
+                }
+            }
+            index += 8
+        }
+        reserve(kept + scores.count - index)
+        for index in index..<scores.count {
+            buffer[kept] = Int32(index)
+            kept += scores[index] >= floor ? 1 : 0
+        }
+        return Array(UnsafeBufferPointer(start: buffer, count: kept))
     }
 
     /// A score that about `2k` items reach, estimated from an evenly strided sample of about
