@@ -45,8 +45,9 @@ public struct CalibrationReranker: Reranker {
             return categories.compactMap { category in position[category].map { ($0, 1 / Double(categories.count)) } }
         }
         let relevance = GreedySelection.normalisedRelevance(candidates)
+        let similarities = CandidateSimilarities(candidates, in: space)
         return DialGrid.mostNovel(upTo: request.novelty) { dial in
-            MarginalGreedy.select(candidates, k: request.k, penalty: request.diversity, in: space) { picked in
+            MarginalGreedy.select(candidates, k: request.k, penalty: request.diversity, in: space, similarities: similarities) { picked in
                 guard dial > 0 else { return relevance }
                 var base = [Double](repeating: 0, count: target.count)
                 for index in picked { for (slot, share) in shares[index] { base[slot] += share } }

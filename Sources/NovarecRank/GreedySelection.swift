@@ -14,11 +14,12 @@ public enum GreedySelection {
     public static func select(
         _ candidates: [Candidate], for request: RerankRequest, in space: ItemSpace, utility: (Double) -> [Double]
     ) -> Ranking {
+        let similarities = CandidateSimilarities(candidates, in: space)
         guard request.novelty > 0, request.diversity > 0 else {
-            return greedy(candidates, request: request, space: space, utility: utility(request.novelty))
+            return greedy(candidates, request: request, space: space, utility: utility(request.novelty), similarities: similarities)
         }
         return DialGrid.mostNovel(upTo: request.novelty) {
-            greedy(candidates, request: request, space: space, utility: utility($0))
+            greedy(candidates, request: request, space: space, utility: utility($0), similarities: similarities)
         }
     }
 
@@ -32,9 +33,11 @@ public enum GreedySelection {
     }
 
     /// One greedy pass. Each candidate's highest similarity to the items picked so far is kept
-    /// up to date as items are picked, so a pass costs O(k · candidates) similarity evaluations;
-    /// without a diversity weight none are computed.
-    static func greedy(_ candidates: [Candidate], request: RerankRequest, space: ItemSpace, utility: [Double]) -> Ranking {
+    /// up to date as items are picked, from `similarities` (shared by a request's passes), so a
+    /// pass reads O(k · candidates) similarities; without a diversity weight none are read.
+    static func greedy(
+        _ candidates: [Candidate], request: RerankRequest, space: ItemSpace, utility: [Double], similarities: CandidateSimilarities
+    ) -> Ranking {
         precondition(utility.count == candidates.count, "one utility per candidate")
         guard request.diversity > 0 else { return top(candidates, k: request.k, space: space, utility: utility) }
         let relevance = normalisedRelevance(candidates)
@@ -52,10 +55,8 @@ public enum GreedySelection {
             let item = candidates[index].item
             picked.append(RankedItem(item: item, score: candidates[index].relevance, relevance: relevance[index], novelty: space.novelty[Int(item)]))
             guard request.diversity > 0 else { continue }
-            for other in remaining {
-                let value = space.similarity.cosine(candidates[other].item, item)
-                redundancy[other] = picked.count == 1 ? value : max(redundancy[other], value)
-            }
+            let similarity = similarities.row(index)
+            for other in remaining { redundancy[other] = picked.count == 1 ? similarity[other] : max(redundancy[other], similarity[other]) }
         }
         return Ranking(items: picked)
     }

@@ -15,9 +15,10 @@ public struct MMRReranker: Reranker {
 
     public func rerank(_ candidates: [Candidate], for request: RerankRequest, in space: ItemSpace) -> Ranking {
         let relevance = GreedySelection.normalisedRelevance(candidates)
+        let similarities = CandidateSimilarities(candidates, in: space)
         return DialGrid.mostNovel(upTo: request.novelty) { dial in
             let utility = relevance.map { (1 - dial) * $0 }
-            return MarginalGreedy.select(candidates, k: request.k, penalty: dial + request.diversity, in: space) { _ in utility }
+            return MarginalGreedy.select(candidates, k: request.k, penalty: dial + request.diversity, in: space, similarities: similarities) { _ in utility }
         }
     }
 }

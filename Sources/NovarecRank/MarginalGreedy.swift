@@ -6,8 +6,10 @@
 enum MarginalGreedy {
     /// - Parameter utility: given the indices (into `candidates`) picked so far, in order, one
     ///   value per candidate (same order; values of picked candidates are ignored).
+    ///   `similarities`: the request's candidate similarities, shared by its passes.
     static func select(
-        _ candidates: [Candidate], k: Int, penalty: Double, in space: ItemSpace, utility: ([Int]) -> [Double]
+        _ candidates: [Candidate], k: Int, penalty: Double, in space: ItemSpace, similarities: CandidateSimilarities,
+        utility: ([Int]) -> [Double]
     ) -> Ranking {
         let relevance = GreedySelection.normalisedRelevance(candidates)
         var redundancy = [Double](repeating: 0, count: candidates.count)
@@ -25,10 +27,8 @@ enum MarginalGreedy {
             let index = remaining.remove(at: bestPosition)
             picked.append(index)
             guard penalty > 0 else { continue }
-            for other in remaining {
-                let value = space.similarity.cosine(candidates[other].item, candidates[index].item)
-                redundancy[other] = picked.count == 1 ? value : max(redundancy[other], value)
-            }
+            let similarity = similarities.row(index)
+            for other in remaining { redundancy[other] = picked.count == 1 ? similarity[other] : max(redundancy[other], similarity[other]) }
         }
         return Ranking(
             items: picked.map { index in

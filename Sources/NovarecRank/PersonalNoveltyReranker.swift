@@ -27,9 +27,10 @@ public struct PersonalNoveltyReranker: Reranker {
     public func rerank(_ candidates: [Candidate], for request: RerankRequest, in space: ItemSpace) -> Ranking {
         let relevance = GreedySelection.normalisedRelevance(candidates)
         let personal = candidates.map { personalNovelty(of: $0.item, history: request.history, in: space) }
+        let similarities = CandidateSimilarities(candidates, in: space)
         return DialGrid.mostNovel(upTo: request.novelty) { dial in
             let utility = candidates.indices.map { (1 - dial) * relevance[$0] + dial * personal[$0] }
-            return GreedySelection.greedy(candidates, request: request, space: space, utility: utility)
+            return GreedySelection.greedy(candidates, request: request, space: space, utility: utility, similarities: similarities)
         }
     }
 }

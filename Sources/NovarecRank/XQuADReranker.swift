@@ -26,8 +26,9 @@ public struct XQuADReranker: Reranker {
         let relevance = GreedySelection.normalisedRelevance(candidates)
         let tail = Self.tailPreference(request.history, in: space)
         let isHead = candidates.map { space.isHead[Int($0.item)] }
+        let similarities = CandidateSimilarities(candidates, in: space)
         return DialGrid.mostNovel(upTo: request.novelty) { dial in
-            MarginalGreedy.select(candidates, k: request.k, penalty: request.diversity, in: space) { picked in
+            MarginalGreedy.select(candidates, k: request.k, penalty: request.diversity, in: space, similarities: similarities) { picked in
                 let headCovered = picked.contains { isHead[$0] }
                 let tailCovered = picked.contains { !isHead[$0] }
                 let headGain = headCovered ? 0 : 1 - tail
