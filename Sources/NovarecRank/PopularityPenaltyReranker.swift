@@ -23,8 +23,11 @@ public struct PopularityPenaltyReranker: Reranker {
         let scores = candidates.map { Double($0.relevance) }
         // In units of the candidates' score span, so the diversity penalty weighs the same as in the blend.
         let span = max((scores.max() ?? 0) - (scores.min() ?? 0), 1e-9)
+        // Read once: the dial grid asks for a utility per grid dial.
+        let novelty = candidates.map { space.novelty[Int($0.item)] }
         return GreedySelection.select(candidates, for: request, in: space) { dial in
-            candidates.indices.map { (scores[$0] + dial * maxPenalty * scale * space.novelty[Int(candidates[$0].item)]) / span }
+            let weight = dial * maxPenalty * scale
+            return scores.indices.map { (scores[$0] + weight * novelty[$0]) / span }
         }
     }
 }
