@@ -19,10 +19,11 @@ struct BenchHTTPCommand: ParsableCommand {
     @Option(help: "Requests per second.") var rate = 5_000.0
     @Option(help: "Seconds of load.") var duration = 30.0
     @Option(help: "Keep-alive connections (one client thread drives them all).") var connections = 64
+    @Option(help: "Seconds after which an unanswered request counts as failed.") var timeout = 10.0
 
     func validate() throws {
-        guard rate > 0, duration > 0, connections > 0, users > 0 else {
-            throw ValidationError("--rate, --duration, --connections and --users must be positive")
+        guard rate > 0, duration > 0, connections > 0, users > 0, timeout > 0 else {
+            throw ValidationError("--rate, --duration, --connections, --users and --timeout must be positive")
         }
         guard address.split(separator: ":").count == 2, let port = Int(address.split(separator: ":")[1]), (1...65_535).contains(port) else {
             throw ValidationError("--address must be host:port, e.g. 127.0.0.1:8080")
@@ -36,7 +37,7 @@ struct BenchHTTPCommand: ParsableCommand {
         let client = try OpenLoopClient(host: host, port: port, connections: connections)
         let pieces = path.components(separatedBy: "{user}").map { Array($0.utf8) }
         let hostLine = Array("\(host):\(port)".utf8)
-        let outcome = client.run(total: total, rate: rate) { index in
+        let outcome = client.run(total: total, rate: rate, timeout: UInt64(timeout * 1e9)) { index in
             let user = Array(String((index * 7_919) % users + 1).utf8)
             return Array("GET ".utf8) + pieces.joined(separator: user) + Array(" HTTP/1.1\r\nHost: ".utf8) + hostLine + Array("\r\n\r\n".utf8)
         }

@@ -19,6 +19,8 @@ final class OpenLoopClient {
         let fd: Int32
         /// The due time of the request awaiting its answer; nil when idle.
         var due: UInt64?
+        /// When that request was sent.
+        var sent: UInt64 = 0
         var received: [UInt8] = []
 
         init(fd: Int32) { self.fd = fd }
@@ -54,8 +56,9 @@ final class OpenLoopClient {
     }
 
     /// Sends `total` requests at `rate` per second (`request(i)` is request `i`'s bytes) and
-    /// waits for every answer.
-    func run(total: Int, rate: Double, request: (Int) -> [UInt8]) -> Outcome {
+    /// waits for every answer; a request unanswered `timeout` nanoseconds after it was sent
+    /// fails, and its connection is replaced.
+    func run(total: Int, rate: Double, timeout: UInt64, request: (Int) -> [UInt8]) -> Outcome {
         let start = Self.now() + 200_000_000
         let due = { (index: Int) in start + UInt64(Double(index) * 1e9 / rate) }
         var next = 0
@@ -67,9 +70,10 @@ final class OpenLoopClient {
                 finished += send(request(next), due: due(next), on: slot)
                 next += 1
             }
-            let wake = next < total && !idle.isEmpty ? due(next) : nil
-            let count = wait(&events, until: wake)
+            let nextDue = next < total && !idle.isEmpty ? due(next) : UInt64.max
+            let count = wait(&events, until: min(nextDue, oldestSent().map { $0 + timeout } ?? .max))
             for event in events.prefix(max(0, Int(count))) { finished += receive(on: Int(event.data.u64)) }
+            finished += expire(sentBefore: Self.now() - min(timeout, Self.now()))
             if slots.allSatisfy({ $0 == nil }) {
                 outcome.failures += total - finished
                 break
@@ -108,6 +112,7 @@ final class OpenLoopClient {
     private func send(_ bytes: [UInt8], due: UInt64, on slot: Int) -> Int {
         guard let connection = slots[slot] else { return 0 }
         connection.due = due
+        connection.sent = Self.now()
         let sent = bytes.withUnsafeBytes { Glibc.send(connection.fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         // A request of a few hundred bytes fits an idle socket's buffer whole; anything less is
         // a broken connection.
@@ -149,6 +154,20 @@ final class OpenLoopClient {
         return 1
     }
 
+    /// When the longest-waiting request in flight was sent; nil when none is.
+    private func oldestSent() -> UInt64? {
+        var oldest: UInt64?
+        for case let connection? in slots where connection.due != nil { oldest = min(oldest ?? .max, connection.sent) }
+        return oldest
+    }
+
+    /// Fails the requests in flight sent before `cutoff`; how many.
+    private func expire(sentBefore cutoff: UInt64) -> Int {
+        let late = slots.indices.filter { slots[$0]?.due != nil && slots[$0]!.sent < cutoff }
+        late.forEach(fail)
+        return late.count
+    }
+
     /// Counts a failed request and replaces its connection (a new one is idle at once).
     private func fail(_ slot: Int) {
         outcome.failures += 1
@@ -164,9 +183,9 @@ final class OpenLoopClient {
 
     // MARK: Time
 
-    /// Waits for answers, until `deadline` (monotonic nanoseconds) at the latest when given.
-    private func wait(_ events: inout [epoll_event], until deadline: UInt64?) -> Int32 {
-        guard let deadline else { return epoll_wait(epollFD, &events, Int32(events.count), -1) }
+    /// Waits for answers, until `deadline` (monotonic nanoseconds; `.max`: no deadline).
+    private func wait(_ events: inout [epoll_event], until deadline: UInt64) -> Int32 {
+        guard deadline != .max else { return epoll_wait(epollFD, &events, Int32(events.count), -1) }
         let left = deadline - min(deadline, Self.now())
         var timeout = timespec(tv_sec: Int(left / 1_000_000_000), tv_nsec: Int(left % 1_000_000_000))
         return epoll_pwait2(epollFD, &events, Int32(events.count), &timeout, nil)

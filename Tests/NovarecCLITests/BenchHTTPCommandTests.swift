@@ -37,6 +37,26 @@ struct BenchHTTPCommandTests {
         #expect(refused.status != 0 && refused.stderr.contains("cannot connect to 127.0.0.1:1"), "\(refused.stderr)")
     }
 
+    /// A server that accepts connections (the kernel does, from its backlog) and never answers.
+    @Test func aRequestUnansweredPastTheTimeoutFails() throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) == 0 && getsockname(listener, $0, &length) == 0 }
+        }
+        #expect(bound && listen(listener, 64) == 0)
+        let port = UInt16(bigEndian: address.sin_port)
+        let outcome = try CommandLineTests.run([
+            "bench", "http", "--address", "127.0.0.1:\(port)", "--rate", "20", "--duration", "0.5", "--connections", "2", "--timeout", "0.2"
+        ])
+        #expect(outcome.status != 0)
+        #expect(outcome.stderr.contains("no request succeeded (10 failed)"), "\(outcome.stderr)")
+    }
+
     static func frame(_ text: String) throws -> LoadResponseFraming? {
         try Array(text.utf8).withUnsafeBufferPointer { try LoadResponseFraming.parse($0) }
     }
