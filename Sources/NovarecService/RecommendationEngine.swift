@@ -179,8 +179,21 @@ public final class RecommendationEngine: Sendable {
     /// too few remain to be sure they are the best of the whole catalogue (a cached list holds
     /// only the top `cachedPoolSize`, unless the catalogue had no more to give).
     static func pool(from ranked: [Candidate], excluding excluded: Set<Int32>) -> [Candidate]? {
-        let kept = Array(ranked.lazy.filter { !excluded.contains($0.item) }.prefix(candidatePoolSize))
+        let kept = firstCandidates(ranked, excluding: excluded)
         guard kept.count == candidatePoolSize || ranked.count < cachedPoolSize else { return nil }
+        return kept
+    }
+
+    /// The first `candidatePoolSize` of `ranked` that are not `excluded`, in one plain loop
+    /// (a lazy filter's `prefix` walked the list twice and cost ≈ 2 % of a cached answer).
+    private static func firstCandidates(_ ranked: [Candidate], excluding excluded: Set<Int32>) -> [Candidate] {
+        guard !excluded.isEmpty else { return Array(ranked.prefix(candidatePoolSize)) }
+        var kept: [Candidate] = []
+        kept.reserveCapacity(candidatePoolSize)
+        for candidate in ranked where !excluded.contains(candidate.item) {
+            kept.append(candidate)
+            if kept.count == candidatePoolSize { break }
+        }
         return kept
     }
 
@@ -202,7 +215,7 @@ public final class RecommendationEngine: Sendable {
         if let category = plan.query.category { catalogue.restrict(scores, items: plan.model.items, to: [category]) }
         let ranked = Self.rank(scores, history: plan.history, count: Self.cachedPoolSize + plan.excluded.count)
         if let cacheKey = plan.cacheKey { candidates.store(Array(ranked.prefix(Self.cachedPoolSize)), for: cacheKey) }
-        return Array(ranked.lazy.filter { !plan.excluded.contains($0.item) }.prefix(Self.candidatePoolSize))
+        return Self.firstCandidates(ranked, excluding: plan.excluded)
     }
 
     /// The best `count` items of one user's scores, the history's items removed.
