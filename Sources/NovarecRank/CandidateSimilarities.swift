@@ -24,4 +24,11 @@ final class CandidateSimilarities {
         rows[index] = row
         return row
     }
+
+    /// MMR's redundancy after candidate `picked` is taken: each of `remaining`'s raised to its
+    /// similarity to `picked` (set to it for the first pick, as similarities can be negative).
+    func updateRedundancy(_ redundancy: inout [Double], of remaining: [Int], afterPicking picked: Int, first: Bool) {
+        let similarity = row(picked)
+        for other in remaining { redundancy[other] = first ? similarity[other] : max(redundancy[other], similarity[other]) }
+    }
 }

@@ -55,8 +55,7 @@ public enum GreedySelection {
             let item = candidates[index].item
             picked.append(RankedItem(item: item, score: candidates[index].relevance, relevance: relevance[index], novelty: space.novelty[Int(item)]))
             guard request.diversity > 0 else { continue }
-            let similarity = similarities.row(index)
-            for other in remaining { redundancy[other] = picked.count == 1 ? similarity[other] : max(redundancy[other], similarity[other]) }
+            similarities.updateRedundancy(&redundancy, of: remaining, afterPicking: index, first: picked.count == 1)
         }
         return Ranking(items: picked)
     }

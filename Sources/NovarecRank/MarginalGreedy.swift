@@ -4,9 +4,10 @@
 /// redundancy penalty `penalty × its highest cosine similarity to the picked items`.
 /// Ties go to the candidate the model ranked higher.
 enum MarginalGreedy {
-    /// - Parameter utility: given the indices (into `candidates`) picked so far, in order, one
-    ///   value per candidate (same order; values of picked candidates are ignored).
-    ///   `similarities`: the request's candidate similarities, shared by its passes.
+    /// - Parameters:
+    ///   - similarities: the request's candidate similarities, shared by its passes.
+    ///   - utility: given the indices (into `candidates`) picked so far, in order, one value per
+    ///     candidate (same order; values of picked candidates are ignored).
     static func select(
         _ candidates: [Candidate], k: Int, penalty: Double, in space: ItemSpace, similarities: CandidateSimilarities,
         utility: ([Int]) -> [Double]
@@ -27,8 +28,7 @@ enum MarginalGreedy {
             let index = remaining.remove(at: bestPosition)
             picked.append(index)
             guard penalty > 0 else { continue }
-            let similarity = similarities.row(index)
-            for other in remaining { redundancy[other] = picked.count == 1 ? similarity[other] : max(redundancy[other], similarity[other]) }
+            similarities.updateRedundancy(&redundancy, of: remaining, afterPicking: index, first: picked.count == 1)
         }
         return Ranking(
             items: picked.map { index in

@@ -1,3 +1,5 @@
+import NovarecHTTP
+
 /// Where one HTTP/1.1 response ends in the bytes `bench http`'s load client has received, and
 /// what it says: the status, and whether the server keeps the connection. The client only sends
 /// GETs to Novarec, which always frames its answers with `Content-Length`. Read byte by byte, so
@@ -27,7 +29,7 @@ struct LoadResponseFraming: Equatable {
                 guard let parsed = decimal(value) else { throw .malformedContentLength }
                 contentLength = parsed
             } else if let value = value(of: "connection", in: line) {
-                keepAlive = !lowercased(value).contains("close".utf8)
+                keepAlive = !value.map(ASCII.lowercase).contains("close".utf8)
             }
             lineStart = end + 2
         }
@@ -47,7 +49,7 @@ struct LoadResponseFraming: Equatable {
     private static func value(of name: StaticString, in line: UnsafeBufferPointer<UInt8>) -> ArraySlice<UInt8>? {
         let nameBytes = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
         guard line.count > nameBytes.count, line[nameBytes.count] == UInt8(ascii: ":"),
-            zip(line, nameBytes).allSatisfy({ $0 | 0x20 == $1 | 0x20 })
+            zip(line, nameBytes).allSatisfy({ ASCII.lowercase($0) == $1 })
         else { return nil }
         let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
         let value = ArraySlice(line[(nameBytes.count + 1)...]).drop(while: isSpace)
@@ -55,12 +57,8 @@ struct LoadResponseFraming: Equatable {
     }
 
     private static func decimal<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Int? {
-        guard !bytes.isEmpty, bytes.count <= 18, bytes.allSatisfy({ (48...57).contains($0) }) else { return nil }
+        guard !bytes.isEmpty, bytes.count <= 18, bytes.allSatisfy(ASCII.isDigit) else { return nil }
         return bytes.reduce(0) { $0 * 10 + Int($1 - 48) }
-    }
-
-    private static func lowercased(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
-        bytes.map { (65...90).contains($0) ? $0 | 0x20 : $0 }
     }
 
     /// The index of the `\r\n` ending the line that starts at `start` (`bytes.count` if none).

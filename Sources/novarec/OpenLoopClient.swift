@@ -191,9 +191,5 @@ final class OpenLoopClient {
         return epoll_pwait2(epollFD, &events, Int32(events.count), &timeout, nil)
     }
 
-    private static func now() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
-    }
+    private static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 }
