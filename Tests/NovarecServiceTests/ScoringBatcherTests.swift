@@ -71,6 +71,49 @@ struct ScoringBatcherTests {
         #expect(batcher.figures.batches == 2 && batcher.figures.requests == 3, "batches of at most maxBatch")
     }
 
+    /// Two loops' turns overlap: each loop's end of turn scores the jobs it queued, never the
+    /// other's, even when the other's are queued first.
+    @Test func eachLoopScoresOnlyTheJobsItQueued() {
+        let batcher = ScoringBatcher(maxBatch: 8)
+        let model = engine.model
+        let scored = Mutex<[(loop: Int, thread: UInt, scores: [Float])]>([])
+        let queued = [DispatchSemaphore(value: 0), DispatchSemaphore(value: 0)]
+        let turnEnds = [DispatchSemaphore(value: 0), DispatchSemaphore(value: 0)]
+        let finished = [DispatchSemaphore(value: 0), DispatchSemaphore(value: 0)]
+        let histories: [[[Int32]]] = [[[1, 2], [3]], [[4, 5, 6], [7], [8, 9]]]
+        for loop in 0..<2 {
+            Thread {
+                let postponed = Mutex<[@Sendable () -> Void]>([])
+                EndOfTurn.install { work in postponed.withLock { $0.append(work) } }
+                for history in histories[loop] {
+                    batcher.submit(
+                        ScoringBatcher.Job(model: model, history: history) { scores in
+                            scored.withLock { $0.append((loop, UInt(pthread_self()), Array(scores))) }
+                        })
+                }
+                queued[loop].signal()
+                turnEnds[loop].wait()
+                postponed.withLock { $0 }.forEach { $0() }
+                EndOfTurn.install(nil)
+                finished[loop].signal()
+            }.start()
+        }
+        queued.forEach { $0.wait() }
+        turnEnds[1].signal()  // the loop that queued last ends its turn first
+        finished[1].wait()
+        turnEnds[0].signal()
+        finished[0].wait()
+        let answers = scored.withLock { $0 }
+        #expect(answers.count == 5)
+        for loop in 0..<2 {
+            let own = answers.filter { $0.loop == loop }
+            #expect(own.map(\.scores) == histories[loop].map { alone(model, $0) })
+            #expect(Set(own.map(\.thread)).count == 1, "loop \(loop)'s jobs scored on one thread")
+        }
+        #expect(Set(answers.map(\.thread)).count == 2, "each on its own loop")
+        #expect(batcher.figures.batches == 2 && batcher.figures.requests == 5)
+    }
+
     @Test func theServerPathGivesTheSameListsAsTheDirectOne() throws {
         let queries = (0..<12).map { RecommendationQuery(history: ["sku\($0)", "sku\($0 + 6)", "sku\($0 + 20)"], k: 8, novelty: Double($0 % 4) / 4) }
         for query in queries {
