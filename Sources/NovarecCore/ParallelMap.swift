@@ -96,15 +96,24 @@ private final class SharedWork: @unchecked Sendable {
 }
 
 /// Result slots written concurrently, each index by exactly one iteration, and read only after
-/// `concurrentPerform` returned: distinct elements never alias, hence the unchecked Sendable.
+/// every iteration returned: distinct elements never alias, hence the unchecked Sendable. The
+/// slots are one allocation written through its pointer: an `Array` property is not, since each
+/// write through it is a mutating access that checks (and, when another thread's access holds a
+/// reference at that moment, copies) the whole buffer — a race that crashed a test run.
 private final class Slots<T: Sendable>: @unchecked Sendable {
-    private var storage: [T?]
+    private let storage: UnsafeMutableBufferPointer<T?>
 
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: T) {
-        storage.withUnsafeMutableBufferPointer { $0[index] = value }
+    init(count: Int) {
+        storage = .allocate(capacity: count)
+        storage.initialize(repeating: nil)
     }
+
+    deinit {
+        _ = storage.deinitialize()
+        storage.deallocate()
+    }
+
+    func set(_ index: Int, _ value: T) { storage[index] = value }
 
     var values: [T] { storage.map { $0! } }
 }

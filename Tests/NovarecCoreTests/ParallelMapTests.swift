@@ -13,6 +13,18 @@ struct ParallelMapTests {
         #expect(Parallel.mapChunks(count: 3, chunks: 8) { $0.count } == [1, 1, 1])
     }
 
+    /// Chunks finishing at the same moment on different threads each keep their result (the
+    /// slots were once an array property, whose concurrent writes could copy the buffer under
+    /// one another and crash), on every core and on a limited number of threads.
+    @Test func resultsWrittenConcurrentlyAreAllKept() {
+        for round in 0..<20_000 {
+            let chunks = 2 + round % 15
+            let expected = (0..<chunks).map { $0 * 10 }
+            #expect(Parallel.mapChunks(count: chunks, chunks: chunks) { [$0.lowerBound * 10] }.flatMap { $0 } == expected)
+            #expect(Parallel.limited(to: 2) { Parallel.mapChunks(count: chunks, chunks: chunks) { "\($0.lowerBound * 10)" } } == expected.map(String.init))
+        }
+    }
+
     @Test func seriallyRunsEveryChunkOnTheCallingThread() {
         let threads = Mutex(Set<String>())
         let caller = "\(Unmanaged.passUnretained(Thread.current).toOpaque())"
