@@ -24,10 +24,12 @@ final class EventLoop: @unchecked Sendable {
 
     private let epollFD: Int32
     /// Written by `execute` from other threads to wake `epoll_wait`.
-    private let wakeFD: Int32
-    private let tasks = Mutex<[@Sendable () -> Void]>([])
-    /// Whether `wakeFD` has been written since the loop last drained `tasks` (one write suffices).
-    private let wakePending = Atomic<Bool>(false)
+    let wakeFD: Int32
+    /// Tasks handed to the loop; whether `wakeFD` has been written since the loop last drained
+    /// them (one write suffices); whether the loop has ended (tasks are then dropped, and
+    /// `wakeFD`, closed, is never written: the write happens under this lock, which the loop
+    /// takes to mark its end before closing it).
+    private let handed = Mutex<(tasks: [@Sendable () -> Void], wakePending: Bool, ended: Bool)>(([], false, false))
     /// The loop thread's `pthread_self()`, 0 before it runs.
     private let threadID = Atomic<UInt>(0)
     private var registrations: [Int32: Registration] = [:]
@@ -37,16 +39,17 @@ final class EventLoop: @unchecked Sendable {
     /// When the channels' deadlines must next be checked (uptime nanoseconds; `.max`: never).
     private var nextDeadlineCheck = UInt64.max
     private var running = true
+    /// Told when the loop has ended (`stop(then:)`).
+    private var ended: (@Sendable () -> Void)?
+    /// False once the loop has closed its descriptors (a loop never started closes them when released).
+    private var descriptorsOpen = true
 
     init() throws {
         epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
         guard epollFD >= 0 else { throw SocketError("epoll_create1") }
         wakeFD = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
-        guard wakeFD >= 0 else {
-            let error = SocketError("eventfd")
-            Glibc.close(epollFD)
-            throw error
-        }
+        // Fully initialised from here: when this throws, `deinit` closes `epollFD`.
+        guard wakeFD >= 0 else { throw SocketError("eventfd") }
         var event = epoll_event()
         event.events = EPOLLIN.rawValue
         event.data.u64 = UInt64(UInt32(bitPattern: wakeFD))
@@ -60,11 +63,21 @@ final class EventLoop: @unchecked Sendable {
         thread.start()
     }
 
-    /// Ends the loop after the tasks already handed to it; its descriptors are closed then.
+    /// Ends the loop after the tasks already handed to it; its descriptors are closed then, and
+    /// tasks handed to it later are dropped; `ended` is called after that, on the loop's thread.
     /// Channels still registered are abandoned, so the server stops a loop only once its
     /// connections are closed.
-    func stop() {
-        execute { [self] in running = false }
+    func stop(then ended: (@Sendable () -> Void)? = nil) {
+        execute { [self] in
+            running = false
+            self.ended = ended
+        }
+    }
+
+    deinit {
+        guard descriptorsOpen else { return }
+        if wakeFD >= 0 { Glibc.close(wakeFD) }
+        Glibc.close(epollFD)
     }
 
     var inEventLoop: Bool { threadID.load(ordering: .relaxed) == UInt(pthread_self()) }
@@ -72,10 +85,15 @@ final class EventLoop: @unchecked Sendable {
     /// Runs `task` on the loop's thread: after the current event's callbacks when called from
     /// the loop itself (never re-entrantly), otherwise as soon as the loop wakes.
     func execute(_ task: @escaping @Sendable () -> Void) {
-        tasks.withLock { $0.append(task) }
-        guard !inEventLoop, !wakePending.exchange(true, ordering: .sequentiallyConsistent) else { return }
-        var one: UInt64 = 1
-        _ = Glibc.write(wakeFD, &one, MemoryLayout<UInt64>.size)
+        let onLoop = inEventLoop
+        handed.withLock { handed in
+            guard !handed.ended else { return }
+            handed.tasks.append(task)
+            guard !onLoop, !handed.wakePending else { return }
+            handed.wakePending = true
+            var one: UInt64 = 1
+            _ = Glibc.write(wakeFD, &one, MemoryLayout<UInt64>.size)
+        }
     }
 
     // MARK: Descriptors (on the loop's thread)
@@ -121,8 +139,15 @@ final class EventLoop: @unchecked Sendable {
         defer {
             EndOfTurn.install(nil)
             events.deallocate()
+            // Tasks still queued are dropped, released after the lock (their captures may hand over more).
+            _ = handed.withLock { handed in
+                defer { handed = ([], true, true) }
+                return handed.tasks
+            }
             Glibc.close(wakeFD)
             Glibc.close(epollFD)
+            descriptorsOpen = false
+            ended?()
         }
         while running {
             let count = epoll_wait(epollFD, events, Int32(EventLoop.maxEventsPerWait), waitMilliseconds())
@@ -135,11 +160,12 @@ final class EventLoop: @unchecked Sendable {
 
     /// 0 when tasks wait, otherwise until the next deadline check (-1: no deadline).
     private func waitMilliseconds() -> Int32 {
-        if tasks.withLock({ !$0.isEmpty }) { return 0 }
+        if handed.withLock({ !$0.tasks.isEmpty }) { return 0 }
         guard nextDeadlineCheck != .max else { return -1 }
         let now = DispatchTime.now().uptimeNanoseconds
         guard nextDeadlineCheck > now else { return 0 }
-        return Int32(min((nextDeadlineCheck - now + 999_999) / 1_000_000, UInt64(Int32.max)))
+        let left = nextDeadlineCheck - now
+        return Int32(min(left / 1_000_000 + (left % 1_000_000 == 0 ? 0 : 1), UInt64(Int32.max)))
     }
 
     private func deliver(_ event: epoll_event) {
@@ -165,10 +191,12 @@ final class EventLoop: @unchecked Sendable {
     /// Runs the queued tasks, and those they queue, swapping the queue with one buffer that is
     /// reused, so handing over tasks allocates nothing.
     private func runTasks() {
-        wakePending.store(false, ordering: .sequentiallyConsistent)
         var batch: [@Sendable () -> Void] = []
         while true {
-            tasks.withLock { swap(&$0, &batch) }
+            handed.withLock { handed in
+                handed.wakePending = false
+                swap(&handed.tasks, &batch)
+            }
             guard !batch.isEmpty else { return }
             batch.forEach { $0() }
             batch.removeAll(keepingCapacity: true)

@@ -359,8 +359,12 @@ final class HTTPConnection: EventLoopChannel, @unchecked Sendable {
         setDeadline(HTTPConnection.uptime(secondsFromNow: seconds))
     }
 
+    /// Uptime nanoseconds `seconds` from now; `.max` (never) for an infinite or absurdly long
+    /// time (over 30 years), which a conversion to integer nanoseconds would trap on or wrap.
     private static func uptime(secondsFromNow seconds: Double) -> UInt64 {
-        DispatchTime.now().uptimeNanoseconds &+ UInt64(max(0, seconds) * 1e9)
+        let nanoseconds = max(0, seconds) * 1e9
+        guard nanoseconds < 1e18 else { return .max }
+        return DispatchTime.now().uptimeNanoseconds + UInt64(nanoseconds)
     }
 
     /// A request that does not arrive in time gets a best-effort 408; anything else just closes.

@@ -69,7 +69,8 @@ final class ScoringBatcher: Sendable {
         }
     }
 
-    /// Up to `maxBatch` of `owner`'s queued jobs on the first one's model, in arrival order (jobs
+    /// Up to `maxBatch` of `owner`'s queued jobs on the first one's model (the same object: the
+    /// batch is scored by its recommender and sliced by its catalogue), in arrival order (jobs
     /// on another model wait for the next batch); nil when none is queued, and then, for the
     /// scoring threads (owner 0), one scoring thread fewer.
     private func nextBatch(of owner: UInt) -> [Job]? {
@@ -81,7 +82,7 @@ final class ScoringBatcher: Sendable {
             var batch: [Job] = []
             var waiting: [(owner: UInt, job: Job)] = []
             for queued in state.jobs {
-                let fits = queued.owner == owner && batch.count < maxBatch && queued.job.model.version == first.model.version
+                let fits = queued.owner == owner && batch.count < maxBatch && queued.job.model === first.model
                 if fits { batch.append(queued.job) } else { waiting.append(queued) }
             }
             state.jobs = waiting

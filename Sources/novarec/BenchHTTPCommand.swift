@@ -25,6 +25,10 @@ struct BenchHTTPCommand: ParsableCommand {
         guard rate > 0, duration > 0, connections > 0, users > 0, timeout > 0 else {
             throw ValidationError("--rate, --duration, --connections, --users and --timeout must be positive")
         }
+        guard rate * duration >= 1, rate * duration <= 1e9 else {
+            throw ValidationError("--rate × --duration must come to between 1 and 1,000,000,000 requests")
+        }
+        guard timeout <= ServeCommand.longestTime else { throw ValidationError("--timeout must be at most \(Int(ServeCommand.longestTime)) seconds") }
         guard address.split(separator: ":").count == 2, let port = Int(address.split(separator: ":")[1]), (1...65_535).contains(port) else {
             throw ValidationError("--address must be host:port, e.g. 127.0.0.1:8080")
         }

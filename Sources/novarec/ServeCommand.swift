@@ -149,6 +149,10 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Log level: trace, debug, info (access log), notice, warning, error, critical.")
     var logLevel = Logger.Level.info
 
+    /// The longest timeout or grace period accepted (a day): beyond, a time is a typo, and an
+    /// infinite one cannot be a deadline.
+    static let longestTime = 86_400.0
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         let counts = [
@@ -177,7 +181,9 @@ struct ServeCommand: ParsableCommand {
             ("--header-timeout", headerTimeout), ("--idle-timeout", idleTimeout), ("--body-timeout", bodyTimeout),
             ("--write-timeout", writeTimeout), ("--shutdown-grace", shutdownGrace)
         ]
-        for (name, value) in times where !(value > 0) { throw ValidationError("\(name) must be a positive number of seconds") }
+        for (name, value) in times where !(value > 0 && value <= Self.longestTime) {
+            throw ValidationError("\(name) must be a positive number of seconds, at most \(Int(Self.longestTime))")
+        }
     }
 
     func run() throws {

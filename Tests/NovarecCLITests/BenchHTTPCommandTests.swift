@@ -57,6 +57,42 @@ struct BenchHTTPCommandTests {
         #expect(outcome.stderr.contains("no request succeeded (10 failed)"), "\(outcome.stderr)")
     }
 
+    /// A server that resets its connection and stops listening: the reconnection is refused,
+    /// and the run ends with every request failed instead of waiting for a connection it no
+    /// longer has. A run of no requests ends at once.
+    @Test func aServerThatGoesAwayEndsTheRun() throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) == 0 && getsockname(listener, $0, &length) == 0 }
+        }
+        #expect(bound && listen(listener, 64) == 0)
+        let client = try OpenLoopClient(host: "127.0.0.1", port: UInt16(bigEndian: address.sin_port), connections: 1)
+        #expect(client.run(total: 0, rate: 100, timeout: 1_000_000_000) { _ in [] }.elapsed == 0)
+        let accepted = accept(listener, nil, nil)
+        var reset = linger(l_onoff: 1, l_linger: 0)
+        setsockopt(accepted, SOL_SOCKET, SO_LINGER, &reset, socklen_t(MemoryLayout<linger>.size))
+        close(accepted)
+        close(listener)
+        let outcome = client.run(total: 5, rate: 1_000, timeout: 10_000_000_000) { _ in Array("GET / HTTP/1.1\r\nHost: t\r\n\r\n".utf8) }
+        #expect(outcome.failures == 5 && outcome.latencies.isEmpty)
+    }
+
+    @Test func aRunOfNoRequestsOrAnEndlessTimeoutIsAUsageError() throws {
+        for (arguments, message) in [
+            (["--rate", "1", "--duration", "0.5"], "--rate × --duration must come to between 1 and 1,000,000,000 requests"),
+            (["--rate", "inf"], "--rate × --duration must come to between"),
+            (["--timeout", "inf"], "--timeout must be at most 86400 seconds"),
+            (["--timeout", "nan"], "must be positive")
+        ] {
+            let outcome = try CommandLineTests.run(["bench", "http", "--address", "127.0.0.1:1"] + arguments)
+            #expect(outcome.status == 64 && outcome.stderr.contains(message), "\(arguments): \(outcome.stderr)")
+        }
+    }
+
     static func frame(_ text: String) throws -> LoadResponseFraming? {
         try Array(text.utf8).withUnsafeBufferPointer { try LoadResponseFraming.parse($0) }
     }

@@ -76,6 +76,8 @@ struct CommandLineTests {
         #expect(bad.stderr.contains("'eighty' is invalid for '--port"))
         let negative = try Self.run(["serve", "--data-dir", "/nonexistent"], environment: ["NOVAREC_SHUTDOWN_GRACE": "-1"])
         #expect(negative.stderr.contains("--shutdown-grace must be a positive number of seconds"))
+        let endless = try Self.run(["serve", "--data-dir", "/nonexistent", "--idle-timeout", "inf"])
+        #expect(endless.status == 64 && endless.stderr.contains("--idle-timeout must be a positive number of seconds, at most 86400"))
         let budget = try Self.run(["serve", "--data-dir", "/nonexistent"], environment: ["NOVAREC_HISTORY_USERS": "1"])
         #expect(budget.status == 64 && budget.stderr.contains("--history-users must be 2 or more"))
         let overridden = try Self.run(["serve", "--port", "70000"], environment: ["NOVAREC_PORT": "eighty"])

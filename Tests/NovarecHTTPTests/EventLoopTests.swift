@@ -61,6 +61,32 @@ struct EventLoopTests {
         done.wait()
     }
 
+    /// A loop that has ended closed its wake-up descriptor; a task handed to it later (a slow
+    /// handler finishing after shutdown) is dropped, and nothing is written to that descriptor's
+    /// number, which the process may have given to another file since.
+    @Test func aLoopThatEndedDropsTasksAndWritesToNoDescriptor() throws {
+        let loop = try EventLoop()
+        let wakeFD = loop.wakeFD
+        loop.start(name: "test.loop")
+        let ended = DispatchSemaphore(value: 0)
+        loop.stop { ended.signal() }
+        ended.wait()
+        var pipes: [[Int32]] = []
+        defer { pipes.joined().forEach { close($0) } }
+        while pipes.count < 8, !pipes.contains(where: { $0[1] == wakeFD }) {
+            var fds: [Int32] = [0, 0]
+            #expect(pipe(&fds) == 0)
+            _ = fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK)
+            pipes.append(fds)
+        }
+        let reused = try #require(pipes.first { $0[1] == wakeFD }, "a pipe's write end takes the closed descriptor's number")
+        let ran = Mutex(false)
+        loop.execute { ran.withLock { $0 = true } }
+        var byte: UInt8 = 0
+        #expect(read(reused[0], &byte, 1) == -1 && errno == EAGAIN, "nothing written to the reused number")
+        #expect(!ran.withLock { $0 })
+    }
+
     @Test func tasksRunOnTheLoopInOrderAndNeverReentrantly() throws {
         try withLoop { loop in
             #expect(!loop.inEventLoop)

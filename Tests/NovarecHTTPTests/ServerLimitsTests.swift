@@ -15,6 +15,19 @@ struct ServerLimitsTests {
         }
     }
 
+    /// An infinite (or absurdly long) timeout means "never", not a deadline that traps when
+    /// converted to nanoseconds or wraps into the past.
+    @Test func infiniteTimeoutsNeverExpire() throws {
+        let limits = ServerLimits(headerTimeout: .infinity, idleTimeout: .infinity, bodyTimeout: 1e300, writeTimeout: .greatestFiniteMagnitude)
+        try withServer(limits: limits) { server in
+            let client = try server.client()
+            try client.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try client.readResponse().status == 200)
+            try client.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc")
+            #expect(try client.readResponse().status == 200, "the kept-alive connection still serves")
+        }
+    }
+
     @Test func answers431ToTooManyHeaderFields() throws {
         try withServer(limits: ServerLimits(maxHeaderCount: 5)) { server in
             let client = try server.client()
