@@ -15,6 +15,20 @@ struct BenchHTTPCommandTests {
         return (server, try server.start().port)
     }
 
+    /// A socket listening on a free loopback port, which nothing accepts from until the test does.
+    static func listeningSocket() -> (fd: Int32, port: UInt16) {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) == 0 && getsockname(listener, $0, &length) == 0 }
+        }
+        #expect(bound && listen(listener, 64) == 0)
+        return (listener, UInt16(bigEndian: address.sin_port))
+    }
+
     @Test func everyRequestDueIsAnsweredAndTimedFromItsDueTime() throws {
         let (server, port) = try Self.server()
         defer { server.shutdown() }
@@ -39,17 +53,8 @@ struct BenchHTTPCommandTests {
 
     /// A server that accepts connections (the kernel does, from its backlog) and never answers.
     @Test func aRequestUnansweredPastTheTimeoutFails() throws {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let (listener, port) = Self.listeningSocket()
         defer { close(listener) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) == 0 && getsockname(listener, $0, &length) == 0 }
-        }
-        #expect(bound && listen(listener, 64) == 0)
-        let port = UInt16(bigEndian: address.sin_port)
         let outcome = try CommandLineTests.run([
             "bench", "http", "--address", "127.0.0.1:\(port)", "--rate", "20", "--duration", "0.5", "--connections", "2", "--timeout", "0.2"
         ])
@@ -61,16 +66,8 @@ struct BenchHTTPCommandTests {
     /// and the run ends with every request failed instead of waiting for a connection it no
     /// longer has. A run of no requests ends at once.
     @Test func aServerThatGoesAwayEndsTheRun() throws {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) == 0 && getsockname(listener, $0, &length) == 0 }
-        }
-        #expect(bound && listen(listener, 64) == 0)
-        let client = try OpenLoopClient(host: "127.0.0.1", port: UInt16(bigEndian: address.sin_port), connections: 1)
+        let (listener, port) = Self.listeningSocket()
+        let client = try OpenLoopClient(host: "127.0.0.1", port: port, connections: 1)
         #expect(client.run(total: 0, rate: 100, timeout: 1_000_000_000) { _ in [] }.elapsed == 0)
         let accepted = accept(listener, nil, nil)
         var reset = linger(l_onoff: 1, l_linger: 0)
