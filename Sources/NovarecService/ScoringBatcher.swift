@@ -92,11 +92,12 @@ final class ScoringBatcher: Sendable {
         }
     }
 
+    /// Scores `batch` into the event loop's kept buffer (`ScoreBuffer`), or into one allocated
+    /// for the batch on a scoring thread (pool threads come and go; none should keep megabytes).
     private func score(_ batch: [Job]) {
         let model = batch[0].model
         let items = model.items.count
-        var scores = [Float](unsafeUninitializedCapacity: batch.count * items) { _, count in count = batch.count * items }
-        scores.withUnsafeMutableBufferPointer { buffer in
+        let rows = { (buffer: UnsafeMutableBufferPointer<Float>) in
             // On this thread only: every core already runs a loop or a scoring thread of its
             // own (measured: open-loop p99 lower in three rounds of three, req/s the same).
             Parallel.serially { model.model?.score(histories: batch.map { $0.history[...] }, into: buffer) }
@@ -104,5 +105,11 @@ final class ScoringBatcher: Sendable {
                 job.scored(UnsafeMutableBufferPointer(rebasing: buffer[(row * items)..<((row + 1) * items)]))
             }
         }
+        guard EndOfTurn.isAvailable else {
+            let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch.count * items)
+            defer { buffer.deallocate() }
+            return rows(buffer)
+        }
+        ScoreBuffer.withFloats(batch.count * items, rows)
     }
 }

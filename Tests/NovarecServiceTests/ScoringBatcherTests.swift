@@ -71,6 +71,33 @@ struct ScoringBatcherTests {
         #expect(batcher.figures.batches == 2 && batcher.figures.requests == 3, "batches of at most maxBatch")
     }
 
+    /// Successive turns on one loop score into the same kept buffer, and still get the scores
+    /// each history gets alone.
+    @Test func aLoopScoresSuccessiveBatchesIntoOneKeptBuffer() {
+        let batcher = ScoringBatcher(maxBatch: 4)
+        let model = engine.model
+        let rows = Mutex<[(address: UInt, scores: [Float])]>([])
+        let postponed = Mutex<[@Sendable () -> Void]>([])
+        EndOfTurn.install { work in postponed.withLock { $0.append(work) } }
+        defer { EndOfTurn.install(nil) }
+        let turns: [[[Int32]]] = [[[1, 2], [3]], [[4, 5, 6]]]
+        for histories in turns {
+            for history in histories {
+                batcher.submit(
+                    ScoringBatcher.Job(model: model, history: history) { scores in
+                        rows.withLock { $0.append((UInt(bitPattern: scores.baseAddress), Array(scores))) }
+                    })
+            }
+            postponed.withLock { work in
+                defer { work = [] }
+                return work
+            }.forEach { $0() }
+        }
+        let scored = rows.withLock { $0 }
+        #expect(scored.map(\.scores) == turns.joined().map { alone(model, $0) })
+        #expect(scored[2].address == scored[0].address, "the second turn's batch starts where the first's did")
+    }
+
     /// Two loops' turns overlap: each loop's end of turn scores the jobs it queued, never the
     /// other's, even when the other's are queued first.
     @Test func eachLoopScoresOnlyTheJobsItQueued() {
