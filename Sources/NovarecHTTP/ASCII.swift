@@ -11,6 +11,8 @@ public enum ASCII {
     static let question: UInt8 = 0x3F
     static let percent: UInt8 = 0x25
     static let plus: UInt8 = 0x2B
+    static let quote: UInt8 = 0x22
+    static let backslash: UInt8 = 0x5C
 
     /// `tchar`: the characters of method names and header field names.
     static func isTokenCharacter(_ byte: UInt8) -> Bool { tokenTable[Int(byte)] }

@@ -9,6 +9,13 @@ struct HTTPResponseSerializer: Sendable {
 
     let serverName: String
     let date: HTTPDate
+    /// `\r\nServer: NAME`, written into every response whose handler set no `Server`.
+    private let serverField: [UInt8]
+
+    init(serverName: String, date: HTTPDate) {
+        (self.serverName, self.date) = (serverName, date)
+        serverField = Array("\r\nServer: \(serverName)".utf8)
+    }
 
     /// - Parameters:
     ///   - headOnly: answer to HEAD: the body's `Content-Length` without the body.
@@ -18,31 +25,41 @@ struct HTTPResponseSerializer: Sendable {
         let withBody = !response.status.forbidsBody
         var bytes: [UInt8] = []
         bytes.reserveCapacity(192 + (withBody && !headOnly ? response.body.count : 0))
-        append("HTTP/1.1 \(response.status.code) \(response.status.reasonPhrase)\r\nDate: ", to: &bytes)
+        bytes.append(contentsOf: Self.statusLine(response.status))
+        bytes.append(literal: "\r\nDate: ")
         bytes.append(contentsOf: date.current())
-        if !response.headers.contains("Server") { append("\r\nServer: \(serverName)", to: &bytes) }
-        if withBody { append("\r\nContent-Length: \(response.body.count)", to: &bytes) }
+        if !response.headers.contains("Server") { bytes.append(contentsOf: serverField) }
+        if withBody {
+            bytes.append(literal: "\r\nContent-Length: ")
+            bytes.append(utf8Of: String(response.body.count))
+        }
         if !keepAlive {
-            append("\r\nConnection: close", to: &bytes)
+            bytes.append(literal: "\r\nConnection: close")
         } else if version == .http1_0 {
-            append("\r\nConnection: keep-alive", to: &bytes)
+            bytes.append(literal: "\r\nConnection: keep-alive")
         }
         for field in response.headers where HTTPResponseSerializer.isWritable(field) {
-            append("\r\n\(field.name): \(field.value)", to: &bytes)
+            bytes.append(literal: "\r\n")
+            bytes.append(utf8Of: field.name)
+            bytes.append(literal: ": ")
+            bytes.append(utf8Of: field.value)
         }
-        append("\r\n\r\n", to: &bytes)
+        bytes.append(literal: "\r\n\r\n")
         if withBody && !headOnly { bytes.append(contentsOf: response.body) }
         return bytes
     }
+
+    /// The status lines of the statuses with a reason phrase, written once.
+    private static let statusLines = Dictionary(uniqueKeysWithValues: HTTPStatus.withReasonPhrases.map { ($0.code, line($0)) })
+
+    private static func statusLine(_ status: HTTPStatus) -> [UInt8] { statusLines[status.code] ?? line(status) }
+
+    private static func line(_ status: HTTPStatus) -> [UInt8] { Array("HTTP/1.1 \(status.code) \(status.reasonPhrase)".utf8) }
 
     /// Handler fields that would break the framing (managed names, CR/LF injection) are dropped.
     private static func isWritable(_ field: HTTPHeaders.Field) -> Bool {
         !field.name.isEmpty && field.name.utf8.allSatisfy(ASCII.isTokenCharacter)
             && field.value.utf8.allSatisfy(ASCII.isFieldValueCharacter)
             && !managedFields.contains { HTTPHeaders.namesMatch($0, field.name) }
-    }
-
-    private func append(_ text: String, to bytes: inout [UInt8]) {
-        bytes.append(contentsOf: text.utf8)
     }
 }

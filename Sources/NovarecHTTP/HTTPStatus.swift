@@ -39,6 +39,9 @@ public struct HTTPStatus: Sendable, Hashable {
         (100..<200).contains(code) || code == 204 || code == 304
     }
 
+    /// The statuses the server names (the others get `Status CODE`).
+    static var withReasonPhrases: [HTTPStatus] { reasonPhrases.keys.map(HTTPStatus.init) }
+
     private static let reasonPhrases: [Int: String] = [
         100: "Continue", 200: "OK", 201: "Created", 202: "Accepted", 204: "No Content",
         301: "Moved Permanently", 302: "Found", 304: "Not Modified",

@@ -53,13 +53,8 @@ public struct ItemSpace: Sendable {
     /// empty history or without item vectors, distance 1).
     public func distance(of item: Int32, toHistory history: [Int32], recent: Int = 20) -> (distance: Double, nearest: Int32?) {
         guard !similarity.isEmpty, !history.isEmpty else { return (1, nil) }
-        var best = -Double.infinity
-        var nearest: Int32?
-        for seen in history.suffix(recent) {
-            let value = similarity.cosine(item, seen)
-            if value > best { (best, nearest) = (value, seen) }
-        }
-        return (1 - best, nearest)
+        let (best, nearest) = similarity.mostSimilar(to: item, among: history.suffix(recent))
+        return (1 - Double(best), nearest)
     }
 }
 
@@ -90,6 +85,21 @@ public struct ItemSimilarity: Sendable {
     public func cosine(_ a: Int32, _ b: Int32) -> Double {
         guard width > 0 else { return 0 }
         return rows.withUnsafeBufferPointer { Double(Self.dot($0.baseAddress! + Int(a) * width, $0.baseAddress! + Int(b) * width, width)) }
+    }
+
+    /// The highest cosine similarity of `item` to one of `others`, and the first of `others`
+    /// that has it (−∞ and nil when `others` is empty), the rows read in one access.
+    public func mostSimilar(to item: Int32, among others: ArraySlice<Int32>) -> (similarity: Float, other: Int32?) {
+        guard width > 0 else { return others.first.map { (0, $0) } ?? (-.infinity, nil) }
+        return rows.withUnsafeBufferPointer { buffer in
+            let target = buffer.baseAddress! + Int(item) * width
+            var best = (similarity: -Float.infinity, other: Int32?.none)
+            for other in others {
+                let value = Self.dot(target, buffer.baseAddress! + Int(other) * width, width)
+                if value > best.similarity { best = (value, other) }
+            }
+            return best
+        }
     }
 
     /// Every item's cosine similarity to `item`, by dense index.

@@ -24,7 +24,7 @@ enum RecommendationReason {
         let records =
             catalogue.describesItems
             ? catalogue.records((ranking.items.map(\.item) + recent + nearest.compactMap(\.nearest)).map { items.id(at: $0) }) : [:]
-        let seen = Set(recent.flatMap { records[items.id(at: $0)]?.categories ?? [] })
+        let seen = records.isEmpty ? [] : Set(recent.flatMap { records[items.id(at: $0)]?.categories ?? [] })
         return zip(ranking.items, nearest).map { ranked, closest in
             // One string grown in place: this runs for every item of every answer.
             var reason = ""
@@ -35,8 +35,11 @@ enum RecommendationReason {
             }
             if isRare(ranked, space) { novel("rarely bought") }
             if closest.nearest != nil, closest.distance >= Self.unlikeDistance { novel("unlike your recent items") }
-            let categories = records[items.id(at: ranked.item)]?.categories ?? []
-            if !seen.isEmpty, let first = categories.first, seen.isDisjoint(with: categories) { novel("from \(first), a category new to you") }
+            if !seen.isEmpty, let categories = records[items.id(at: ranked.item)]?.categories, let first = categories.first,
+                seen.isDisjoint(with: categories)
+            {
+                novel("from \(first), a category new to you")
+            }
             if reason.isEmpty { reason += ranked.relevance >= 0.8 ? "strongly matches your recent items" : "matches your recent items" }
             if let connected = closest.nearest { appendName(of: items.id(at: connected), records, to: &reason) }
             return reason

@@ -42,6 +42,25 @@ struct JSONWriterTests {
         #expect(parsed?["a"] as? String == text)
     }
 
+    /// Strings are scanned for bytes to escape eight at a time, then byte by byte: each byte
+    /// that must be escaped, and its harmless neighbours, at every offset of a long string.
+    @Test func escapesAByteAtEveryOffsetOfALongString() throws {
+        let plain = Array("abcdefghijklmnopqrstuvwxyz0123456789ABCDEF".utf8)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        for special: UInt8 in [0x00, 0x1F, 0x22, 0x5C, 0x20, 0x21, 0x5B, 0x7F] {
+            for offset in plain.indices {
+                var bytes = plain
+                bytes[offset] = special
+                let text = String(decoding: bytes, as: UTF8.self)
+                var json = JSONWriter()
+                json.string(text)
+                let expected = try encoder.encode(text)
+                #expect(json.bytes == Array(expected), "byte \(special) at \(offset)")
+            }
+        }
+    }
+
     @Test func nonFiniteNumbersBecomeNull() throws {
         var json = JSONWriter()
         json.beginArray()
