@@ -55,6 +55,16 @@ public struct Router: Sendable {
     }
 
     private var routes: [Route] = []
+    /// Routes without parameters by method and path (`/a/b`), for a path with nothing to
+    /// percent-decode: most requests are found here without splitting and decoding their path
+    /// and trying every pattern. A route is indexed only when no route registered before it
+    /// matches its path under its method, so the index answers what the scan would.
+    private var literalRoutes: [LiteralKey: Route] = [:]
+
+    private struct LiteralKey: Hashable {
+        let method: HTTPMethod
+        let path: String
+    }
     private var gates: [Gate] = []
     /// Turns errors of the layers below (e.g. a database that is down) into the problem they
     /// mean for the client; an error it returns nil for is a 500.
@@ -78,7 +88,12 @@ public struct Router: Sendable {
         let segments = Router.split(pattern).map { text -> PathSegment in
             text.hasPrefix("{") && text.hasSuffix("}") && text.count > 2 ? .parameter(String(text.dropFirst().dropLast())) : .literal(String(text))
         }
-        routes.append(Route(method: method, pattern: pattern, segments: segments, gate: gate, handler: handler))
+        let route = Route(method: method, pattern: pattern, segments: segments, gate: gate, handler: handler)
+        let literals = segments.compactMap { if case .literal(let text) = $0 { text } else { nil } }
+        if literals.count == segments.count, !routes.contains(where: { $0.method == method && Router.match($0.segments, literals) != nil }) {
+            literalRoutes[LiteralKey(method: method, path: "/" + literals.joined(separator: "/"))] = route
+        }
+        routes.append(route)
     }
 
     public mutating func get(_ pattern: String, gate: Gate? = nil, inline: Bool = false, handler: @escaping Handler) {
@@ -158,10 +173,15 @@ public struct Router: Sendable {
 
     /// The route for `request`'s method and path, or the 404/405 answer.
     private func lookup(_ request: HTTPRequest) -> Decision {
+        let lookupMethod = request.method == .head ? HTTPMethod.get : request.method
+        if request.rawPath.hasPrefix("/"), !request.rawPath.utf8.contains(ASCII.percent),
+            let route = literalRoutes[LiteralKey(method: lookupMethod, path: request.rawPath)]
+        {
+            return .proceed(route, parameters: [:])
+        }
         guard let segments = Router.decodedSegments(of: request.rawPath) else {
             return .answer(RoutedResponse(response: .problem(ProblemDetails(status: .notFound)), route: RoutedResponse.unmatchedRoute))
         }
-        let lookupMethod = request.method == .head ? HTTPMethod.get : request.method
         var otherMethods: [Route] = []
         for route in routes {
             guard let parameters = Router.match(route.segments, segments) else { continue }

@@ -20,10 +20,17 @@ final class CandidateCache: Sendable {
         let revision: Int
     }
 
+    /// A user's best candidates and the history they were scored from, as the model's item
+    /// indices (which a cached answer needs too, and would otherwise look up id by id).
+    struct List: Sendable {
+        let candidates: [Candidate]
+        let history: [Int32]
+    }
+
     private struct Entry {
         let modelVersion: String
         let revision: Int
-        let candidates: [Candidate]
+        let list: List
     }
 
     private let generations: Mutex<GenerationalMap<Entry>>
@@ -40,17 +47,17 @@ final class CandidateCache: Sendable {
         _ = generations.withLock { $0.remove(user) }
     }
 
-    func candidates(for key: Key) -> [Candidate]? {
+    func list(for key: Key) -> List? {
         guard enabled else { return nil }
         // A dropped generation is returned and released here, after the lock: freeing it takes a while.
         let (entry, _) = generations.withLock { $0.touch(key.user) }
         guard let entry, Self.matches(entry, key) else { return nil }
-        return entry.candidates
+        return entry.list
     }
 
-    func store(_ candidates: [Candidate], for key: Key) {
+    func store(_ list: List, for key: Key) {
         guard enabled else { return }
-        let entry = Entry(modelVersion: key.modelVersion, revision: key.revision, candidates: candidates)
+        let entry = Entry(modelVersion: key.modelVersion, revision: key.revision, list: list)
         _ = generations.withLock { $0.set(key.user, entry) }
     }
 

@@ -78,7 +78,7 @@ extension RecommendationEngine {
                 let ranked = Self.rank(
                     UnsafeMutableBufferPointer(rebasing: buffer[(row * width)..<((row + 1) * width)]),
                     history: history, count: Self.cachedPoolSize)
-                candidates.store(ranked, for: .init(user: user, modelVersion: model.version, revision: revision))
+                candidates.store(.init(candidates: ranked, history: history), for: .init(user: user, modelVersion: model.version, revision: revision))
             }
         }
     }

@@ -121,13 +121,13 @@ public final class RecommendationEngine: Sendable {
         let (model, cached) = cacheable.map { cachedCandidates(user: $0.user, revision: $0.revision) } ?? (models.current, nil)
         let reranker = try model.novelty.reranker(named: query.reranker)
         let historyIDs = query.history ?? stored?.items ?? []
-        let history = historyIDs.compactMap { model.items.index(of: $0) }
+        let history = cached?.history ?? historyIDs.compactMap { model.items.index(of: $0) }
         let useModel = model.model != nil && !history.isEmpty
         let excluded = Set(query.exclude.compactMap { model.items.index(of: $0) }).union(catalogue.unavailable(in: model.items))
         let key = useModel ? cacheable.map { CandidateCache.Key(user: $0.user, modelVersion: model.version, revision: $0.revision) } : nil
         return Plan(
             query: query, model: model, reranker: reranker, historyIDs: historyIDs, history: history, useModel: useModel, excluded: excluded,
-            cacheKey: key, cachedPool: cached.flatMap { Self.pool(from: $0, excluding: excluded) })
+            cacheKey: key, cachedPool: cached.flatMap { Self.pool(from: $0.candidates, excluding: excluded) })
     }
 
     /// The list from the plan's candidates: rotated, re-ranked, with reasons and the new item.
@@ -163,14 +163,14 @@ public final class RecommendationEngine: Sendable {
         guard (0...1).contains(query.diversity) else { throw .invalid(field: "diversity", detail: "must be between 0 and 1") }
     }
 
-    /// The model that answers `user` (at history `revision`) and its cached candidates: the
-    /// current model's when cached; during a handover, the previous model's for a user not yet
+    /// The model that answers `user` (at history `revision`) and its cached list: the current
+    /// model's when cached; during a handover, the previous model's for a user not yet
     /// re-scored; otherwise the current model, with nothing cached.
-    func cachedCandidates(user: String, revision: Int) -> (model: ServingModel, candidates: [Candidate]?) {
+    func cachedCandidates(user: String, revision: Int) -> (model: ServingModel, list: CandidateCache.List?) {
         let model = models.current
-        if let cached = candidates.candidates(for: .init(user: user, modelVersion: model.version, revision: revision)) { return (model, cached) }
+        if let cached = candidates.list(for: .init(user: user, modelVersion: model.version, revision: revision)) { return (model, cached) }
         guard let previous = models.handingOver,
-            let cached = candidates.candidates(for: .init(user: user, modelVersion: previous.version, revision: revision))
+            let cached = candidates.list(for: .init(user: user, modelVersion: previous.version, revision: revision))
         else { return (model, nil) }
         return (previous, cached)
     }
@@ -214,7 +214,9 @@ public final class RecommendationEngine: Sendable {
     private func pool(_ plan: Plan, scores: UnsafeMutableBufferPointer<Float>) -> [Candidate] {
         if let category = plan.query.category { catalogue.restrict(scores, items: plan.model.items, to: [category]) }
         let ranked = Self.rank(scores, history: plan.history, count: Self.cachedPoolSize + plan.excluded.count)
-        if let cacheKey = plan.cacheKey { candidates.store(Array(ranked.prefix(Self.cachedPoolSize)), for: cacheKey) }
+        if let cacheKey = plan.cacheKey {
+            candidates.store(.init(candidates: Array(ranked.prefix(Self.cachedPoolSize)), history: plan.history), for: cacheKey)
+        }
         return Self.firstCandidates(ranked, excluding: plan.excluded)
     }
 

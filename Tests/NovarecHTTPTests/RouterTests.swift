@@ -99,6 +99,29 @@ struct RouterTests {
         #expect(routed.response.body == Array("literal".utf8))
     }
 
+    /// Paths without parameters are looked up directly; the order of registration, HEAD,
+    /// percent-encoding and other methods still decide as they do for every route.
+    @Test func aPathWithoutParametersIsFoundAsTheScanWouldFindIt() throws {
+        var router = Router()
+        router.get("/items/{id}") { _ in .text("parameter") }
+        router.get("/items/new") { _ in .text("literal, registered after a pattern that matches it") }
+        router.get("/v1/list") { _ in .text("list") }
+        router.post("/v1/list") { _ in .text("posted") }
+        router.get("/") { _ in .text("root") }
+        let answers = [
+            ("GET", "/items/new", "parameter"), ("GET", "/v1/list", "list"), ("HEAD", "/v1/list", ""), ("POST", "/v1/list", "posted"),
+            ("GET", "/v1/%6Cist", "list"), ("GET", "/", "root"), ("GET", "http://h/v1/list?x=1", "list")
+        ]
+        for (method, target, body) in answers {
+            let routed = router.respond(to: try request(HTTPMethod(method), target))
+            #expect(routed.response.status == .ok, "\(method) \(target)")
+            #expect(String(decoding: routed.response.body, as: UTF8.self) == body || method == "HEAD", "\(method) \(target)")
+        }
+        #expect(router.respond(to: try request(.put, "/v1/list")).response.status == .methodNotAllowed)
+        #expect(router.respond(to: try request(.get, "/v1/list/")).response.status == .notFound)
+        #expect(router.respond(to: try request(.get, "/v1/List")).response.status == .notFound)
+    }
+
     /// Gates decide on the head: router-wide ones first (even for unknown paths), then the
     /// route's, which sees the path parameters; `admit` answers only what the head decides.
     @Test func gatesDecideOnTheHeadBeforeTheHandler() throws {

@@ -10,39 +10,44 @@ struct CandidateCacheTests {
         items.map { Candidate(item: $0, relevance: Float(1_000 - $0)) }
     }
 
+    private func list(_ items: Range<Int32>) -> CandidateCache.List {
+        CandidateCache.List(candidates: candidates(items), history: [items.upperBound, 7])
+    }
+
     @Test func anEntryServesOnlyItsModelVersionAndHistoryRevision() {
         let cache = CandidateCache(capacity: 10)
         let key = CandidateCache.Key(user: "u", modelVersion: "v1", revision: 3)
-        cache.store(candidates(0..<5), for: key)
-        #expect(cache.candidates(for: key) == candidates(0..<5))
-        #expect(cache.candidates(for: .init(user: "u", modelVersion: "v1", revision: 4)) == nil, "a new event")
-        #expect(cache.candidates(for: .init(user: "u", modelVersion: "v2", revision: 3)) == nil, "a new model")
-        #expect(CandidateCache(capacity: 0).candidates(for: key) == nil)
+        cache.store(list(0..<5), for: key)
+        #expect(cache.list(for: key)?.candidates == candidates(0..<5))
+        #expect(cache.list(for: key)?.history == [5, 7], "the history it was scored from, as item indices")
+        #expect(cache.list(for: .init(user: "u", modelVersion: "v1", revision: 4)) == nil, "a new event")
+        #expect(cache.list(for: .init(user: "u", modelVersion: "v2", revision: 3)) == nil, "a new model")
+        #expect(CandidateCache(capacity: 0).list(for: key) == nil)
     }
 
     @Test func aListForANewModelReplacesTheUsersListForTheOldOne() {
         let cache = CandidateCache(capacity: 4)
-        for user in ["a", "b"] { cache.store(candidates(0..<3), for: .init(user: user, modelVersion: "old", revision: 1)) }
-        cache.store(candidates(3..<6), for: .init(user: "a", modelVersion: "new", revision: 1))
+        for user in ["a", "b"] { cache.store(list(0..<3), for: .init(user: user, modelVersion: "old", revision: 1)) }
+        cache.store(list(3..<6), for: .init(user: "a", modelVersion: "new", revision: 1))
         #expect(cache.users(of: "old") == ["b"])
         #expect(cache.users(of: "new") == ["a"])
-        #expect(cache.candidates(for: .init(user: "a", modelVersion: "old", revision: 1)) == nil)
-        for user in ["b", "c", "d"] { cache.store(candidates(3..<6), for: .init(user: user, modelVersion: "new", revision: 1)) }
+        #expect(cache.list(for: .init(user: "a", modelVersion: "old", revision: 1)) == nil)
+        for user in ["b", "c", "d"] { cache.store(list(3..<6), for: .init(user: user, modelVersion: "new", revision: 1)) }
         #expect(cache.users(of: "new").count == 4, "four users fit in a capacity of four across a swap")
     }
 
     @Test func staysWithinItsCapacityAndKeepsRecentlyUsedUsers() {
         let cache = CandidateCache(capacity: 4)
         let keys = (0..<6).map { CandidateCache.Key(user: "u\($0)", modelVersion: "v", revision: 0) }
-        cache.store(candidates(0..<3), for: keys[0])
-        cache.store(candidates(0..<3), for: keys[1])
-        cache.store(candidates(0..<3), for: keys[2])
-        #expect(cache.candidates(for: keys[0]) != nil, "promoted from the old generation")
-        cache.store(candidates(0..<3), for: keys[3])
-        cache.store(candidates(0..<3), for: keys[4])
-        let kept = keys.filter { cache.candidates(for: $0) != nil }.count
+        cache.store(list(0..<3), for: keys[0])
+        cache.store(list(0..<3), for: keys[1])
+        cache.store(list(0..<3), for: keys[2])
+        #expect(cache.list(for: keys[0]) != nil, "promoted from the old generation")
+        cache.store(list(0..<3), for: keys[3])
+        cache.store(list(0..<3), for: keys[4])
+        let kept = keys.filter { cache.list(for: $0) != nil }.count
         #expect(kept <= 4)
-        #expect(cache.candidates(for: keys[4]) != nil)
+        #expect(cache.list(for: keys[4]) != nil)
     }
 
     @Test func aCachedListIsUsedOnlyWhileItStillHoldsTheBestPool() {
