@@ -41,7 +41,7 @@ extension RecommendationEngine {
     }
 
     /// Seconds the previous model may still answer cached users not yet re-scored (0: no handover).
-    public var handoverSecondsLeft: Double { max(models.handoverEnds.timeIntervalSinceNow, 0) }
+    public var handoverSecondsLeft: Double { models.handoverSecondsLeft }
 
     /// Whether this replica can serve recommendations and store events now, and why not.
     public func readiness() -> Readiness {

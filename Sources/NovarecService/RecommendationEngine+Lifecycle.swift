@@ -51,7 +51,7 @@ extension RecommendationEngine {
         var scores = [Float](repeating: 0, count: batch * model.items.count)
         var rescored = 0
         Parallel.serially {
-            while rescored < users.count, Date() < deadline, models.current.version == model.version {
+            while rescored < users.count, models.now() < deadline, models.current.version == model.version {
                 let began = Self.threadCPUSeconds()
                 let end = min(rescored + batch, users.count)
                 rescore(users[rescored..<end], for: model, recommender: recommender, scores: &scores)

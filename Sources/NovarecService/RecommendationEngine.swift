@@ -36,14 +36,15 @@ public final class RecommendationEngine: Sendable {
     /// - Parameters:
     ///   - journal: where ingested events are made durable (nil: an engine that only reads).
     ///   - candidateCacheUsers: users whose model candidates are kept between their events (0: none).
+    ///   - clock: the time model handovers are measured in.
     public init(
         model: ServingModel, journal: (any EventJournal)?, catalogue: Catalogue = Catalogue(),
         histories: UserHistories = UserHistories(), candidateCacheUsers: Int = 50_000, itemText: ItemTextIndex = ItemTextIndex(),
-        newItemPlacement: NewItemPlacement? = .standard
+        newItemPlacement: NewItemPlacement? = .standard, clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.itemText = itemText
         self.newItemPlacement = newItemPlacement
-        self.models = ServedModels(model)
+        self.models = ServedModels(model, clock: clock)
         self.journal = journal
         self.candidates = CandidateCache(capacity: candidateCacheUsers)
         self.catalogue = catalogue

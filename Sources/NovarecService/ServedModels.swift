@@ -17,24 +17,34 @@ final class ServedModels: Sendable {
     }
 
     private let state: Mutex<State>
+    /// The time handovers are measured in (a test's manual clock, else the wall clock).
+    let now: @Sendable () -> Date
 
-    init(_ model: ServingModel) { state = Mutex(State(current: model)) }
+    init(_ model: ServingModel, clock: @escaping @Sendable () -> Date = { Date() }) {
+        state = Mutex(State(current: model))
+        now = clock
+    }
 
     var current: ServingModel { state.withLock { $0.current } }
 
     /// The previous model while its handover lasts.
     var handingOver: ServingModel? {
-        state.withLock { state in Date() < state.handoverEnds ? state.previous : nil }
+        let time = now()
+        return state.withLock { state in time < state.handoverEnds ? state.previous : nil }
     }
 
     var handoverEnds: Date { state.withLock { $0.handoverEnds } }
 
+    /// Seconds until the handover ends (0 when none is open).
+    var handoverSecondsLeft: Double { max(handoverEnds.timeIntervalSince(now()), 0) }
+
     /// Serves `model` from now on; the one it replaces keeps answering its cached users for at
     /// most `handover` seconds (a popularity model has no cached users to hand over).
     func swap(to model: ServingModel, handover: TimeInterval) {
+        let time = now()
         state.withLock { state in
             state.previous = handover > 0 && state.current.model != nil ? state.current : nil
-            state.handoverEnds = state.previous == nil ? .distantPast : Date().addingTimeInterval(handover)
+            state.handoverEnds = state.previous == nil ? .distantPast : time.addingTimeInterval(handover)
             state.current = model
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import NovarecRank
 import NovarecHTTP
+import Synchronization
 import Testing
 @testable import NovarecService
 
@@ -133,12 +134,16 @@ struct CandidateCacheTests {
     }
 
     @Test func aHandoverEndsAtItsDeadline() throws {
-        let fixture = try ServiceTests.Fixture()
+        let now = Mutex(Date(timeIntervalSince1970: 1_000_000))
+        let fixture = try ServiceTests.Fixture(clock: { now.withLock { $0 } })
         #expect(try fixture.request("POST", "/v1/events", json: ServiceTests.eventsJSON([("dora", "sku6", 1), ("dora", "sku12", 2)])).status == 202)
         #expect(try fixture.request("GET", "/v1/recommendations?user_id=dora&k=5").status == 200)
         Self.swapInCopy(fixture.service, version: "test-2", handover: 0.2)
+        now.withLock { $0 += 0.199 }
         #expect(try fixture.request("GET", "/v1/recommendations?user_id=dora&k=5").body["model_version"] as? String == "test-1")
-        Thread.sleep(forTimeInterval: 0.3)
+        #expect(abs(fixture.service.engine.handoverSecondsLeft - 0.001) < 1e-6)
+        now.withLock { $0 += 0.001 }
+        #expect(fixture.service.engine.handoverSecondsLeft == 0)
         #expect(try fixture.request("GET", "/v1/recommendations?user_id=dora&k=5").body["model_version"] as? String == "test-2")
         let late = fixture.service.engine.rescoreHandover()
         #expect(late.rescored == 0 && late.cached == 0, "nothing left to hand over")

@@ -24,9 +24,11 @@ struct ServiceTests {
         ///   - database: a database shared with other fixtures (nil: a fresh one of its own);
         ///   - origin: the replica origin its stored events are announced under (nil: none);
         ///   - text: an encoder embedding written items in the background, and where new items go.
+        ///   - clock: the engine's time (model handovers).
         init(
             withModel: Bool = true, keys: APIKeys = APIKeys([]), candidateCacheUsers: Int = 20_000, embeddings: [Float]? = nil,
-            database: String? = nil, origin: String? = nil, text: (encoder: TextEncoder, placement: NewItemPlacement?)? = nil
+            database: String? = nil, origin: String? = nil, text: (encoder: TextEncoder, placement: NewItemPlacement?)? = nil,
+            clock: @escaping @Sendable () -> Date = { Date() }
         ) throws {
             let items = Vocabulary(orderedIDs: (0..<40).map { "sku\($0)" })
             let training: [ArraySlice<Int32>] = (0..<60).map { user in
@@ -45,7 +47,7 @@ struct ServiceTests {
                 model: ServingModel(
                     version: "test-1", model: withModel ? model : nil, items: items, userCounts: statistics.userCounts, users: 60,
                     embeddings: embeddings),
-                journal: store, candidateCacheUsers: candidateCacheUsers, itemText: itemText, newItemPlacement: text?.placement)
+                journal: store, candidateCacheUsers: candidateCacheUsers, itemText: itemText, newItemPlacement: text?.placement, clock: clock)
             let itemStore = ItemStore(database: store.database)
             let embedder = text.map { ItemEmbedder(encoder: $0.encoder, index: itemText, store: itemStore, log: { _ in }) }
             embedder?.start()
