@@ -25,7 +25,7 @@ public struct JSONWriter: Sendable {
     }
 
     private mutating func close(_ bracket: UInt8) {
-        needsComma = enclosingNeedsComma.popLast() ?? true
+        needsComma = enclosingNeedsComma.removeLast()
         bytes.append(bracket)
     }
 

@@ -67,8 +67,8 @@ public final class UserHistories: Sendable {
         var journal: [Journaled]?
         /// Some user's history may be in the store only: a request for an absent user reads it.
         var missesReadStore = false
-        /// Some user was ever dropped: a history begun afresh takes revisions past `highestRevision`,
-        /// so no cache keeps serving a list computed from the dropped one.
+        /// Some user's history was ever dropped or erased: a history begun afresh takes revisions
+        /// past `highestRevision`, so no cache keeps serving a list computed from the one before.
         var everDropped = false
         var highestRevision = 0
         /// Moves on with every load, erasure and dropped generation.
@@ -118,6 +118,9 @@ public final class UserHistories: Sendable {
         withState { state in
             state.journal?.append(Journaled(erased: user, transaction: transaction))
             state.epoch += 1
+            // A history begun again must not reuse a revision of the erased one: a list scored
+            // from it while it was erased may still be filed under that revision.
+            state.everDropped = true
             return state.entries.remove(user)?.items
         }
     }

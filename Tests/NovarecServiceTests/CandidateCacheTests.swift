@@ -142,7 +142,7 @@ struct CandidateCacheTests {
         now.withLock { $0 += 0.199 }
         #expect(try fixture.request("GET", "/v1/recommendations?user_id=dora&k=5").body["model_version"] as? String == "test-1")
         #expect(abs(fixture.service.engine.handoverSecondsLeft - 0.001) < 1e-6)
-        now.withLock { $0 += 0.001 }
+        now.withLock { $0 += 0.002 }
         #expect(fixture.service.engine.handoverSecondsLeft == 0)
         #expect(try fixture.request("GET", "/v1/recommendations?user_id=dora&k=5").body["model_version"] as? String == "test-2")
         let late = fixture.service.engine.rescoreHandover()

@@ -3,6 +3,7 @@ import NovarecCore
 import NovarecML
 import NovarecRank
 import NovarecStore
+import Synchronization
 import Testing
 @testable import NovarecService
 
@@ -93,6 +94,27 @@ struct RecommendationEngineTests {
         #expect(answer.items.count == 5 && Set(answer.items.map(\.itemID)).isDisjoint(with: history))
     }
 
+    /// A request scored while its shopper is erased files its list under the erased history's
+    /// revision; the shopper's history begun again must not be answered from it.
+    @Test func aListScoredWhileItsShopperIsErasedIsNotServedToTheirNewHistory() throws {
+        let recommender = InterruptingRecommender(itemCount: 10)
+        let histories = UserHistories()
+        histories.append([("u", "sku0"), ("u", "sku1")], transaction: 1)
+        let embeddings = (0..<10).flatMap { item in [Float(cos(Double(item) * 0.3)), Float(sin(Double(item) * 0.3))] }
+        let model = ServingModel(
+            version: "v1", model: recommender, items: Vocabulary(orderedIDs: (0..<10).map { "sku\($0)" }), userCounts: Array(repeating: 1, count: 10),
+            users: 10, embeddings: embeddings)
+        let engine = RecommendationEngine(model: model, journal: nil, histories: histories)
+        recommender.interrupt {
+            engine.forget(user: "u", transaction: 2)
+            histories.append([("u", "sku5"), ("u", "sku6")], transaction: 3)
+        }
+        _ = try engine.recommend(RecommendationQuery(user: "u", k: 3, rotate: false))
+        let answer = try engine.recommend(RecommendationQuery(user: "u", k: 3, rotate: false))
+        #expect(!answer.items.contains { ["sku5", "sku6"].contains($0.itemID) }, "items the shopper has now")
+        #expect(!answer.items.contains { $0.reason.contains("'sku0'") || $0.reason.contains("'sku1'") }, "a reason naming an erased item")
+    }
+
     @Test func badQueriesAreRefusedWithTheField() {
         let cases: [(RecommendationQuery, String)] = [
             (RecommendationQuery(), "history"), (RecommendationQuery(user: "", k: 5), "user_id"),
@@ -122,5 +144,27 @@ struct RecommendationEngineTests {
         #expect(!similar.fallback && !similar.items.map(\.itemID).contains("sku4"))
         #expect(similar.items.allSatisfy { Int($0.itemID.dropFirst(3))! % 2 == 0 })
         #expect(throws: RecommendationError.unknownItem("nope")) { try engine.similar(to: "nope", k: 3) }
+    }
+}
+
+/// Scores items by closeness to the middle of the catalogue and, the first time it scores,
+/// runs the action it was given: a change to the engine's state while a request is scored.
+private final class InterruptingRecommender: Recommender {
+    let name = "interrupting"
+    let itemCount: Int
+    var hyperparameters: [String: Double] { [:] }
+    private let action = Mutex<(@Sendable () -> Void)?>(nil)
+
+    init(itemCount: Int) { self.itemCount = itemCount }
+
+    func interrupt(with action: @escaping @Sendable () -> Void) { self.action.withLock { $0 = action } }
+
+    func score(history: ArraySlice<Int32>, into scores: UnsafeMutableBufferPointer<Float>) {
+        let pending = action.withLock { action in
+            defer { action = nil }
+            return action
+        }
+        pending?()
+        for item in 0..<itemCount { scores[item] = -abs(Float(item) - Float(itemCount) / 2 + 0.5) }
     }
 }

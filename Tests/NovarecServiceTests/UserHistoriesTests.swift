@@ -42,6 +42,19 @@ struct UserHistoriesTests {
         #expect(histories.history(of: "ann") == ["a"], "nothing recorded before the abandoned reload is replayed")
     }
 
+    /// A list scored from a history while it was erased may be filed under that history's
+    /// revision after the erasure; a history begun again never comes back to that revision.
+    @Test func aHistoryBegunAgainAfterAnErasureTakesNewRevisions() throws {
+        let histories = UserHistories()
+        histories.append([("u", "a"), ("u", "b")], transaction: 1)
+        let erased = try #require(histories.entry(of: "u")).revision
+        #expect(histories.remove(user: "u", transaction: 2) == ["a", "b"])
+        histories.append([("u", "c"), ("u", "d")], transaction: 3)
+        let again = try #require(histories.entry(of: "u"))
+        #expect(again.items == ["c", "d"])
+        #expect(again.revision > erased)
+    }
+
     @Test func historiesKeepTheirNewestItemsUpToTheLimit() {
         let histories = UserHistories(limit: 3)
         histories.load(["ann": ["a", "b", "c", "d"]], snapshot: snapshot)
