@@ -7,13 +7,12 @@ struct HTTPResponseSerializer: Sendable {
     /// Fields a handler must not set because they frame the message.
     private static let managedFields = ["Content-Length", "Transfer-Encoding", "Connection", "Date"]
 
-    let serverName: String
     let date: HTTPDate
     /// `\r\nServer: NAME`, written into every response whose handler set no `Server`.
     private let serverField: [UInt8]
 
     init(serverName: String, date: HTTPDate) {
-        (self.serverName, self.date) = (serverName, date)
+        self.date = date
         serverField = Array("\r\nServer: \(serverName)".utf8)
     }
 
