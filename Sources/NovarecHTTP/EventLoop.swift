@@ -43,8 +43,11 @@ final class EventLoop: @unchecked Sendable {
     private var ended: (@Sendable () -> Void)?
     /// False once the loop has closed its descriptors (a loop never started closes them when released).
     private var descriptorsOpen = true
+    /// The time deadlines are measured on.
+    let clock: UptimeClock
 
-    init() throws {
+    init(clock: UptimeClock = .system) throws {
+        self.clock = clock
         epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
         guard epollFD >= 0 else { throw SocketError("epoll_create1") }
         wakeFD = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
@@ -162,7 +165,7 @@ final class EventLoop: @unchecked Sendable {
     private func waitMilliseconds() -> Int32 {
         if handed.withLock({ !$0.tasks.isEmpty }) { return 0 }
         guard nextDeadlineCheck != .max else { return -1 }
-        let now = DispatchTime.now().uptimeNanoseconds
+        let now = clock.now()
         guard nextDeadlineCheck > now else { return 0 }
         let left = nextDeadlineCheck - now
         return Int32(min(left / 1_000_000 + (left % 1_000_000 == 0 ? 0 : 1), UInt64(Int32.max)))
@@ -216,7 +219,7 @@ final class EventLoop: @unchecked Sendable {
     }
 
     private func checkDeadlinesIfDue() {
-        let now = DispatchTime.now().uptimeNanoseconds
+        let now = clock.now()
         guard now >= nextDeadlineCheck else { return }
         nextDeadlineCheck = .max
         for registration in Array(registrations.values) { registration.channel.checkDeadline(now: now) }

@@ -55,7 +55,8 @@ final class HTTPConnection: EventLoopChannel, @unchecked Sendable {
     private var closeAfterResponse = false
     private var shuttingDown = false
     private var continueSent = false
-    private var requestStarted = DispatchTime.now()
+    /// When the current request's first byte was read (the loop's clock).
+    private var requestStarted: UInt64 = 0
     private var requestsServed = 0
     /// Bytes of the server's body budget this connection's current request holds.
     private var reservedBodyBytes = 0
@@ -146,7 +147,7 @@ final class HTTPConnection: EventLoopChannel, @unchecked Sendable {
 
     /// Parses what is buffered: starts a complete request, rejects a malformed one, or waits.
     private func processInput() {
-        if phase == .awaitingRequest && inputStart < input.count { requestStarted = .now() }
+        if phase == .awaitingRequest && inputStart < input.count { requestStarted = loop.clock.now() }
         let (event, consumed) = input.withUnsafeBytes { parser.parse(UnsafeRawBufferPointer(rebasing: $0[inputStart...])) }
         inputStart += consumed
         switch event {
@@ -170,7 +171,7 @@ final class HTTPConnection: EventLoopChannel, @unchecked Sendable {
             }
         } else if phase == .awaitingRequest && inputStart < input.count {
             phase = .readingHead
-            setDeadline(min(deadline ?? .max, HTTPConnection.uptime(secondsFromNow: context.limits.headerTimeout)))
+            setDeadline(min(deadline ?? .max, loop.clock.now(plus: context.limits.headerTimeout)))
         }
     }
 
@@ -237,7 +238,7 @@ final class HTTPConnection: EventLoopChannel, @unchecked Sendable {
         return request
     }
 
-    private func finish(_ request: HTTPRequest, _ routed: RoutedResponse, started: DispatchTime) {
+    private func finish(_ request: HTTPRequest, _ routed: RoutedResponse, started: UInt64) {
         guard phase == .handling else { return }
         releaseBody()
         if let error = routed.error {
@@ -264,8 +265,8 @@ final class HTTPConnection: EventLoopChannel, @unchecked Sendable {
         respond(context.serializer.serialize(response, headOnly: false, keepAlive: false, version: .http1_1))
     }
 
-    private func record(method: String, path: String, route: String, status: HTTPStatus, bodyBytes: Int, started: DispatchTime) {
-        let nanoseconds = DispatchTime.now().uptimeNanoseconds &- started.uptimeNanoseconds
+    private func record(method: String, path: String, route: String, status: HTTPStatus, bodyBytes: Int, started: UInt64) {
+        let nanoseconds = loop.clock.now() &- started
         context.metrics.recordRequest(
             method: method, route: route, status: status.code, seconds: Double(nanoseconds) / 1e9,
             bodyBytes: bodyBytes)
@@ -356,15 +357,7 @@ final class HTTPConnection: EventLoopChannel, @unchecked Sendable {
     }
 
     private func setDeadline(secondsFromNow seconds: Double) {
-        setDeadline(HTTPConnection.uptime(secondsFromNow: seconds))
-    }
-
-    /// Uptime nanoseconds `seconds` from now; `.max` (never) for an infinite or absurdly long
-    /// time (over 30 years), which a conversion to integer nanoseconds would trap on or wrap.
-    private static func uptime(secondsFromNow seconds: Double) -> UInt64 {
-        let nanoseconds = max(0, seconds) * 1e9
-        guard nanoseconds < 1e18 else { return .max }
-        return DispatchTime.now().uptimeNanoseconds + UInt64(nanoseconds)
+        setDeadline(loop.clock.now(plus: seconds))
     }
 
     /// A request that does not arrive in time gets a best-effort 408; anything else just closes.

@@ -22,11 +22,13 @@ public final class HTTPServer: Sendable {
         public var shutdownGracePeriod: Double
         /// Event-loop threads; connections are spread over them. Default: one per core.
         public var eventLoops: Int
+        /// The time the limits' timeouts are measured on.
+        public var clock: UptimeClock
 
         public init(
             host: String = "127.0.0.1", port: Int = 8080, limits: ServerLimits = ServerLimits(),
             serverName: String = "novarec", backlog: Int32 = 1024, shutdownGracePeriod: Double = 10,
-            eventLoops: Int = ProcessInfo.processInfo.activeProcessorCount
+            eventLoops: Int = ProcessInfo.processInfo.activeProcessorCount, clock: UptimeClock = .system
         ) {
             self.host = host
             self.port = port
@@ -35,6 +37,7 @@ public final class HTTPServer: Sendable {
             self.backlog = backlog
             self.shutdownGracePeriod = shutdownGracePeriod
             self.eventLoops = max(1, eventLoops)
+            self.clock = clock
         }
     }
 
@@ -85,7 +88,7 @@ public final class HTTPServer: Sendable {
         let loops: [EventLoop]
         do {
             try verify(address)
-            loops = try (0..<configuration.eventLoops).map { _ in try EventLoop() }
+            loops = try (0..<configuration.eventLoops).map { _ in try EventLoop(clock: configuration.clock) }
         } catch {
             listener.discard()
             throw error
@@ -128,6 +131,21 @@ public final class HTTPServer: Sendable {
         logger.warning("shutdown grace period over; closing \(stragglers.count) connection(s)")
         stragglers.forEach { $0.forceClose() }
         _ = drained.wait(timeout: .now() + 1)
+    }
+
+    /// Has every event loop check its connections' deadlines, and returns once each has — and has
+    /// handled what its descriptors had ready. A loop wakes for the next deadline on its own; this
+    /// is for a clock that jumps (a test's manual `UptimeClock`), which wakes no loop.
+    func checkDeadlinesNow() {
+        for loop in state.withLock({ $0.loops }) {
+            // The first task runs in one turn, whose deadline check follows it; the second in
+            // the next turn, after that turn's ready descriptors.
+            for _ in 0..<2 {
+                let done = DispatchSemaphore(value: 0)
+                loop.execute { done.signal() }
+                done.wait()
+            }
+        }
     }
 
     private func accepted(_ fd: Int32) {

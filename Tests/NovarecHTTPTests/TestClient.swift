@@ -67,6 +67,12 @@ final class TestClient {
         return count == 0 || (count < 0 && errno == ECONNRESET)
     }
 
+    /// Whether a read would return at once: bytes, the end of the stream or an error.
+    func hasInput() -> Bool {
+        var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return !buffer.isEmpty || poll(&entry, 1, 0) > 0
+    }
+
     private func readUntil(_ marker: [UInt8]) throws -> Int {
         while true {
             if let index = buffer.firstRange(of: marker)?.lowerBound { return index }

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import NovarecHTTP
+@testable import NovarecHTTP
 import Synchronization
 
 /// A server on 127.0.0.1 with an ephemeral port and a fixed set of test routes.
@@ -8,16 +8,20 @@ final class TestServer: Sendable {
     let server: HTTPServer
     let port: Int
     let host: String
+    /// The clock the server's timeouts run on, when the test moves it by hand.
+    let manualClock: ManualUptimeClock?
 
     static let silentLogger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
     init(
         limits: ServerLimits = ServerLimits(), host: String = "127.0.0.1", gracePeriod: Double = 10,
-        logger: Logger = TestServer.silentLogger, extraRoutes: (inout Router) -> Void = { _ in }
+        logger: Logger = TestServer.silentLogger, clock: ManualUptimeClock? = nil, extraRoutes: (inout Router) -> Void = { _ in }
     ) throws {
         var router = TestServer.standardRoutes()
         extraRoutes(&router)
-        let configuration = HTTPServer.Configuration(host: host, port: 0, limits: limits, shutdownGracePeriod: gracePeriod)
+        let configuration = HTTPServer.Configuration(
+            host: host, port: 0, limits: limits, shutdownGracePeriod: gracePeriod, clock: clock?.clock ?? .system)
+        manualClock = clock
         server = HTTPServer(configuration: configuration, router: router, logger: logger)
         port = try server.start().port
         self.host = host
@@ -33,6 +37,22 @@ final class TestServer: Sendable {
     }
 
     func stop() { server.shutdown() }
+
+    /// Moves the manual clock on in steps of `step` seconds, each checked by every event loop, until
+    /// `condition` holds; the seconds moved, or nil when `limit` seconds pass first. What clients
+    /// sent before is handled before the first step.
+    func advanceClock(by step: Double, until condition: () -> Bool, limit: Double = 3600) -> Double? {
+        guard let manualClock else { preconditionFailure("the server runs on the system clock") }
+        server.checkDeadlinesNow()
+        var moved = 0.0
+        while !condition() {
+            guard moved < limit else { return nil }
+            manualClock.advance(by: step)
+            moved += step
+            server.checkDeadlinesNow()
+        }
+        return moved
+    }
 
     static func standardRoutes() -> Router {
         var router = Router()
@@ -68,10 +88,10 @@ final class TestServer: Sendable {
 /// Runs `body` with a started test server and always shuts it down.
 func withServer<T>(
     limits: ServerLimits = ServerLimits(), host: String = "127.0.0.1", gracePeriod: Double = 10,
-    logger: Logger = TestServer.silentLogger, extraRoutes: (inout Router) -> Void = { _ in },
+    logger: Logger = TestServer.silentLogger, clock: ManualUptimeClock? = nil, extraRoutes: (inout Router) -> Void = { _ in },
     _ body: (TestServer) throws -> T
 ) throws -> T {
-    let server = try TestServer(limits: limits, host: host, gracePeriod: gracePeriod, logger: logger, extraRoutes: extraRoutes)
+    let server = try TestServer(limits: limits, host: host, gracePeriod: gracePeriod, logger: logger, clock: clock, extraRoutes: extraRoutes)
     defer { server.stop() }
     return try body(server)
 }
