@@ -17,12 +17,13 @@ struct ReplicaProcessTests {
 
         init(_ arguments: [String], log: URL) throws {
             let all = ["serve", "--port", "0", "--log-level", "notice", "--poll-interval", "0.5", "--retrain-events", "0"] + arguments
-            process = try ChildProcess(CommandLineTests.binary.path, all, stderr: log.path)
+            let process = try ChildProcess(CommandLineTests.binary.path, all, stderr: log.path)
+            self.process = process
             var found: Int?
-            for _ in 0..<600 where found == nil && process.isRunning {
-                Thread.sleep(forTimeInterval: 0.1)
+            _ = eventually(timeout: 60) {
                 let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
                 found = text.firstMatch(of: /listening on http:\/\/127\.0\.0\.1:(\d+)/).flatMap { Int($0.1) }
+                return found != nil || !process.isRunning
             }
             port = try #require(found, "server did not start: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
         }
