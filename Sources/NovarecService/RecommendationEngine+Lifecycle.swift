@@ -19,8 +19,9 @@ extension RecommendationEngine {
     /// of the catalogue only once per so many new items. Events the loaded histories already hold
     /// are left out.
     func accept(_ events: [(user: String, item: String)], transaction: UInt64) {
-        guard histories.append(events, transaction: transaction) else { return }
-        let counted = popularity.record(items: events.map(\.item))
+        let taken = histories.append(events, transaction: transaction)
+        guard !taken.isEmpty else { return }
+        let counted = popularity.record(items: taken)
         guard !counted.isEmpty, models.current.model == nil else { return }
         models.update { model in
             guard model.model == nil, let ids = popularity.catalogueGrowth(of: model.items, adding: counted) else { return }

@@ -73,6 +73,13 @@ public final class UserHistories: Sendable {
         var highestRevision = 0
         /// Moves on with every load, erasure and dropped generation.
         var epoch = 0
+        /// Users erased since a load whose snapshot saw it, each with the transaction that erased
+        /// them: a batch from an earlier transaction, heard of late (another replica's
+        /// announcement, or a local one overtaken), may hold events that erasure deleted, so its
+        /// events for them are not taken in. (Transaction ids follow start, not commit: an earlier
+        /// one that committed after the erasure's delete keeps its events in the store, and memory
+        /// lacks them until the next load — never the other way round.)
+        var erasures: [String: UInt64] = [:]
         /// Generations dropped under the lock, released after it (freeing one takes a while).
         var released: [[String: Entry]] = []
 
@@ -99,15 +106,15 @@ public final class UserHistories: Sendable {
         state = Mutex(State(limit: limit, maxUsers: self.maxUsers))
     }
 
-    /// Takes in `events` (in time order) that `transaction` stored; false, and nothing changes,
-    /// when the histories were loaded in a snapshot that already saw that transaction.
+    /// Takes in `events` (in time order) that `transaction` stored; returns the items of those
+    /// taken in. None are when the histories were loaded in a snapshot that already saw that
+    /// transaction, and none of a shopper erased after it (those events were deleted).
     @discardableResult
-    public func append(_ events: [(user: String, item: String)], transaction: UInt64) -> Bool {
+    public func append(_ events: [(user: String, item: String)], transaction: UInt64) -> [String] {
         withState { state in
-            if state.loaded?.sees(transaction) == true { return false }
+            if state.loaded?.sees(transaction) == true { return [] }
             state.journal?.append(Journaled(events: events, transaction: transaction))
-            for event in events { state.append(event.item, to: event.user, transaction: transaction) }
-            return true
+            return events.filter { state.append($0.item, to: $0.user, transaction: transaction) }.map(\.item)
         }
     }
 
@@ -117,6 +124,7 @@ public final class UserHistories: Sendable {
     public func remove(user: String, transaction: UInt64) -> [String]? {
         withState { state in
             state.journal?.append(Journaled(erased: user, transaction: transaction))
+            state.erasures[user] = max(state.erasures[user] ?? 0, transaction)
             state.epoch += 1
             // A history begun again must not reuse a revision of the erased one: a list scored
             // from it while it was erased may still be filed under that revision.
@@ -145,10 +153,13 @@ public final class UserHistories: Sendable {
     public func load(_ stored: CollectedHistories, snapshot: PostgresSnapshot) {
         withState { state in
             var next = State(limit: state.limit, maxUsers: maxUsers)
+            next.erasures = state.erasures.filter { !snapshot.sees($0.value) }
             for (user, items) in stored.users { next.put(Entry(items: Array(items.suffix(state.limit)), revision: items.count), for: user) }
             for batch in state.journal ?? [] where !snapshot.sees(batch.transaction) {
                 if let user = batch.erased { next.entries.remove(user) }
-                for event in batch.events { next.replay(event.item, to: event.user, complete: !stored.truncated) }
+                for event in batch.events where !next.erased(event.user, after: batch.transaction) {
+                    next.replay(event.item, to: event.user, complete: !stored.truncated)
+                }
             }
             var highest = state.highestRevision
             next.entries.updateEach { user, entry in
@@ -156,7 +167,9 @@ public final class UserHistories: Sendable {
                 highest = max(highest, entry.revision)
             }
             (next.loaded, next.missesReadStore, next.highestRevision) = (snapshot, stored.truncated || next.missesReadStore, highest)
-            (next.everDropped, next.epoch) = (state.everDropped || next.missesReadStore, state.epoch + 1)
+            // A user this read left out (expired, or erased unheard of) may come back: as after an erasure.
+            let someoneLeft = state.entries.generations.contains { $0.keys.contains { next.entries.peek($0) == nil } }
+            (next.everDropped, next.epoch) = (state.everDropped || next.missesReadStore || someoneLeft, state.epoch + 1)
             next.released += state.released + state.entries.generations
             state = next
         }
@@ -222,12 +235,15 @@ extension UserHistories.Entry {
 }
 
 extension UserHistories.State {
-    /// Takes in one stored event, unless the user's history was read in a snapshot that saw it.
-    mutating func append(_ item: String, to user: String, transaction: UInt64) {
+    /// Takes in one stored event, unless the user's history was read in a snapshot that saw it;
+    /// false when the user was erased after `transaction` (the event is deleted).
+    mutating func append(_ item: String, to user: String, transaction: UInt64) -> Bool {
+        if erased(user, after: transaction) { return false }
         var entry = entries.peek(user) ?? UserHistories.Entry(revision: everDropped ? highestRevision : 0, notes: missesReadStore ? .incomplete : nil)
-        if entry.notes?.readIn?.sees(transaction) == true { return }
+        if entry.notes?.readIn?.sees(transaction) == true { return true }
         entry.append(item, limit: limit)
         store(entry, for: user)
+        return true
     }
 
     /// Files `entry` as the newest used; a generation dropped to make room means memory no longer
@@ -249,6 +265,10 @@ extension UserHistories.State {
         entry.append(item, limit: limit)
         put(entry, for: user)
     }
+
+    /// Whether `user` was erased by a transaction later than `transaction` (since the last load
+    /// that saw the erasure): events `transaction` stored for them were deleted.
+    func erased(_ user: String, after transaction: UInt64) -> Bool { erasures[user].map { transaction < $0 } ?? false }
 
     /// `user`'s entry, now the newest used.
     mutating func touch(_ user: String) -> UserHistories.Entry? {
