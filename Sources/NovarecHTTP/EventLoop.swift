@@ -99,6 +99,21 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
+    /// Handles on the loop what is ready now — its descriptors, then the deadlines at the clock's
+    /// time — and then calls `done` there. A loop does this by itself each turn; this is for a
+    /// clock that jumps (a test's manual `UptimeClock`), which wakes no loop.
+    func checkNow(then done: @escaping @Sendable () -> Void) {
+        execute { [self] in
+            let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: EventLoop.maxEventsPerWait)
+            defer { events.deallocate() }
+            let count = epoll_wait(epollFD, events, Int32(EventLoop.maxEventsPerWait), 0)
+            for index in 0..<max(0, Int(count)) { deliver(events[index]) }
+            nextDeadlineCheck = 0
+            checkDeadlinesIfDue()
+            done()
+        }
+    }
+
     // MARK: Descriptors (on the loop's thread)
 
     /// Starts delivering `fd`'s events to `channel`; it is watched for nothing until

@@ -133,19 +133,20 @@ public final class HTTPServer: Sendable {
         _ = drained.wait(timeout: .now() + 1)
     }
 
-    /// Has every event loop check its connections' deadlines, and returns once each has — and has
-    /// handled what its descriptors had ready. A loop wakes for the next deadline on its own; this
-    /// is for a clock that jumps (a test's manual `UptimeClock`), which wakes no loop.
-    func checkDeadlinesNow() {
-        for loop in state.withLock({ $0.loops }) {
-            // The first task runs in one turn, whose deadline check follows it; the second in
-            // the next turn, after that turn's ready descriptors.
-            for _ in 0..<2 {
+    /// Has every event loop handle what is ready now and check its connections' deadlines, and
+    /// returns once each has (false when a loop did not within 15 s). Twice over: a connection
+    /// the first pass accepted starts on its loop after that loop's check. A loop wakes for the
+    /// next deadline by itself; this is for a clock that jumps (a test's manual `UptimeClock`).
+    func checkDeadlinesNow() -> Bool {
+        let loops = state.withLock { $0.loops }
+        for _ in 0..<2 {
+            for loop in loops {
                 let done = DispatchSemaphore(value: 0)
-                loop.execute { done.signal() }
-                done.wait()
+                loop.checkNow { done.signal() }
+                guard done.wait(timeout: .now() + 15) == .success else { return false }
             }
         }
+        return true
     }
 
     private func accepted(_ fd: Int32) {

@@ -180,4 +180,28 @@ struct EventLoopTests {
             }
         }
     }
+
+    /// A loop with nothing to do wakes by itself when a deadline ahead comes due (its `epoll_wait`
+    /// times out then), so a quiet loop still times out its idle and slow connections.
+    @Test func aLoopWithNothingToDoWakesForADeadlineAhead() throws {
+        let clock = ManualUptimeClock()
+        let loop = try EventLoop(clock: clock.clock)
+        loop.start(name: "test.loop")
+        defer { loop.stop() }
+        let (local, peer) = socketPair()
+        defer { close(peer) }
+        let channel = RecordingChannel(fd: local, loop: loop)
+        onLoop(loop) {
+            loop.register(local, channel)
+            loop.checkDeadlines(by: clock.clock.now() + 20_000_000)
+        }
+        // Moved on without waking the loop: it sleeps about 20 ms, then finds the deadline due.
+        clock.advance(by: 0.02)
+        #expect(channel.delivered.wait(timeout: .now() + 15) == .success)
+        #expect(channel.events.withLock { $0 } == ["deadline"])
+        onLoop(loop) {
+            loop.deregister(local)
+            close(local)
+        }
+    }
 }

@@ -38,18 +38,19 @@ final class TestServer: Sendable {
 
     func stop() { server.shutdown() }
 
-    /// Moves the manual clock on in steps of `step` seconds, each checked by every event loop, until
-    /// `condition` holds; the seconds moved, or nil when `limit` seconds pass first. What clients
+    /// Moves the manual clock on in steps of `step` seconds, each followed by every event loop
+    /// handling what is ready and checking its deadlines, until `condition` holds; the seconds
+    /// moved, or nil when `limit` seconds pass first (or a loop does not answer). What clients
     /// sent before is handled before the first step.
     func advanceClock(by step: Double, until condition: () -> Bool, limit: Double = 3600) -> Double? {
         guard let manualClock else { preconditionFailure("the server runs on the system clock") }
-        server.checkDeadlinesNow()
+        guard server.checkDeadlinesNow() else { return nil }
         var moved = 0.0
         while !condition() {
             guard moved < limit else { return nil }
             manualClock.advance(by: step)
             moved += step
-            server.checkDeadlinesNow()
+            guard server.checkDeadlinesNow() else { return nil }
         }
         return moved
     }
