@@ -171,7 +171,13 @@ final class HTTPConnection: EventLoopChannel, @unchecked Sendable {
             }
         } else if phase == .awaitingRequest && inputStart < input.count {
             phase = .readingHead
-            setDeadline(min(deadline ?? .max, loop.clock.now(plus: context.limits.headerTimeout)))
+            // The first head's time runs from the connection's start (set then), a later one's
+            // from its first byte.
+            let headDeadline = loop.clock.now(plus: context.limits.headerTimeout)
+            setDeadline(requestsServed == 0 ? min(deadline ?? .max, headDeadline) : headDeadline)
+        } else if phase == .awaitingRequest && requestsServed > 0 {
+            // Only blank lines came, which a client may send between requests: still idle.
+            idleMark.enterIdle()
         }
     }
 

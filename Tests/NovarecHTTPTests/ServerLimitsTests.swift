@@ -55,4 +55,18 @@ struct ServerLimitsTests {
             #expect(try eventually { try server.get("/hello").status == 200 })
         }
     }
+
+    /// Blank lines between requests (which a client may send) leave a kept-alive connection idle,
+    /// so it can still be reclaimed for a new client at the connection cap.
+    @Test func aConnectionSendingBlankLinesBetweenRequestsIsStillIdle() throws {
+        try withServer(limits: ServerLimits(maxConnections: 1)) { server in
+            let kept = try server.client()
+            try kept.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try kept.readResponse().status == 200)
+            try kept.send("\r\n\r\n")
+            #expect(server.handleWhatIsReady())
+            #expect(try server.get("/hello").status == 200, "the idle connection was reclaimed for the new client")
+            #expect(kept.readsEndOfStream())
+        }
+    }
 }

@@ -38,6 +38,10 @@ final class TestServer: Sendable {
 
     func stop() { server.shutdown() }
 
+    /// Returns once every event loop has handled what clients sent so far (false when a loop did
+    /// not answer).
+    func handleWhatIsReady() -> Bool { server.checkDeadlinesNow() }
+
     /// Moves the manual clock on in steps of `step` seconds, each followed by every event loop
     /// handling what is ready and checking its deadlines, until `condition` holds; the seconds
     /// moved, or nil when `limit` seconds pass first (or a loop does not answer). What clients
