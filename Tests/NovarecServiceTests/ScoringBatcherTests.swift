@@ -18,10 +18,25 @@ struct ScoringBatcherTests {
         return scores
     }
 
+    /// A model unlike the engine's: another ItemKNN, on another shop of 44 items.
+    private static func otherModel() -> ServingModel {
+        let training: [ArraySlice<Int32>] = (0..<50).map { (user: Int) -> ArraySlice<Int32> in
+            ArraySlice((0..<5).map { (step: Int) -> Int32 in Int32((user * 5 + step * 7) % 44) })
+        }
+        let statistics = PopularityStatistics(itemCount: 44, trainingSequences: training)
+        let model = ItemKNN(
+            cooccurrence: ItemCooccurrence(itemCount: 44, trainingSequences: training), statistics: statistics,
+            configuration: .init(shrink: 2, neighbourhood: 3, decay: 1))
+        return ServingModel(
+            version: "v2", model: model, items: Vocabulary(orderedIDs: (0..<44).map { "sku\($0)" }), userCounts: statistics.userCounts,
+            users: 50)
+    }
+
+    /// Jobs on two different models (other weights, another catalogue size) queued together are
+    /// each scored by their own model: a batch never mixes them.
     @Test func everyJobGetsItsOwnScoresAcrossModels() {
         let batcher = ScoringBatcher(maxBatch: 4)
-        let first = engine.model
-        let models = [first, ServingModel(version: "v2", model: first.model, items: first.items, userCounts: first.userCounts, users: 60)]
+        let models = [engine.model, Self.otherModel()]
         let histories: [[Int32]] = (0..<40).map { (job: Int) -> [Int32] in
             [job % 40, (job * 7) % 40, (job * 13) % 40].map { Int32($0) }
         }
@@ -44,7 +59,8 @@ struct ScoringBatcherTests {
         #expect((histories.count / 4...histories.count).contains(figures.batches))
         for (job, history) in histories.enumerated() {
             #expect(answers[job]?.version == models[job % 2].version)
-            #expect(answers[job]?.scores == alone(engine.model, history), "job \(job)")
+            #expect(answers[job]?.scores == alone(models[job % 2], history), "job \(job)")
+            #expect(alone(models[0], history) != alone(models[1], history), "the two models tell the jobs apart")
         }
     }
 
