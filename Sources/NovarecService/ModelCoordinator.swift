@@ -270,15 +270,17 @@ public final class ModelCoordinator: Sendable {
                         $0.status.validationNDCG = progress.bestValidation
                     }
                 }, isCancelled: { [self] in stopped })
-            try record(outcome, version: version, registry: registry)
-            finishStatus(outcome.accepted ? .accepted : .rejected, started: started)
+            finishStatus(try record(outcome, version: version, registry: registry) ? .accepted : .rejected, started: started)
         } catch {
-            try? registry.finish(version: version, state: .failed, reason: "\(error)")
+            _ = try? registry.finish(version: version, state: .failed, reason: "\(error)")
             finishStatus(.failed, error: "\(error)", started: started)
         }
     }
 
-    private func record(_ outcome: TrainingRun.Outcome, version: String, registry: ModelRegistry) throws {
+    /// Records the run's outcome; whether the registry accepted it (a candidate that passed the
+    /// gate is still rejected when the served model changed during the run: it was judged against
+    /// another one).
+    private func record(_ outcome: TrainingRun.Outcome, version: String, registry: ModelRegistry) throws -> Bool {
         let figures = (trainedEvents: Int64(outcome.trainedEvents), candidate: outcome.candidateFigures, serving: outcome.servingFigures)
         guard outcome.accepted else {
             try registry.finish(
@@ -286,17 +288,24 @@ public final class ModelCoordinator: Sendable {
                 candidateMetrics: figures.candidate, servingMetrics: figures.serving,
                 trainingSeconds: outcome.trainingSeconds, evaluationSeconds: outcome.evaluationSeconds)
             log("rejected \(version): \(outcome.reason)")
-            return
+            return false
         }
-        try registry.finish(
+        let placed = try place(outcome.checkpoint, version: version)
+        let recorded = try registry.finish(
             version: version, state: .accepted, reason: outcome.reason, trainedEvents: figures.trainedEvents,
             candidateMetrics: figures.candidate, servingMetrics: figures.serving,
             trainingSeconds: outcome.trainingSeconds, evaluationSeconds: outcome.evaluationSeconds,
-            checkpoint: try place(outcome.checkpoint, version: version), sha256: SHA256.hex(outcome.checkpoint))
+            checkpoint: placed, sha256: SHA256.hex(outcome.checkpoint))
+        guard recorded == .accepted else {
+            if case .file(let path) = placed { try? FileManager.default.removeItem(atPath: path) }
+            log("rejected \(version): passed the gate, but the served model changed during the run")
+            return false
+        }
         // The local copy only once the registry committed: a crash in between leaves no model
         // served here that the registry does not know.
         if let checkpointURL { try AtomicFile.write(outcome.checkpoint, to: checkpointURL) }
         log("accepted \(version): \(outcome.reason)")
+        return true
     }
 
     /// Where an accepted checkpoint goes: a file in the shared directory (written atomically,

@@ -24,18 +24,21 @@ public struct ModelRegistry: Sendable {
             """, [version, parent, trigger, trainer, String(watermark)])
     }
 
-    /// Ends the run `version` with `state` in one transaction. An accepted run also stores its
-    /// checkpoint (bytes, or the path of a file already written) and SHA-256 (other outcomes
-    /// store neither), becomes the served model and
-    /// notifies `channel` on commit. Throws `ModelRegistryError.notTraining` when the run is no
-    /// longer training (another leader marked it interrupted): a late finish changes nothing.
-    /// Metrics must be finite (JSON has no NaN).
+    /// Ends the run `version` with `state` in one transaction and returns the state recorded. An
+    /// accepted run also stores its checkpoint (bytes, or the path of a file already written) and
+    /// SHA-256 (other outcomes store neither), becomes the served model and notifies `channel` on
+    /// commit — unless the served model is no longer the one it was judged against (`begin`'s
+    /// `parent`: a rollback or another acceptance came meanwhile), in which case it is recorded
+    /// `rejected` (that reason added) and changes nothing else. Throws
+    /// `ModelRegistryError.notTraining` when the run is no longer training (another leader marked
+    /// it interrupted): a late finish changes nothing. Metrics must be finite (JSON has no NaN).
+    @discardableResult
     public func finish(
         version: String, state: ModelState, reason: String = "", trainedEvents: Int64 = 0,
         candidateMetrics: [String: Double]? = nil, servingMetrics: [String: Double]? = nil,
         trainingSeconds: Double? = nil, evaluationSeconds: Double? = nil,
         checkpoint: StoredCheckpoint? = nil, sha256: String? = nil
-    ) throws {
+    ) throws -> ModelState {
         guard state != .training, state != .rolledBack else { throw ModelRegistryError.notAnOutcome(state) }
         let accepted = state == .accepted
         guard !accepted || (checkpoint != nil && sha256 != nil) else { throw ModelRegistryError.checkpointMissing(version: version) }
@@ -46,7 +49,13 @@ public struct ModelRegistry: Sendable {
             accepted ? sha256 : nil,
             accepted ? checkpoint.flatMap { if case .file(let path) = $0 { path } else { nil } } : nil
         ]
-        try database.transaction { transaction in
+        return try database.transaction { transaction in
+            var parameters = parameters
+            if accepted, let served = try Self.servedChanged(for: version, in: transaction) {
+                parameters[1] = ModelState.rejected.rawValue
+                parameters[2] = (reason.isEmpty ? "" : reason + "; ") + "the served model changed during the run (now \(served))"
+                (parameters[8], parameters[9], parameters[10]) = (nil, nil, nil)
+            }
             let updated = try transaction.query(
                 """
                 UPDATE models SET state = $2, reason = $3, trained_events = $4, candidate_metrics = $5::jsonb,
@@ -57,8 +66,20 @@ public struct ModelRegistry: Sendable {
                 """, parameters
             ).affectedRows
             guard updated == 1 else { throw ModelRegistryError.notTraining(version: version) }
-            if accepted { try Self.notify(transaction, version) }
+            let recorded = ModelState(rawValue: parameters[1]!)!
+            if recorded == .accepted { try Self.notify(transaction, version) }
+            return recorded
         }
+    }
+
+    /// What is served now ("no model" when nothing is), when it is not the parent `version` was
+    /// begun with; nil when it still is. Locks the table (as a rollback does) until the commit,
+    /// so no acceptance or rollback comes between this check and the caller's update.
+    private static func servedChanged(for version: String, in transaction: Transaction) throws -> String? {
+        try transaction.query("LOCK TABLE models IN EXCLUSIVE MODE")
+        let served = try transaction.query("SELECT version FROM models WHERE state = 'accepted' ORDER BY accepted_at DESC LIMIT 1").rows.first?[0]
+        let parent = try transaction.query("SELECT parent FROM models WHERE version = $1", [version]).rows.first?[0]
+        return served == parent ? nil : served ?? "no model"
     }
 
     /// The served model: the accepted one accepted last; nil before the first acceptance.

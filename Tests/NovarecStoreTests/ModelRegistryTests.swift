@@ -100,6 +100,33 @@ struct ModelRegistryTests {
         #expect(try registry.recent(limit: 10) == before, "a refused rollback changes nothing")
     }
 
+    /// A run judged against the model served when it began is not accepted once another model is
+    /// served (an operator rolled back meanwhile, or another run was accepted): it is recorded
+    /// rejected with the reason, keeps no checkpoint, and the served model stays.
+    @Test func aRunWhoseServedModelChangedMeanwhileIsNotAccepted() throws {
+        let registry = try registry()
+        try accept("v1", in: registry)
+        try accept("v2", in: registry)
+        try registry.begin(version: "v3", parent: "v2", trigger: "events", trainer: "replica-a", watermark: 10)
+        _ = try registry.rollback(reason: "v2 is bad")
+        let recorded = try registry.finish(
+            version: "v3", state: .accepted, reason: "gate passed", checkpoint: .bytes(Data([1])), sha256: "sha-v3")
+        #expect(recorded == .rejected)
+        #expect(try registry.current()?.version == "v1")
+        let v3 = try #require(try state(of: "v3", in: registry))
+        #expect(v3.state == .rejected)
+        #expect(v3.reason == "gate passed; the served model changed during the run (now v1)")
+        #expect(try registry.checkpoint(version: "v3") == nil)
+
+        try registry.begin(version: "v4", parent: nil, trigger: "events", trainer: "replica-a", watermark: 10)
+        #expect(
+            try registry.finish(version: "v4", state: .accepted, checkpoint: .bytes(Data([2])), sha256: "sha-v4") == .rejected,
+            "judged against no model while v1 is served")
+        try registry.begin(version: "v5", parent: "v1", trigger: "events", trainer: "replica-a", watermark: 10)
+        #expect(try registry.finish(version: "v5", state: .accepted, checkpoint: .bytes(Data([3])), sha256: "sha-v5") == .accepted)
+        #expect(try registry.current()?.version == "v5")
+    }
+
     @Test func runsLeftTrainingAreMarkedInterruptedAndCannotFinishLater() throws {
         let registry = try registry()
         try accept("v1", in: registry)

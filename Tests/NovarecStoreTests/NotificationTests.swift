@@ -6,7 +6,7 @@ import Testing
 /// LISTEN/NOTIFY between two sessions on one real database.
 struct NotificationTests {
     private func accept(_ version: String, in registry: ModelRegistry) throws {
-        try registry.begin(version: version, parent: nil, trigger: "events", trainer: "replica-b", watermark: 0)
+        try registry.begin(version: version, parent: try registry.current()?.version, trigger: "events", trainer: "replica-b", watermark: 0)
         try registry.finish(version: version, state: .accepted, checkpoint: .bytes(Data([1, 2, 3])), sha256: "sha")
     }
 
