@@ -44,9 +44,9 @@ struct EventsEndpoint: Sendable {
         var events: [BehaviourEvent] = []
         var errors: [FieldError] = []
         var positions: [UUID: Int] = [:]
-        let timestamps = TimestampParser()
+        let now = Date()
         for (index, element) in list.enumerated() {
-            switch parseEvent(element, timestamps: timestamps) {
+            switch parseEvent(element, now: now) {
             case .success(let event):
                 if let first = positions[event.eventID] {
                     errors.append(
@@ -73,7 +73,7 @@ struct EventsEndpoint: Sendable {
         let detail: String
     }
 
-    private static func parseEvent(_ element: Any, timestamps: TimestampParser) -> Result<BehaviourEvent, EventError> {
+    private static func parseEvent(_ element: Any, now: Date) -> Result<BehaviourEvent, EventError> {
         guard let fields = element as? [String: Any] else { return .failure(EventError(field: "event", detail: "must be an object")) }
         guard let idText = fields["event_id"] as? String, let id = UUID(uuidString: idText) else {
             return .failure(EventError(field: "event_id", detail: "must be a UUID string"))
@@ -97,12 +97,15 @@ struct EventsEndpoint: Sendable {
         if kind != .rating, fields["value"] != nil {
             return .failure(EventError(field: "value", detail: "only rating events carry a value"))
         }
-        var timestamp = Date()
+        var timestamp = now
         if let text = fields["timestamp"] {
-            guard let string = text as? String, let parsed = timestamps.parse(string) else {
+            switch (text as? String).map({ RFC3339Timestamp.parse($0, now: now) }) {
+            case .success(let parsed)?: timestamp = parsed
+            case .failure(.outOfRange)?:
+                return .failure(EventError(field: "timestamp", detail: "must lie between 1970-01-01 and a day after the server's time"))
+            case .failure(.malformed)?, nil:
                 return .failure(EventError(field: "timestamp", detail: "must be an RFC 3339 date-time, e.g. 2026-11-29T12:00:00Z"))
             }
-            timestamp = parsed
         }
         return .success(BehaviourEvent(eventID: id, userID: user, itemID: item, kind: kind, value: value.map(Float.init), timestamp: timestamp))
     }
@@ -113,17 +116,4 @@ struct EventsEndpoint: Sendable {
         if let violation = IdentifierRule.idViolation(text) { return .failure(EventError(field: name, detail: violation)) }
         return .success(text)
     }
-}
-
-/// RFC 3339 parsing with and without fractional seconds; formatters are costly to create, so one
-/// parser serves a whole batch (on one thread).
-private struct TimestampParser {
-    private let plain = ISO8601DateFormatter()
-    private let fractional: ISO8601DateFormatter = {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter
-    }()
-
-    func parse(_ text: String) -> Date? { plain.date(from: text) ?? fractional.date(from: text) }
 }

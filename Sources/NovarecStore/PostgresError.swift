@@ -4,8 +4,9 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     /// Five-character SQLSTATE (e.g. "23505" unique violation), nil for client-side failures.
     public let sqlState: String?
     /// True when the database could not be reached or did not answer in time (connection lost
-    /// or refused, server shutting down, statement timeout, pool exhausted), as opposed to a
-    /// statement the server refused: the same request may succeed later.
+    /// or refused, server shutting down, statement timeout, pool exhausted) or ended the
+    /// transaction to resolve a conflict with another (deadlock, serialization failure), as
+    /// opposed to a statement the server refused: the same request may succeed later.
     public let isUnavailable: Bool
 
     public init(_ message: String, sqlState: String? = nil, isUnavailable: Bool = false) {
@@ -24,8 +25,9 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     }
 
     /// Class 08 (connection exception), 53300 (too many connections), 57P01–57P03 (shutting
-    /// down, cannot connect now), 57014 (statement timeout or cancel).
+    /// down, cannot connect now), 57014 (statement timeout or cancel), 40001 and 40P01
+    /// (serialization failure, deadlock: e.g. two batches sharing event ids in opposite orders).
     private static func isUnavailableState(_ state: String) -> Bool {
-        state.hasPrefix("08") || ["53300", "57P01", "57P02", "57P03", "57014"].contains(state)
+        state.hasPrefix("08") || ["53300", "57P01", "57P02", "57P03", "57014", "40001", "40P01"].contains(state)
     }
 }

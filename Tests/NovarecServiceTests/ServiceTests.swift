@@ -82,13 +82,25 @@ struct ServiceTests {
         }
     }
 
-    static func eventsJSON(_ events: [(user: String, item: String, time: Int)], ids: [UUID]? = nil) -> String {
+    /// A batch of views, each dated `time` seconds into the minute `day` (by default on
+    /// 2026-11-29; `today` dates them just after now: after any erasure a test made).
+    static func eventsJSON(_ events: [(user: String, item: String, time: Int)], ids: [UUID]? = nil, day: String = "2026-11-29T10:00") -> String {
         let list = events.enumerated().map { index, event in
             let id = ids?[index] ?? UUID()
             return
-                #"{"event_id":"\#(id.uuidString)","user_id":"\#(event.user)","item_id":"\#(event.item)","type":"view","timestamp":"2026-11-29T10:00:\#(String(format: "%02d", event.time))Z"}"#
+                #"{"event_id":"\#(id.uuidString)","user_id":"\#(event.user)","item_id":"\#(event.item)","type":"view","timestamp":"\#(day):\#(String(format: "%02d", event.time))Z"}"#
         }
         return #"{"events":[\#(list.joined(separator: ","))]}"#
+    }
+
+    /// The minute after now's (UTC), for `eventsJSON(day:)`: its events lie up to two minutes
+    /// ahead of now, well within what the server accepts.
+    static var today: String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm"
+        return formatter.string(from: Date().addingTimeInterval(60))
     }
 
     @Test func eventsAreDurableIdempotentAndChangeTheNextRecommendation() throws {
@@ -170,6 +182,20 @@ struct ServiceTests {
         #expect(errors.map { $0["field"] as? String } == ["event_id", "value"])
         #expect(try fixture.store.count() == 0)
         #expect(try fixture.request("POST", "/v1/events", json: "not json").status == 400)
+    }
+
+    /// A timestamp that is no RFC 3339 date-time, or one no event can have (before 1970, years
+    /// ahead, past what the database stores), is the client's mistake: 422 naming the field.
+    @Test func badTimestampsAreRefusedWith422() throws {
+        let fixture = try Fixture()
+        let bad = ["2026-02-30T00:00:00Z", "2026-11-29T12:00:00Z junk", "300000-01-01T00:00:00Z", "1960-01-01T00:00:00Z", "2999-01-01T00:00:00Z"]
+        for timestamp in bad {
+            let json = #"{"events":[{"event_id":"\#(UUID().uuidString)","user_id":"u","item_id":"sku1","type":"view","timestamp":"\#(timestamp)"}]}"#
+            let answer = try fixture.request("POST", "/v1/events", json: json)
+            #expect(answer.status == 422, "\(timestamp)")
+            #expect((answer.body["errors"] as? [[String: Any]])?.first?["field"] as? String == "timestamp", "\(timestamp)")
+        }
+        #expect(try fixture.store.count() == 0)
     }
 
     @Test func recommendationParametersAreValidated() throws {

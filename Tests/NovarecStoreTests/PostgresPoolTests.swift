@@ -67,4 +67,40 @@ struct PostgresPoolTests {
         #expect(error?.sqlState == "57014")
         #expect(error?.isUnavailable == true)
     }
+
+    /// Two transactions waiting on each other (two batches sharing event ids in opposite orders):
+    /// PostgreSQL ends one, and the same request can succeed when retried, so it is unavailable
+    /// (a 503 with `Retry-After`), not a statement the server refused (a 500).
+    @Test func aDeadlockIsUnavailable() throws {
+        let database = try ThrowawayPostgres.freshDatabase()
+        let (first, second) = (try PostgresConnection(database), try PostgresConnection(database))
+        try first.query("CREATE TABLE keys (k int PRIMARY KEY)")
+        for (connection, key) in [(first, 1), (second, 2)] {
+            try connection.query("BEGIN")
+            try connection.query("INSERT INTO keys VALUES ($1)", [String(key)])
+        }
+        let failures = Mutex<[(state: String?, unavailable: Bool)]>([])
+        let crossed = DispatchSemaphore(value: 0)
+        Thread {
+            defer { crossed.signal() }
+            if let failure = Self.failure(of: { try first.query("INSERT INTO keys VALUES (2)") }) { failures.withLock { $0.append(failure) } }
+        }.start()
+        if let failure = Self.failure(of: { try second.query("INSERT INTO keys VALUES (1)") }) { failures.withLock { $0.append(failure) } }
+        crossed.wait()
+        let failed = failures.withLock { $0 }
+        #expect(failed.map(\.state) == ["40P01"], "one of the two is ended")
+        #expect(failed.map(\.unavailable) == [true])
+    }
+
+    /// The SQLSTATE of what `statement` throws and whether it is unavailable; nil when it succeeds.
+    private static func failure(of statement: () throws -> Void) -> (state: String?, unavailable: Bool)? {
+        do {
+            try statement()
+            return nil
+        } catch let error as PostgresError {
+            return (error.sqlState, error.isUnavailable)
+        } catch {
+            return ("not a PostgresError: \(error)", false)
+        }
+    }
 }
