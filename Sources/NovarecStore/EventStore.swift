@@ -40,6 +40,9 @@ public struct EventStore: Sendable {
             PostgresArray.literal(events.map { String(format: "%.6f", $0.timestamp.timeIntervalSince1970) })
         ]
         let (ids, transactionID) = try database.transaction { transaction in
+            try transaction.query(
+                "SELECT \(Self.lockShopper(exclusive: false)) FROM (SELECT DISTINCT unnest($1::text[]) AS u ORDER BY 1) AS shoppers",
+                [PostgresArray.literal(events.map(\.userID))])
             let rows = try transaction.query(
                 """
                 INSERT INTO events (event_id, user_id, item_id, type, value, ts)
@@ -84,6 +87,7 @@ public struct EventStore: Sendable {
                 ON COMMIT DROP
                 """)
             try transaction.copyIn("COPY import_events (event_id, user_id, item_id, type, value, s) FROM STDIN", data: Data(text.utf8))
+            try transaction.query("SELECT \(Self.lockShopper(exclusive: false)) FROM (SELECT DISTINCT user_id AS u FROM import_events ORDER BY 1) AS shoppers")
             return try transaction.query(
                 """
                 INSERT INTO events (event_id, user_id, item_id, type, value, ts)
@@ -97,6 +101,20 @@ public struct EventStore: Sendable {
         return InsertResult(stored: stored, duplicates: events.count - stored)
     }
 
+    /// The SQL that locks shopper `u` to the end of the transaction. An insert holds its
+    /// shoppers' locks shared and an erasure its shopper's exclusively, each before its first
+    /// write, so an insert either commits before the erasure deletes (which then deletes its
+    /// events) or writes after the erasure committed (and its check refuses events dated before
+    /// it): under read committed the two would otherwise miss each other's uncommitted rows. The
+    /// two-key lock form, in class `shopperLockClass`, never meets the single-key locks
+    /// elsewhere; shoppers whose ids hash alike just wait for each other.
+    static func lockShopper(exclusive: Bool) -> String {
+        "pg_advisory_xact_lock\(exclusive ? "" : "_shared")(\(shopperLockClass), hashtext(u))"
+    }
+
+    /// The advisory-lock class of `lockShopper` ("NV").
+    static let shopperLockClass: Int32 = 0x4E56
+
     /// The outcome of erasing one shopper.
     public struct ErasureResult: Sendable, Equatable {
         public let eventsDeleted: Int
@@ -109,6 +127,7 @@ public struct EventStore: Sendable {
     /// `user` dated before the erasure are not stored again. Erasing twice is harmless.
     public func erase(user: String) throws -> ErasureResult {
         try database.transaction { transaction in
+            try transaction.query("SELECT \(Self.lockShopper(exclusive: true)) FROM (SELECT $1::text AS u) AS shopper", [user])
             let deleted = try transaction.query("DELETE FROM events WHERE user_id = $1", [user]).affectedRows
             let id =
                 try transaction.query(
