@@ -68,7 +68,12 @@ struct ErasureRaceTests {
     private func waitsOnAShopperLock(_ database: String) throws -> Bool {
         let observer = try PostgresConnection(database)
         return try eventually {
-            try observer.query("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'").scalar != "0"
+            let waiting = try observer.query(
+                """
+                SELECT count(*) FROM pg_stat_activity
+                WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'
+                """)
+            return waiting.scalar != "0"
         }
     }
 }
