@@ -91,13 +91,14 @@ public final class ModelCoordinator: Sendable {
         threads.start("trainer") { [self] in lead() }
     }
 
-    /// Stops both threads and waits for them; a run in progress stops at its next step and is
-    /// recorded as failed.
+    /// Stops both threads and the re-scoring after a swap, and waits for them; a run in progress
+    /// stops at its next step and is recorded as failed.
     public func stop() {
         state.withLock { $0.stopped = true }
         follower.stop()
         wake.signal()
         threads.join()
+        follower.join()
     }
 
     /// Sends `request` to whichever replica trains (through the database); it runs there unless

@@ -14,6 +14,8 @@ final class ModelFollower: Sendable {
     private let connect: @Sendable () throws -> PostgresConnection
     private let log: @Sendable (String) -> Void
     private let stopped = Atomic<Bool>(false)
+    /// The re-scoring after each swap: it stops with the follower, which waits for it.
+    private let handovers = BackgroundThreads()
 
     init(
         engine: RecommendationEngine, policy: TrainingPolicy, connect: @escaping @Sendable () throws -> PostgresConnection,
@@ -25,7 +27,11 @@ final class ModelFollower: Sendable {
         self.log = log
     }
 
+    /// Stops following; a re-scoring under way stops at its next batch. `join()` waits for it.
     func stop() { stopped.store(true, ordering: .relaxed) }
+
+    /// Waits for the re-scoring threads started after swaps (call after `stop()`).
+    func join() { handovers.join() }
 
     /// Waits for notifications (or the poll interval) and serves the registry's current model,
     /// until `stop()`; hands forwarded training requests to `onRequest`. Runs at normal priority: it mostly waits, and the re-scoring after a swap
@@ -85,9 +91,9 @@ final class ModelFollower: Sendable {
         }
         engine.swap(to: model, handover: policy.handoverSeconds)
         log("serving model \(record.version)")
-        Thread.detachNewThread { [engine, log] in
+        handovers.start("model handover") { [self] in
             let started = Date()
-            let (rescored, cached) = engine.rescoreHandover()
+            let (rescored, cached) = engine.rescoreHandover(isCancelled: { stopped.load(ordering: .relaxed) })
             guard cached > 0 else { return }
             log(
                 "handover to \(record.version) over: \(rescored) of \(cached) cached users re-scored in \(String(format: "%.1f", Date().timeIntervalSince(started))) s"

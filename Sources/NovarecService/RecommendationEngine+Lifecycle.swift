@@ -39,9 +39,10 @@ extension RecommendationEngine {
     /// batches of 8 users and rests after each for its CPU time times `(1 / coreShare − 1)`,
     /// so it takes about `coreShare` of one core (a fifth by default) however loaded the machine is, at normal
     /// priority (a lower one starves under load). Runs on the caller's thread, without fanning
-    /// out to others. Returns how many of how many cached users it re-scored.
+    /// out to others, and stops at the next batch once `isCancelled` (the replica shuts down).
+    /// Returns how many of how many cached users it re-scored.
     @discardableResult
-    public func rescoreHandover(coreShare: Double = 0.2) -> (rescored: Int, cached: Int) {
+    public func rescoreHandover(coreShare: Double = 0.2, isCancelled: () -> Bool = { false }) -> (rescored: Int, cached: Int) {
         let model = models.current
         guard let previous = models.handingOver, let recommender = model.model else { return (0, 0) }
         defer { models.endHandover(from: previous.version) }
@@ -52,7 +53,7 @@ extension RecommendationEngine {
         var scores = [Float](repeating: 0, count: batch * model.items.count)
         var rescored = 0
         Parallel.serially {
-            while rescored < users.count, models.now() < deadline, models.current.version == model.version {
+            while rescored < users.count, models.now() < deadline, models.current.version == model.version, !isCancelled() {
                 let began = Self.threadCPUSeconds()
                 let end = min(rescored + batch, users.count)
                 rescore(users[rescored..<end], for: model, recommender: recommender, scores: &scores)

@@ -148,4 +148,17 @@ struct CandidateCacheTests {
         let late = fixture.service.engine.rescoreHandover()
         #expect(late.rescored == 0 && late.cached == 0, "nothing left to hand over")
     }
+
+    /// A replica shutting down stops the re-scoring at its next batch (so it can wait for the
+    /// thread), and the handover ends: cached users are scored afresh on their next request.
+    @Test func aCancelledHandoverStopsAtItsNextBatch() throws {
+        let fixture = try ServiceTests.Fixture()
+        #expect(try fixture.request("POST", "/v1/events", json: ServiceTests.eventsJSON([("dora", "sku6", 1), ("dora", "sku12", 2)])).status == 202)
+        #expect(try fixture.request("GET", "/v1/recommendations?user_id=dora&k=5").status == 200)
+        Self.swapInCopy(fixture.service, version: "test-2", handover: 60)
+        let cancelled = fixture.service.engine.rescoreHandover(isCancelled: { true })
+        #expect(cancelled.rescored == 0 && cancelled.cached == 1)
+        #expect(fixture.service.engine.handoverSecondsLeft == 0)
+        #expect(try fixture.request("GET", "/v1/recommendations?user_id=dora&k=5").body["model_version"] as? String == "test-2")
+    }
 }
