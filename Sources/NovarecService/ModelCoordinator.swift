@@ -292,13 +292,19 @@ public final class ModelCoordinator: Sendable {
             return false
         }
         let placed = try place(outcome.checkpoint, version: version)
-        let recorded = try registry.finish(
-            version: version, state: .accepted, reason: outcome.reason, trainedEvents: figures.trainedEvents,
-            candidateMetrics: figures.candidate, servingMetrics: figures.serving,
-            trainingSeconds: outcome.trainingSeconds, evaluationSeconds: outcome.evaluationSeconds,
-            checkpoint: placed, sha256: SHA256.hex(outcome.checkpoint))
+        let recorded: ModelState
+        do {
+            recorded = try registry.finish(
+                version: version, state: .accepted, reason: outcome.reason, trainedEvents: figures.trainedEvents,
+                candidateMetrics: figures.candidate, servingMetrics: figures.serving,
+                trainingSeconds: outcome.trainingSeconds, evaluationSeconds: outcome.evaluationSeconds,
+                checkpoint: placed, sha256: SHA256.hex(outcome.checkpoint))
+        } catch {
+            discard(placed)
+            throw error
+        }
         guard recorded == .accepted else {
-            if case .file(let path) = placed { try? FileManager.default.removeItem(atPath: path) }
+            discard(placed)
             log("rejected \(version): passed the gate, but the served model changed during the run")
             return false
         }
@@ -316,6 +322,12 @@ public final class ModelCoordinator: Sendable {
         let file = checkpointDirectory.appendingPathComponent("\(version).safetensors")
         try AtomicFile.write(checkpoint, to: file)
         return .file(path: file.path)
+    }
+
+    /// Removes a checkpoint file the registry does not point at (its run was not accepted).
+    private func discard(_ placed: StoredCheckpoint) {
+        guard case .file(let path) = placed else { return }
+        try? FileManager.default.removeItem(atPath: path)
     }
 
     private func finishStatus(_ outcome: RunState, error: String? = nil, started: Date) {
