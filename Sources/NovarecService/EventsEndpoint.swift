@@ -90,7 +90,8 @@ struct EventsEndpoint: Sendable {
             let allowed = BehaviourEvent.Kind.allCases.map(\.rawValue).joined(separator: ", ")
             return .failure(EventError(field: "type", detail: "must be one of \(allowed)"))
         }
-        let value = fields["value"] as? Double
+        // JSONSerialization hands `true` over as a number 1: a JSON boolean is no rating.
+        let value = fields["value"].flatMap { type(of: $0) == Self.jsonBoolean ? nil : $0 as? Double }
         if kind == .rating, !(value.map { (1...5).contains($0) } ?? false) {
             return .failure(EventError(field: "value", detail: "a rating needs a value between 1 and 5"))
         }
@@ -109,6 +110,9 @@ struct EventsEndpoint: Sendable {
         }
         return .success(BehaviourEvent(eventID: id, userID: user, itemID: item, kind: kind, value: value.map(Float.init), timestamp: timestamp))
     }
+
+    /// The type JSONSerialization gives JSON's `true` and `false`.
+    private static let jsonBoolean = type(of: NSNumber(value: true))
 
     /// The id in `fields[name]`, checked by `IdentifierRule`.
     private static func identifier(_ fields: [String: Any], _ name: String) -> Result<String, EventError> {

@@ -182,6 +182,12 @@ struct ServiceTests {
         #expect(errors.map { $0["field"] as? String } == ["event_id", "value"])
         #expect(try fixture.store.count() == 0)
         #expect(try fixture.request("POST", "/v1/events", json: "not json").status == 400)
+        let boolean = #"{"events":[{"event_id":"\#(UUID().uuidString)","user_id":"u","item_id":"sku1","type":"rating","value":true}]}"#
+        let refused = try fixture.request("POST", "/v1/events", json: boolean)
+        #expect(refused.status == 422, "a JSON boolean is no rating")
+        #expect((refused.body["errors"] as? [[String: Any]])?.first?["field"] as? String == "value")
+        let rating = #"{"events":[{"event_id":"\#(UUID().uuidString)","user_id":"u","item_id":"sku1","type":"rating","value":1}]}"#
+        #expect(try fixture.request("POST", "/v1/events", json: rating).status == 202, "the number 1 is a rating")
     }
 
     /// A timestamp that is no RFC 3339 date-time, or one no event can have (before 1970, years
