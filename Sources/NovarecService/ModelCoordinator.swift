@@ -196,10 +196,12 @@ public final class ModelCoordinator: Sendable {
                 log("this replica (\(replica)) lost the trainer role")
                 return nil
             case .train(let trigger):
+                // A request that arrived after the tick (already answered "queued") is this run:
+                // its options hold, whatever triggered the tick.
                 let request =
                     state.withLock { state in
                         defer { state.pending = nil }
-                        return trigger == .requested ? state.pending : nil
+                        return state.pending
                     } ?? TrainingRequest(trigger: trigger.rawValue)
                 Parallel.limited(to: policy.trainerThreads) { run(request, connection: trainer!.work) }
                 return trainer
