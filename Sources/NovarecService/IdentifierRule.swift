@@ -23,7 +23,8 @@ enum IdentifierRule {
     /// Why `text` is not a valid category name, or nil when it is.
     static func categoryViolation(_ text: String) -> String? {
         if text.isEmpty { return "must not be empty" }
-        if text.count > maxCategoryCharacters { return "must be at most \(maxCategoryCharacters) characters, got \(text.count)" }
+        let characters = text.unicodeScalars.count  // code points, as JSON Schema counts
+        if characters > maxCategoryCharacters { return "must be at most \(maxCategoryCharacters) characters, got \(characters)" }
         return controlCharacterViolation(text)
     }
 

@@ -32,16 +32,14 @@ struct RecommendationEndpoint: Sendable {
     }
 
     private func getQuery(_ request: HTTPRequest) throws -> RecommendationQuery {
-        guard let user = request.queryValue("user_id"), !user.isEmpty else {
-            throw RequestValidation.invalid("user_id", "is required")
-        }
+        guard let user = try RequestValidation.single(request, "user_id") else { throw RequestValidation.invalid("user_id", "is required") }
         var query = RecommendationQuery(user: user)
         query.k = try RequestValidation.integer(request, "k", default: 10, range: 1...100)
         query.novelty = try RequestValidation.fraction(request, "novelty")
         query.diversity = try RequestValidation.fraction(request, "diversity")
-        query.exclude = (request.queryValue("exclude") ?? "").split(separator: ",").map(String.init)
-        query.category = request.queryValue("category")
-        query.reranker = request.queryValue("reranker")
+        query.exclude = RequestValidation.list(request, "exclude")
+        query.category = try RequestValidation.single(request, "category")
+        query.reranker = try RequestValidation.single(request, "reranker")
         query.rotate = try RequestValidation.boolean(request, "rotate", default: true)
         try Self.checkNames(query)
         return query

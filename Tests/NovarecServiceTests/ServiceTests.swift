@@ -213,6 +213,39 @@ struct ServiceTests {
         }
     }
 
+    /// A parameter that takes one value may be given once (a proxy and this server could read
+    /// different ones); `exclude` takes a list, repeated or comma-separated, and every id in it counts.
+    @Test func repeatedParametersAreRefusedOrMerged() throws {
+        let fixture = try Fixture()
+        for (query, field) in [("user_id=a&k=5&k=6", "k"), ("user_id=a&user_id=b", "user_id"), ("user_id=a&category=x&category=y", "category")] {
+            let answer = try fixture.request("GET", "/v1/recommendations?\(query)")
+            #expect(answer.status == 400 && answer.body["field"] as? String == field, "\(query)")
+        }
+        let items = { (query: String) in
+            try (fixture.request("GET", "/v1/recommendations?user_id=ann&k=5&rotate=false\(query)").body["items"] as? [[String: Any]] ?? [])
+                .compactMap { $0["item_id"] as? String }
+        }
+        let first = try items("")
+        let excluded = try items("&exclude=\(first[0])&exclude=\(first[1]),\(first[2])")
+        #expect(first.count == 5 && excluded.count == 5)
+        #expect(Set(excluded).isDisjoint(with: first[0...2]), "every repeated and listed exclusion holds")
+        let empty = try fixture.request("GET", "/v1/recommendations?user_id=ann&exclude=a,,b")
+        #expect(empty.status == 422 && empty.body["field"] as? String == "exclude[1]")
+    }
+
+    /// Text limits count Unicode code points, as the contract's JSON Schema does: one character
+    /// built of thousands of combining marks is thousands long.
+    @Test func textLimitsCountCodePoints() throws {
+        let fixture = try Fixture()
+        let stacked = "a" + String(repeating: "\u{301}", count: 1_000)
+        let title = try fixture.request("PUT", "/v1/items/zalgo", json: #"{"title":"\#(stacked)"}"#)
+        #expect(title.status == 400 && title.body["field"] as? String == "title")
+        let category = try fixture.request("PUT", "/v1/items/zalgo", json: #"{"title":"t","categories":["\#(stacked)"]}"#)
+        #expect(category.status == 422 && category.body["field"] as? String == "categories[0]")
+        let longest = String(String.UnicodeScalarView(stacked.unicodeScalars.dropLast()))
+        #expect(try fixture.request("PUT", "/v1/items/zalgo", json: #"{"title":"\#(longest)"}"#).status == 200, "1,000 code points")
+    }
+
     @Test func noveltyDialRaisesMeanNoveltyAndExclusionsHold() throws {
         let fixture = try Fixture()
         _ = try fixture.request("POST", "/v1/events", json: Self.eventsJSON([("bob", "sku3", 1), ("bob", "sku9", 2)]))
