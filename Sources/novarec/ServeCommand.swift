@@ -155,23 +155,30 @@ struct ServeCommand: ParsableCommand {
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
-        let counts = [
-            ("--max-header-bytes", maxHeaderBytes), ("--max-header-count", maxHeaderCount),
-            ("--max-body-bytes", maxBodyBytes), ("--max-body-bytes-in-flight", maxBodyBytesInFlight),
-            ("--max-connections", maxConnections), ("--max-requests-per-connection", maxRequestsPerConnection)
+        // Upper bounds far above any real deployment, so that no limit overflows the arithmetic
+        // done with it (a header limit plus its terminator, descriptors for the connections).
+        let counts: [(String, Int, ClosedRange<Int>)] = [
+            ("--max-header-bytes", maxHeaderBytes, 1...(1 << 20)), ("--max-header-count", maxHeaderCount, 1...10_000),
+            ("--max-body-bytes", maxBodyBytes, 1...(1 << 30)), ("--max-body-bytes-in-flight", maxBodyBytesInFlight, 1...(1 << 36)),
+            ("--max-connections", maxConnections, 1...1_000_000), ("--max-requests-per-connection", maxRequestsPerConnection, 1...1_000_000_000),
+            ("--candidate-cache-users", candidateCacheUsers, 0...100_000_000), ("--history-users", historyUsers, 2...1_000_000_000),
+            ("--popularity-items", popularityItems, 0...1_000_000_000), ("--retrain-events", retrainEvents, 0...1_000_000_000_000),
+            ("--trainer-threads", trainerThreads, 1...256), ("--event-loops", eventLoops, 1...256)
         ]
-        for (name, value) in counts where value <= 0 { throw ValidationError("\(name) must be positive") }
-        guard candidateCacheUsers >= 0 else { throw ValidationError("--candidate-cache-users must be 0 or more") }
-        guard historyUsers >= 2 else { throw ValidationError("--history-users must be 2 or more") }
-        guard popularityItems >= 0 else { throw ValidationError("--popularity-items must be 0 or more") }
-        guard retrainEvents >= 0 else { throw ValidationError("--retrain-events must be 0 or more") }
-        guard retrainInterval >= 0 else { throw ValidationError("--retrain-interval must be 0 or more seconds") }
-        guard eventRetentionDays >= 0 else { throw ValidationError("--event-retention-days must be 0 or more") }
-        guard handoverSeconds >= 0 else { throw ValidationError("--handover-seconds must be 0 or more") }
-        guard trainMaxMinutes > 0 else { throw ValidationError("--train-max-minutes must be positive") }
-        guard (1...256).contains(trainerThreads) else { throw ValidationError("--trainer-threads must be between 1 and 256") }
-        guard (1...256).contains(eventLoops) else { throw ValidationError("--event-loops must be between 1 and 256") }
-        guard pollInterval > 0 else { throw ValidationError("--poll-interval must be a positive number of seconds") }
+        for (name, value, range) in counts where !range.contains(value) {
+            throw ValidationError("\(name) must be between \(range.lowerBound) and \(range.upperBound)")
+        }
+        // Times as numbers of their unit: finite, and within what a clock can hold.
+        let spans: [(String, Double, ClosedRange<Double>, String)] = [
+            ("--retrain-interval", retrainInterval, 0...(366 * 86_400), "seconds (0: never)"),
+            ("--event-retention-days", eventRetentionDays, 0...36_500, "days (0: keep events forever)"),
+            ("--handover-seconds", handoverSeconds, 0...Self.longestTime, "seconds"),
+            ("--train-max-minutes", trainMaxMinutes, 1e-3...10_080, "minutes"),
+            ("--poll-interval", pollInterval, 1e-3...Self.longestTime, "seconds")
+        ]
+        for (name, value, range, unit) in spans where !range.contains(value) {
+            throw ValidationError("\(name) must be between \(range.lowerBound.formatted()) and \(range.upperBound.formatted()) \(unit)")
+        }
         let fractions = [
             ("--warm-start-max-new-items", warmStartMaxNewItems), ("--gate-ndcg-margin", gateNdcgMargin),
             ("--gate-novelty-margin", gateNoveltyMargin), ("--gate-coverage-margin", gateCoverageMargin)

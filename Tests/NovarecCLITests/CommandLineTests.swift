@@ -79,7 +79,15 @@ struct CommandLineTests {
         let endless = try Self.run(["serve", "--data-dir", "/nonexistent", "--idle-timeout", "inf"])
         #expect(endless.status == 64 && endless.stderr.contains("--idle-timeout must be a positive number of seconds, at most 86400"))
         let budget = try Self.run(["serve", "--data-dir", "/nonexistent"], environment: ["NOVAREC_HISTORY_USERS": "1"])
-        #expect(budget.status == 64 && budget.stderr.contains("--history-users must be 2 or more"))
+        #expect(budget.status == 64 && budget.stderr.contains("--history-users must be between 2 and 1000000000"))
+        // Absurd values are refused before anything starts (each crashed a running server).
+        for (option, value) in [
+            ("--max-header-bytes", "9223372036854775807"), ("--max-connections", "9223372036854775807"), ("--poll-interval", "1e30"),
+            ("--poll-interval", "inf"), ("--event-retention-days", "3000000"), ("--train-max-minutes", "nan")
+        ] {
+            let absurd = try Self.run(["serve", "--data-dir", "/nonexistent", option, value])
+            #expect(absurd.status == 64 && absurd.stderr.contains("\(option) must be between"), "\(option) \(value): \(absurd.stderr)")
+        }
         let overridden = try Self.run(["serve", "--port", "70000"], environment: ["NOVAREC_PORT": "eighty"])
         #expect(overridden.stderr.contains("--port must be between 0 and 65535"), "the command line wins over the environment")
     }
