@@ -26,12 +26,16 @@ struct BenchTrainCommand: ParsableCommand {
     @Option(help: "Epochs to time (the median is reported).") var rounds = 1
     @OptionGroup var transformer: TransformerOptions
 
+    func validate() throws {
+        guard rounds > 0 else { throw ValidationError("--rounds must be positive") }
+    }
+
     func run() throws {
         log("OpenBLAS kernel: \(OpenBLASRuntime.coreName)")
         let peak = (1...2).map { threads in SgemmPeak.measure(threads: threads) }
         print(String(format: "sgemm peak (1024³, best of 5): %.1f GFLOP/s on 1 thread, %.1f GFLOP/s on 2 threads", peak[0], peak[1]))
         let dataset = try data.load()
-        let split = LeaveOneOutSplit(dataset: dataset)
+        let split = try EvaluationContext.checked(dataset).split
         let configuration = try transformer.configuration(itemCount: split.itemCount)
         var options = try transformer.options
         options.epochs = 1

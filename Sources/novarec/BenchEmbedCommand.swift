@@ -16,6 +16,11 @@ struct BenchEmbedCommand: ParsableCommand {
     @Option(help: "How many texts to encode (the first N).") var texts = 1_000
     @Option(help: "Timed rounds (the best and the median are reported).") var rounds = 3
 
+    func validate() throws {
+        guard texts > 0 else { throw ValidationError("--texts must be positive") }
+        guard rounds > 0 else { throw ValidationError("--rounds must be positive") }
+    }
+
     func run() throws {
         let sample = Array(try input.load().texts.prefix(texts))
         let encoder = try model.load()

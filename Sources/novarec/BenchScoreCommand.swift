@@ -18,11 +18,15 @@ struct BenchScoreCommand: ParsableCommand {
     @Option(help: "A checkpoint trained on the dataset (novarec train).") var checkpoint: String
     @Option(help: "Users to score per measurement.") var users = 2_048
 
+    func validate() throws {
+        guard users > 0 else { throw ValidationError("--users must be positive") }
+    }
+
     func run() throws {
         OpenBLASRuntime.threadCount = 1
         let loaded = try SASRecCheckpoint.read(from: URL(fileURLWithPath: checkpoint))
         let dataset = try data.load()
-        let engine = OfflineEngine.make(checkpoint: loaded, context: EvaluationContext(dataset: dataset))
+        let engine = OfflineEngine.make(checkpoint: loaded, context: try EvaluationContext.checked(dataset))
         let items = engine.model.items
         let sequences = dataset.sequences.prefix(users).map { sequence in sequence.map { dataset.items.id(at: $0) } }
         let histories = sequences.map { $0.compactMap { items.index(of: $0) }[...] }

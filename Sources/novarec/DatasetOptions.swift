@@ -1,5 +1,6 @@
 import ArgumentParser
 import NovarecCore
+import NovarecEval
 
 /// The `--dataset`/`--format` pair shared by every command that reads a dataset.
 struct DatasetOptions: ParsableArguments {
@@ -23,3 +24,16 @@ struct DatasetOptions: ParsableArguments {
 }
 
 extension DatasetFormat: ExpressibleByArgument {}
+
+extension EvaluationContext {
+    /// The context for `dataset`, which must hold a user to train and evaluate on.
+    static func checked(_ dataset: Dataset) throws -> EvaluationContext {
+        let context = EvaluationContext(dataset: dataset)
+        guard context.split.userCount > 0 else {
+            throw CommandFailure(
+                description: "dataset \(dataset.name): no user has 3 or more interactions, so nothing can be trained or evaluated "
+                    + "(each user's last two are held out for validation and test)")
+        }
+        return context
+    }
+}

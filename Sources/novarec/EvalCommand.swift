@@ -61,7 +61,7 @@ struct EvalCommand: ParsableCommand {
         let outURL = URL(fileURLWithPath: out, isDirectory: true)
         try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true)
         let display = ProgressDisplay()
-        let context = EvaluationContext(dataset: dataset)
+        let context = try EvaluationContext.checked(dataset)
         if !dial.isEmpty, let checkpoint {
             return try dial.run(checkpoints: checkpoint.split(separator: ",").map(String.init), context: context, out: outURL)
         }

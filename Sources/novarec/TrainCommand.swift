@@ -42,7 +42,7 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         log("OpenBLAS kernel: \(OpenBLASRuntime.coreName), \(OpenBLASRuntime.threadCount) thread(s)")
         let dataset = try data.load()
-        let context = EvaluationContext(dataset: dataset)
+        let context = try EvaluationContext.checked(dataset)
         guard modelKind == .sasrec else { return try trainBaseline(dataset: dataset, context: context) }
         var trainer = ModelTrainer(context: context)
         try transformer.configure(&trainer, for: dataset)

@@ -65,6 +65,28 @@ struct CommandLineTests {
         #expect(missing.stderr.contains("nothing.txt"))
     }
 
+    /// A dataset without a user to hold out, and benchmark counts of zero or less, are refused
+    /// with a message (each was a trap, or a checkpoint scored NaN).
+    @Test func aDatasetWithoutAnEvaluableUserAndEmptyBenchmarksAreRefused() throws {
+        let directory = try Self.temporaryDirectory()
+        let tiny = directory.path + "/two.txt"
+        try "1 2 3\n2 4 5\n".write(toFile: tiny, atomically: true, encoding: .utf8)
+        for arguments in [
+            ["eval", "--dataset", tiny, "--models", "pop", "--out", directory.path + "/eval"],
+            ["train", "--dataset", tiny, "--out", directory.path + "/m.safetensors"],
+            ["train", "--dataset", tiny, "--model", "pop", "--out", directory.path + "/p.safetensors"],
+            ["bench", "train", "--dataset", tiny]
+        ] {
+            let refused = try Self.run(arguments)
+            #expect(refused.status == 1 && refused.stderr.contains("no user has 3 or more interactions"), "\(arguments): \(refused.stderr)")
+        }
+        for arguments in [
+            ["bench", "train", "--dataset", tiny, "--rounds", "0"], ["bench", "score", "--dataset", tiny, "--checkpoint", "x", "--users=-1"]
+        ] {
+            #expect(try Self.run(arguments).status == 64, "\(arguments)")
+        }
+    }
+
     @Test func everyServeOptionCanComeFromTheEnvironment() throws {
         let help = try Self.run(["serve", "--help"]).stdout
         let options = Set(help.matches(of: /--([a-z][a-z-]+)/).map { String($0.1) }).subtracting(["help"])
