@@ -91,7 +91,8 @@ struct TransformerOptions: ParsableArguments {
         configuration.layers = layers
         configuration.heads = heads
         configuration.maxLength = maxLength
-        configuration.innerDimension = inner ?? 4 * dim
+        // (`min`: a `--dim` too large to validate must not overflow here first.)
+        configuration.innerDimension = inner ?? 4 * min(dim, 1 << 20)
         configuration.dropout = dropout
         do { try configuration.validate() } catch { throw ValidationError(error.description) }
         return configuration

@@ -65,8 +65,8 @@ struct CommandLineTests {
         #expect(missing.stderr.contains("nothing.txt"))
     }
 
-    /// A dataset without a user to hold out, and benchmark counts of zero or less, are refused
-    /// with a message (each was a trap, or a checkpoint scored NaN).
+    /// A dataset without a user to hold out, benchmark counts of zero or less and training
+    /// numbers no run can use are refused with a message (each was a trap, or a NaN model).
     @Test func aDatasetWithoutAnEvaluableUserAndEmptyBenchmarksAreRefused() throws {
         let directory = try Self.temporaryDirectory()
         let tiny = directory.path + "/two.txt"
@@ -81,7 +81,9 @@ struct CommandLineTests {
             #expect(refused.status == 1 && refused.stderr.contains("no user has 3 or more interactions"), "\(arguments): \(refused.stderr)")
         }
         for arguments in [
-            ["bench", "train", "--dataset", tiny, "--rounds", "0"], ["bench", "score", "--dataset", tiny, "--checkpoint", "x", "--users=-1"]
+            ["bench", "train", "--dataset", tiny, "--rounds", "0"], ["bench", "score", "--dataset", tiny, "--checkpoint", "x", "--users=-1"],
+            ["train", "--dataset", tiny, "--out", "m", "--max-minutes", "nan"], ["train", "--dataset", tiny, "--out", "m", "--lr", "inf"],
+            ["train", "--dataset", tiny, "--out", "m", "--dim", "3000000000000000000"]
         ] {
             #expect(try Self.run(arguments).status == 64, "\(arguments)")
         }

@@ -43,6 +43,10 @@ public struct SASRecConfiguration: Sendable, Codable, Equatable {
         guard layers >= 0, innerDimension > 0, maxLength > 0 else {
             throw .invalidConfiguration("layers must be ≥ 0, innerDimension and maxLength positive")
         }
+        // Far above any model this trains, and far below where sizes computed from them overflow.
+        guard dimension <= 65_536, innerDimension <= 1 << 20, layers <= 1_024, maxLength <= 1 << 20 else {
+            throw .invalidConfiguration("dimension ≤ 65536, innerDimension ≤ 1048576, layers ≤ 1024 and maxLength ≤ 1048576 are required")
+        }
         guard (0..<1).contains(dropout) else { throw .invalidConfiguration("dropout must be in [0, 1)") }
         guard textWidth >= 0 else { throw .invalidConfiguration("textWidth must be ≥ 0") }
     }

@@ -57,6 +57,12 @@ public struct SASRecTrainingOptions: Sendable, Codable, Equatable {
         guard epochs >= 0, refitEpochs >= 0, batchSize > 0, learningRate > 0, warmupSteps >= 0, weightDecay >= 0, clipNorm > 0, patience > 0 else {
             throw .invalidConfiguration("epochs ≥ 0, batch > 0, lr > 0, warm-up ≥ 0, weight decay ≥ 0, clip > 0 and patience > 0 are required")
         }
+        guard learningRate.isFinite, weightDecay.isFinite, clipNorm.isFinite else {
+            throw .invalidConfiguration("lr, weight decay and clip must be finite")
+        }
+        if let maxSeconds, !(maxSeconds > 0 && maxSeconds.isFinite) {
+            throw .invalidConfiguration("the time limit must be a positive, finite number of minutes")
+        }
         if case .sampled(let negatives) = loss, negatives < 1 {
             throw .invalidConfiguration("sampled softmax needs at least one negative")
         }
