@@ -155,6 +155,10 @@ struct ServeCommand: ParsableCommand {
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        var isDirectory: ObjCBool = false
+        if let checkpointDir, FileManager.default.fileExists(atPath: checkpointDir, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw ValidationError("--checkpoint-dir \(checkpointDir) is a file, not a directory")
+        }
         // Upper bounds far above any real deployment, so that no limit overflows the arithmetic
         // done with it (a header limit plus its terminator, descriptors for the connections).
         let counts: [(String, Int, ClosedRange<Int>)] = [

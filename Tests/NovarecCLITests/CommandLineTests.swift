@@ -89,6 +89,15 @@ struct CommandLineTests {
         }
     }
 
+    /// `--checkpoint-dir` must name a directory: a writable file was taken for one.
+    @Test func aCheckpointDirectoryThatIsAFileIsRefused() throws {
+        let directory = try Self.temporaryDirectory()
+        let file = directory.path + "/file"
+        try "x".write(toFile: file, atomically: true, encoding: .utf8)
+        let refused = try Self.run(["serve", "--database-url", "postgresql://127.0.0.1:1/none", "--checkpoint-dir", file, "--port", "0"])
+        #expect(refused.status == 64 && refused.stderr.contains("is a file, not a directory"), "\(refused.stderr)")
+    }
+
     @Test func everyServeOptionCanComeFromTheEnvironment() throws {
         let help = try Self.run(["serve", "--help"]).stdout
         let options = Set(help.matches(of: /--([a-z][a-z-]+)/).map { String($0.1) }).subtracting(["help"])
