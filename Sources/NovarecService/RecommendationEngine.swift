@@ -134,7 +134,10 @@ public final class RecommendationEngine: Sendable {
     /// The list from the plan's candidates: rotated, re-ranked, with reasons and the new item.
     private func answer(_ plan: Plan, pool ranked: [Candidate]) -> Recommendations {
         let (query, model, history, useModel) = (plan.query, plan.model, plan.history, plan.useModel)
-        let pool = query.rotate ? Rotation.demote(ranked, shown: query.user.map { impressions.counts(for: $0) } ?? [:], items: model.items) : ranked
+        let shown = query.rotate ? query.user.map { impressions.counts(for: $0) } ?? [:] : [:]
+        let pool = Rotation.demote(ranked, shown: shown, items: model.items)
+        // Rotation lowers relevance for the ranking; each item still reports the model's raw score.
+        let rawScores = shown.isEmpty ? [:] : Dictionary(ranked.map { ($0.item, $0.relevance) }, uniquingKeysWith: { first, _ in first })
         let request = RerankRequest(k: query.k, novelty: model.novelty.scale.strength(at: query.novelty), diversity: query.diversity, history: history)
         let ranking = plan.reranker.rerank(pool, for: request, in: model.novelty.space)
         let reasons = RecommendationReason.reasons(
@@ -142,7 +145,7 @@ public final class RecommendationEngine: Sendable {
             history: history, fallback: !useModel)
         let listed = zip(ranking.items, reasons).map { ranked, reason in
             Recommendations.Item(
-                itemID: model.items.id(at: ranked.item), score: ranked.score, relevance: ranked.relevance,
+                itemID: model.items.id(at: ranked.item), score: rawScores[ranked.item] ?? ranked.score, relevance: ranked.relevance,
                 novelty: ranked.novelty, reason: reason)
         }
         let items = useModel ? placingNewItem(in: listed, query: query, history: plan.historyIDs, model: model) : listed

@@ -169,6 +169,13 @@ struct ServiceTests {
         #expect(fixture.service.engine.histories.history(of: "carol") == history.map(\.1), "impressions are not interactions")
         let unrotated = try fixture.request("GET", "/v1/recommendations?user_id=carol&k=4&novelty=0.5&rotate=false")
         #expect(Set((unrotated.body["items"] as? [[String: Any]] ?? []).compactMap { $0["item_id"] as? String }) == repeated)
+        // A shown item still reports the model's raw score: rotation only moves it down.
+        let scores = { (query: String) in
+            try (fixture.request("GET", "/v1/recommendations?user_id=carol&k=100\(query)").body["items"] as? [[String: Any]] ?? [])
+                .reduce(into: [String: Double]()) { $0[$1["item_id"] as? String ?? ""] = $1["score"] as? Double }
+        }
+        let (raw, demoted) = (try scores("&rotate=false"), try scores(""))
+        #expect(!repeated.isEmpty && repeated.allSatisfy { raw[$0] != nil && raw[$0] == demoted[$0] }, "\(raw) \(demoted)")
     }
 
     @Test func aBadEventRejectsTheBatchWithPerEventErrors() throws {
