@@ -74,7 +74,7 @@ struct ItemsEndpoint: Sendable {
         try store.upsert(records)
         catalogue.update(records)
         embedder?.enqueue(newText)
-        return try .json(["stored": parsed.count])
+        return try .json(["stored": records.count])
     }
 
     func get(_ request: HTTPRequest) throws -> HTTPResponse {

@@ -335,6 +335,9 @@ struct ServiceTests {
         #expect(try fixture.request("PUT", "/v1/items/sku20", json: #"{"categories":["x"]}"#).status == 400, "title is required")
         let batch = #"{"items":[{"item_id":"sku26","title":"Gone","available":false},{"item_id":"sku32","title":"Mug","categories":["kitchen"]}]}"#
         #expect(try fixture.request("POST", "/v1/items", json: batch).body["stored"] as? Int == 2)
+        let repeated = #"{"items":[{"item_id":"sku33","title":"a"},{"item_id":"sku33","title":"b"}]}"#
+        #expect(try fixture.request("POST", "/v1/items", json: repeated).body["stored"] as? Int == 1, "a repeated id is one row")
+        #expect(try fixture.request("GET", "/v1/items/sku33").body["title"] as? String == "b", "the last one wins")
 
         let history = #"{"history":["sku2","sku8","sku14"],"k":10}"#
         let all = (try fixture.request("POST", "/v1/recommendations", json: history).body["items"] as? [[String: Any]] ?? [])
