@@ -50,9 +50,10 @@ public struct ModelRegistry: Sendable {
             accepted ? checkpoint.flatMap { if case .file(let path) = $0 { path } else { nil } } : nil
         ]
         return try database.transaction { transaction in
-            var parameters = parameters
+            var (parameters, recorded) = (parameters, state)
             if accepted, let served = try Self.servedChanged(for: version, in: transaction) {
-                parameters[1] = ModelState.rejected.rawValue
+                recorded = .rejected
+                parameters[1] = recorded.rawValue
                 parameters[2] = (reason.isEmpty ? "" : reason + "; ") + "the served model changed during the run (now \(served))"
                 (parameters[8], parameters[9], parameters[10]) = (nil, nil, nil)
             }
@@ -66,7 +67,6 @@ public struct ModelRegistry: Sendable {
                 """, parameters
             ).affectedRows
             guard updated == 1 else { throw ModelRegistryError.notTraining(version: version) }
-            let recorded = ModelState(rawValue: parameters[1]!)!
             if recorded == .accepted { try Self.notify(transaction, version) }
             return recorded
         }

@@ -35,7 +35,7 @@ struct BenchTrainCommand: ParsableCommand {
         let peak = (1...2).map { threads in SgemmPeak.measure(threads: threads) }
         print(String(format: "sgemm peak (1024³, best of 5): %.1f GFLOP/s on 1 thread, %.1f GFLOP/s on 2 threads", peak[0], peak[1]))
         let dataset = try data.load()
-        let split = try EvaluationContext.checked(dataset).split
+        let split = try LeaveOneOutSplit(dataset: dataset).checked()
         let configuration = try transformer.configuration(itemCount: split.itemCount)
         var options = try transformer.options
         options.epochs = 1

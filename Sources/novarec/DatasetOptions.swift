@@ -25,15 +25,23 @@ struct DatasetOptions: ParsableArguments {
 
 extension DatasetFormat: ExpressibleByArgument {}
 
-extension EvaluationContext {
-    /// The context for `dataset`, which must hold a user to train and evaluate on.
-    static func checked(_ dataset: Dataset) throws -> EvaluationContext {
-        let context = EvaluationContext(dataset: dataset)
-        guard context.split.userCount > 0 else {
+extension LeaveOneOutSplit {
+    /// This split, which must hold a user to train and evaluate on.
+    func checked() throws -> LeaveOneOutSplit {
+        guard userCount > 0 else {
             throw CommandFailure(
                 description: "dataset \(dataset.name): no user has 3 or more interactions, so nothing can be trained or evaluated "
                     + "(each user's last two are held out for validation and test)")
         }
+        return self
+    }
+}
+
+extension EvaluationContext {
+    /// The context for `dataset`, which must hold a user to train and evaluate on.
+    static func checked(_ dataset: Dataset) throws -> EvaluationContext {
+        let context = EvaluationContext(dataset: dataset)
+        _ = try context.split.checked()
         return context
     }
 }
