@@ -46,6 +46,16 @@ public enum FloatLanes {
         return lanes.max()
     }
 
+    /// The sum of the lanes, added pairwise (halves, then quarters, …): the standard library's
+    /// `sum()` adds them one after another, each addition waiting for the one before.
+    @inlinable @inline(__always)
+    public static func sum(_ vector: Vector) -> Float {
+        let eight = vector.lowHalf + vector.highHalf
+        let four = eight.lowHalf + eight.highHalf
+        let two = four.lowHalf + four.highHalf
+        return two[0] + two[1]
+    }
+
     // The standard library's `pointwiseMax`, `pointwiseMin` and `clamped` go lane by lane;
     // comparison and `replacing` compile to vector instructions.
 

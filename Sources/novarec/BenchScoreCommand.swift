@@ -31,22 +31,28 @@ struct BenchScoreCommand: ParsableCommand {
         let sequences = dataset.sequences.prefix(users).map { sequence in sequence.map { dataset.items.id(at: $0) } }
         let histories = sequences.map { $0.compactMap { items.index(of: $0) }[...] }
         print("OpenBLAS kernel: \(OpenBLASRuntime.coreName); \(items.count) items, \(histories.count) users, 1 thread")
+        // As served: the scoring batcher runs each batch on one thread (`Parallel.serially`).
+        Parallel.serially { measure(engine: engine, model: loaded.model, sequences: sequences, histories: histories) }
+    }
+
+    private func measure(engine: RecommendationEngine, model: SASRec, sequences: [[String]], histories: [ArraySlice<Int32>]) {
+        let items = engine.model.items
         var scores = [Float](repeating: 0, count: 64 * items.count)
         for batch in [1, 4, 16, 64] {
             let seconds = Self.median {
                 for start in stride(from: 0, to: histories.count, by: batch) {
                     let group = Array(histories[start..<min(start + batch, histories.count)])
-                    scores.withUnsafeMutableBufferPointer { loaded.model.score(histories: group, into: $0) }
+                    scores.withUnsafeMutableBufferPointer { model.score(histories: group, into: $0) }
                 }
             }
             let encoding = Self.median {
                 for start in stride(from: 0, to: histories.count, by: batch) {
-                    _ = loaded.model.encode(Array(histories[start..<min(start + batch, histories.count)]))
+                    _ = model.encode(Array(histories[start..<min(start + batch, histories.count)]))
                 }
             }
             let perUser = seconds / Double(histories.count) * 1e6
             let encoder = encoding / Double(histories.count) * 1e6
-            let catalogueFLOP = 2.0 * Double(items.count * loaded.model.configuration.dimension)
+            let catalogueFLOP = 2.0 * Double(items.count * model.configuration.dimension)
             print(
                 String(
                     format: "scoring, batches of %2d: %7.1f µs per user (encoder %6.1f, catalogue product %6.1f µs = %5.1f GFLOP/s)", batch, perUser,

@@ -14,13 +14,13 @@ final class EncoderActivations {
         let n = batch.tokenCount
         let d = c.dimension
         self.batch = batch
-        embedded = [Float](repeating: 0, count: n * d)
+        embedded = .init(uninitializedCount: n * d)
         embeddingMask = [Float](repeating: 1, count: n * d)
         let offsets = attention.probabilityOffsets(batch)
         blocks = (0..<c.layers).map { _ in BlockActivations(configuration: c, batch: batch, probabilityOffsets: offsets) }
-        finalNormalized = embedded
-        finalDeviation = [Float](repeating: 0, count: n)
-        output = embedded
+        finalNormalized = .init(uninitializedCount: n * d)
+        finalDeviation = .init(uninitializedCount: n)
+        output = .init(uninitializedCount: n * d)
     }
 }
 
@@ -39,14 +39,18 @@ final class BlockActivations {
         let d = c.dimension
         self.batch = batch
         self.probabilityOffsets = probabilityOffsets
-        let tokens = [Float](repeating: 0, count: n * d)
-        (normalized1, normed1, normalized2, normed2, attended) = (tokens, tokens, tokens, tokens, tokens)
+        // Every buffer but the masks is written whole by the forward pass before it is read;
+        // each is its own allocation, so no write copies one that another shares.
+        (normalized1, normed1, normalized2, normed2, attended) = (
+            .init(uninitializedCount: n * d), .init(uninitializedCount: n * d), .init(uninitializedCount: n * d),
+            .init(uninitializedCount: n * d), .init(uninitializedCount: n * d)
+        )
         let ones = [Float](repeating: 1, count: n * d)
         (mask1, mask2) = (ones, ones)
-        (deviation1, deviation2) = ([Float](repeating: 0, count: n), [Float](repeating: 0, count: n))
-        qkv = [Float](repeating: 0, count: n * 3 * d)
-        probabilities = [Float](repeating: 0, count: probabilityOffsets.last ?? 0)
-        preActivation = [Float](repeating: 0, count: n * c.innerDimension)
-        activated = preActivation
+        (deviation1, deviation2) = (.init(uninitializedCount: n), .init(uninitializedCount: n))
+        qkv = .init(uninitializedCount: n * 3 * d)
+        probabilities = .init(uninitializedCount: probabilityOffsets.last ?? 0)
+        preActivation = .init(uninitializedCount: n * c.innerDimension)
+        activated = .init(uninitializedCount: n * c.innerDimension)
     }
 }

@@ -27,8 +27,8 @@ struct FullSoftmaxLoss: NextItemLoss {
         // Logit rows start on 64-byte boundaries: sgemm stores and loads them faster.
         let rowStride = (n + 15) / 16 * 16
         let capacity = min(chunkRows, rows)
-        var logits = [Float](unsafeUninitializedCapacity: capacity * rowStride) { _, count in count = capacity * rowStride }
-        var scaledStates = [Float](unsafeUninitializedCapacity: capacity * d) { _, count in count = capacity * d }
+        var logits = [Float](uninitializedCount: capacity * rowStride)
+        var scaledStates = [Float](uninitializedCount: capacity * d)
         var factors = [Float](repeating: 0, count: capacity)
         var loss = 0.0
         for start in stride(from: 0, to: rows, by: chunkRows) {

@@ -8,11 +8,20 @@ enum GELU {
         1 - 2 / (FastExp.exp(2 * u) + 1)
     }
 
+    /// `y = GELU(x)`, for training, which keeps `x` for the backward pass.
     static func forward(_ x: UnsafePointer<Float>, count: Int, _ y: UnsafeMutablePointer<Float>) {
-        for i in 0..<count {
-            let v = x[i]
-            y[i] = 0.5 * v * (1 + tanh(c * (v + 0.044715 * v * v * v)))
-        }
+        for i in 0..<count { y[i] = value(x[i]) }
+    }
+
+    /// `x = GELU(x)` in place, for inference. (`forward` with `y` = `x` would run lane by lane:
+    /// the vectorised loop checks that its output does not overlap its input.)
+    static func apply(_ x: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0..<count { x[i] = value(x[i]) }
+    }
+
+    @inline(__always)
+    private static func value(_ v: Float) -> Float {
+        0.5 * v * (1 + tanh(c * (v + 0.044715 * v * v * v)))
     }
 
     /// `dx = dy · GELU'(x)`, in place over `dy`.

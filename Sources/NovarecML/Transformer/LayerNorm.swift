@@ -1,30 +1,38 @@
 import Foundation
+import NovarecCore
 
 /// Layer normalisation over the last dimension (`y = γ · (x − μ)/σ + β`, ε = 1e-5 unless given),
 /// forward and backward, over `rows × width` row-major activations.
 public enum LayerNorm {
     public static let epsilon: Float = 1e-5
 
-    /// Writes `y` and the per-row normalised input and inverse deviation needed by `backward`.
+    /// Writes `y` and, when given, the per-row normalised input and inverse deviation that
+    /// `backward` needs (inference passes nil). Each row's mean and variance are summed sixteen
+    /// lanes at a time: a scalar sum is one dependent addition after another.
     public static func forward(
         _ x: UnsafePointer<Float>, rows: Int, width: Int, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
-        normalized: UnsafeMutablePointer<Float>, inverseDeviation: UnsafeMutablePointer<Float>,
+        normalized: UnsafeMutablePointer<Float>?, inverseDeviation: UnsafeMutablePointer<Float>?,
         _ y: UnsafeMutablePointer<Float>, epsilon: Float = LayerNorm.epsilon
     ) {
         for row in 0..<rows {
             let input = x + row * width
-            var mean: Float = 0
-            for j in 0..<width { mean += input[j] }
-            mean /= Float(width)
-            var variance: Float = 0
-            for j in 0..<width { variance += (input[j] - mean) * (input[j] - mean) }
-            let inverse = 1 / (variance / Float(width) + epsilon).squareRoot()
-            inverseDeviation[row] = inverse
-            let xhat = normalized + row * width
+            var sums = FloatLanes.Vector.zero
+            FloatLanes.forEach(count: width) { offset, lanes in sums += FloatLanes.load(input + offset, count: lanes) }
+            let mean = sums.sum() / Float(width)
+            var squares = FloatLanes.Vector.zero
+            FloatLanes.forEach(count: width) { offset, lanes in
+                let centred = FloatLanes.load(input + offset, count: lanes, padding: mean) - mean
+                squares += centred * centred
+            }
+            let inverse = 1 / (squares.sum() / Float(width) + epsilon).squareRoot()
+            inverseDeviation?[row] = inverse
+            let xhat = normalized.map { $0 + row * width }
             let output = y + row * width
-            for j in 0..<width {
-                xhat[j] = (input[j] - mean) * inverse
-                output[j] = gamma[j] * xhat[j] + beta[j]
+            FloatLanes.forEach(count: width) { offset, lanes in
+                let value = (FloatLanes.load(input + offset, count: lanes) - mean) * inverse
+                if let xhat { FloatLanes.store(value, xhat + offset, count: lanes) }
+                let scaled = FloatLanes.load(gamma + offset, count: lanes) * value + FloatLanes.load(beta + offset, count: lanes)
+                FloatLanes.store(scaled, output + offset, count: lanes)
             }
         }
     }

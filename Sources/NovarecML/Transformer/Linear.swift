@@ -5,7 +5,16 @@ public enum Linear {
         _ x: UnsafePointer<Float>, rows: Int, input: Int, output: Int,
         weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>
     ) {
-        for row in 0..<rows { (y + row * output).update(from: bias, count: output) }
+        guard rows > 0 else { return }
+        // The bias in every row: one row copied, then the filled rows doubled (a few large
+        // copies instead of one per row).
+        y.update(from: bias, count: output)
+        var filled = 1
+        while filled < rows {
+            let copied = min(filled, rows - filled)
+            (y + filled * output).update(from: y, count: copied * output)
+            filled += copied
+        }
         BLAS.gemm(false, false, m: rows, n: output, k: input, x, lda: input, weight, ldb: output, beta: 1, y, ldc: output)
     }
 

@@ -78,7 +78,7 @@ struct SequenceEncoder: Sendable {
         attention.forward(
             cache.batch, qkv: cache.qkv, probabilityOffsets: cache.probabilityOffsets,
             probabilities: &cache.probabilities, output: &cache.attended)
-        var residual = [Float](repeating: 0, count: n * d)
+        var residual = [Float](uninitializedCount: n * d)
         Linear.forward(cache.attended, rows: n, input: d, output: d, weight: p + block.outWeight, bias: p + block.outBias, &residual)
         if rate > 0 { Dropout.apply(&residual, count: n * d, rate: rate, mask: &cache.mask1, random: &random) }
         for i in 0..<(n * d) { residual[i] += input[i] }
@@ -87,7 +87,7 @@ struct SequenceEncoder: Sendable {
             normalized: &cache.normalized2, inverseDeviation: &cache.deviation2, &cache.normed2)
         Linear.forward(cache.normed2, rows: n, input: d, output: inner, weight: p + block.ff1Weight, bias: p + block.ff1Bias, &cache.preActivation)
         GELU.forward(cache.preActivation, count: n * inner, &cache.activated)
-        var output = [Float](repeating: 0, count: n * d)
+        var output = [Float](uninitializedCount: n * d)
         Linear.forward(cache.activated, rows: n, input: inner, output: d, weight: p + block.ff2Weight, bias: p + block.ff2Bias, &output)
         if rate > 0 { Dropout.apply(&output, count: n * d, rate: rate, mask: &cache.mask2, random: &random) }
         for i in 0..<(n * d) { output[i] += residual[i] }

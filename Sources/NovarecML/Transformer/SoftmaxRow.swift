@@ -7,9 +7,25 @@ public enum SoftmaxRow {
     /// Turns `z` into probabilities; returns log Σ exp of the original values.
     @discardableResult
     public static func normalize(_ z: UnsafeMutablePointer<Float>, count: Int) -> Float {
+        guard count >= FloatLanes.width else { return normalizeShort(z, count: count) }
         let (maximum, sum) = exponentiate(z, count: count)
         let inverse = 1 / sum
         FloatLanes.transform(z, count: count) { $0 * inverse }
+        return maximum + log(sum)
+    }
+
+    /// `normalize` for a row shorter than one vector (attention over a short history), value by
+    /// value: loading and storing a partial vector goes lane by lane and costs more than this.
+    private static func normalizeShort(_ z: UnsafeMutablePointer<Float>, count: Int) -> Float {
+        var maximum = z[0]
+        for j in 1..<count { maximum = max(maximum, z[j]) }
+        var sum: Float = 0
+        for j in 0..<count {
+            z[j] = FastExp.exp(z[j] - maximum)
+            sum += z[j]
+        }
+        let inverse = 1 / sum
+        for j in 0..<count { z[j] *= inverse }
         return maximum + log(sum)
     }
 

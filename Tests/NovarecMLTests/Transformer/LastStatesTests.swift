@@ -32,6 +32,16 @@ struct LastStatesTests {
         check(try SASRec(configuration: configuration, seed: 5), histories: Self.histories(items: 11, seed: 1))
     }
 
+    /// Serving's shape: 64 dimensions in two heads of 32 (whole vectors), histories from one
+    /// item to past `maxLength`, so attention rows are both shorter and longer than a vector.
+    @Test func theSameHoldsAtServingWidth() throws {
+        var configuration = SASRecConfiguration(itemCount: 40)
+        configuration.maxLength = 20
+        var random = SeededGenerator(seed: 3)
+        let histories = (1...25).map { length in ArraySlice((0..<length).map { _ in Int32(random.next() % 40) }) }
+        check(try SASRec(configuration: configuration, seed: 7), histories: histories)
+    }
+
     @Test func theSameHoldsForATextAwareModel() throws {
         var configuration = SASRecTests.tinyConfiguration(items: 11)
         configuration.textWidth = 4

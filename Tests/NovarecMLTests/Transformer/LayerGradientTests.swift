@@ -31,6 +31,55 @@ struct LayerGradientTests {
         GradientCheck.expectAgreement("LayerNorm dβ", point: beta, analytic: dBeta) { weightedSum(forward(x, gamma, $0).y, w) }
     }
 
+    /// The vectorised statistics against the definition in doubles, at widths that are whole
+    /// vectors (16, 64: serving's) and not (5, 70); inference (no cache) writes the same output.
+    @Test func layerNormMatchesItsDefinition() {
+        for width in [5, 16, 64, 70] {
+            let x = GradientCheck.values(rows * width, seed: width, scale: 3).map { $0 + 2 }
+            let gamma = GradientCheck.values(width, seed: 20).map { $0 + 1 }
+            let beta = GradientCheck.values(width, seed: 21)
+            var y = [Float](repeating: 0, count: rows * width)
+            var xhat = y
+            var inverse = [Float](repeating: 0, count: rows)
+            LayerNorm.forward(x, rows: rows, width: width, gamma: gamma, beta: beta, normalized: &xhat, inverseDeviation: &inverse, &y)
+            var inferred = [Float](repeating: 0, count: rows * width)
+            LayerNorm.forward(x, rows: rows, width: width, gamma: gamma, beta: beta, normalized: nil, inverseDeviation: nil, &inferred)
+            #expect(inferred == y, "width \(width)")
+            for row in 0..<rows {
+                let values = x[(row * width)..<((row + 1) * width)].map(Double.init)
+                let mean = values.reduce(0, +) / Double(width)
+                let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(width)
+                let expectedInverse = 1 / (variance + Double(LayerNorm.epsilon)).squareRoot()
+                #expect(abs(Double(inverse[row]) - expectedInverse) <= 1e-5 * expectedInverse, "width \(width), row \(row)")
+                for j in 0..<width {
+                    let normalized: Double = (values[j] - mean) * expectedInverse
+                    let expected: Double = Double(gamma[j]) * normalized + Double(beta[j])
+                    #expect(abs(Double(xhat[row * width + j]) - normalized) <= 1e-5, "width \(width), row \(row), x̂ \(j)")
+                    #expect(abs(Double(y[row * width + j]) - expected) <= 1e-5, "width \(width), y \(j)")
+                }
+            }
+        }
+    }
+
+    /// Every row gets the bias, for row counts that do and do not double evenly.
+    @Test func linearAddsTheBiasToEveryRow() {
+        let (input, output) = (3, 5)
+        let weight = GradientCheck.values(input * output, seed: 22)
+        let bias = GradientCheck.values(output, seed: 23)
+        for rows in [1, 2, 3, 5, 8, 9, 17] {
+            let x = GradientCheck.values(rows * input, seed: rows)
+            var y = [Float](repeating: .nan, count: rows * output)
+            Linear.forward(x, rows: rows, input: input, output: output, weight: weight, bias: bias, &y)
+            for row in 0..<rows {
+                for j in 0..<output {
+                    var expected = bias[j]
+                    for i in 0..<input { expected += x[row * input + i] * weight[i * output + j] }
+                    #expect(abs(y[row * output + j] - expected) <= 1e-5, "\(rows) rows: row \(row), output \(j)")
+                }
+            }
+        }
+    }
+
     @Test func linear() {
         let input = 4
         let output = 3
@@ -63,6 +112,9 @@ struct LayerGradientTests {
         var dx = w
         GELU.backward(x, count: x.count, &dx)
         GradientCheck.expectAgreement("GELU", point: x, analytic: dx) { weightedSum(forward($0), w) }
+        var inPlace = x
+        GELU.apply(&inPlace, count: inPlace.count)
+        #expect(inPlace == forward(x), "apply (in place) is forward")
         let y = forward([0, 1, -1])
         #expect(abs(y[0]) < 1e-7 && abs(y[1] - 0.841_192) < 1e-4 && abs(y[2] + 0.158_808) < 1e-4, "matches the tanh GELU")
     }
