@@ -34,12 +34,13 @@ final class CandidateCache: Sendable {
     }
 
     private let generations: Mutex<GenerationalMap<Entry>>
-    private let enabled: Bool
+    /// False when the capacity is 0: nothing is kept, so nobody needs to rank for the cache.
+    let isEnabled: Bool
 
     /// - Parameter capacity: users kept at most; 0 disables the cache.
     init(capacity: Int) {
         generations = Mutex(GenerationalMap(capacity: capacity))
-        enabled = capacity > 0
+        isEnabled = capacity > 0
     }
 
     /// Drops `user`'s entry (an erased shopper).
@@ -48,7 +49,7 @@ final class CandidateCache: Sendable {
     }
 
     func list(for key: Key) -> List? {
-        guard enabled else { return nil }
+        guard isEnabled else { return nil }
         // A dropped generation is returned and released here, after the lock: freeing it takes a while.
         let (entry, _) = generations.withLock { $0.touch(key.user) }
         guard let entry, Self.matches(entry, key) else { return nil }
@@ -56,7 +57,7 @@ final class CandidateCache: Sendable {
     }
 
     func store(_ list: List, for key: Key) {
-        guard enabled else { return }
+        guard isEnabled else { return }
         let entry = Entry(modelVersion: key.modelVersion, revision: key.revision, list: list)
         _ = generations.withLock { $0.set(key.user, entry) }
     }

@@ -125,7 +125,8 @@ public final class RecommendationEngine: Sendable {
         let history = cached?.history ?? historyIDs.compactMap { model.items.index(of: $0) }
         let useModel = model.model != nil && !history.isEmpty
         let excluded = Set(query.exclude.compactMap { model.items.index(of: $0) }).union(catalogue.unavailable(in: model.items))
-        let key = useModel ? cacheable.map { CandidateCache.Key(user: $0.user, modelVersion: model.version, revision: $0.revision) } : nil
+        let storesList = useModel && candidates.isEnabled
+        let key = storesList ? cacheable.map { CandidateCache.Key(user: $0.user, modelVersion: model.version, revision: $0.revision) } : nil
         return Plan(
             query: query, model: model, reranker: reranker, historyIDs: historyIDs, history: history, useModel: useModel, excluded: excluded,
             cacheKey: key, cachedPool: cached.flatMap { Self.pool(from: $0.candidates, excluding: excluded) })
@@ -214,10 +215,12 @@ public final class RecommendationEngine: Sendable {
 
     /// The candidates in one user's catalogue scores: items outside the query's category
     /// dropped, seen items removed, the top ranked; the request-independent top
-    /// `cachedPoolSize` goes to the cache under the plan's key.
+    /// `cachedPoolSize` goes to the cache under the plan's key. A list that is not cached ranks
+    /// only the `candidatePoolSize` it uses.
     private func pool(_ plan: Plan, scores: UnsafeMutableBufferPointer<Float>) -> [Candidate] {
         if let category = plan.query.category { catalogue.restrict(scores, items: plan.model.items, to: [category]) }
-        let ranked = Self.rank(scores, history: plan.history, count: Self.cachedPoolSize + plan.excluded.count)
+        let ranking = plan.cacheKey == nil ? Self.candidatePoolSize : Self.cachedPoolSize
+        let ranked = Self.rank(scores, history: plan.history, count: ranking + plan.excluded.count)
         if let cacheKey = plan.cacheKey {
             candidates.store(.init(candidates: Array(ranked.prefix(Self.cachedPoolSize)), history: plan.history), for: cacheKey)
         }
