@@ -18,13 +18,13 @@ public enum LayerNorm {
             let input = x + row * width
             var sums = FloatLanes.Vector.zero
             FloatLanes.forEach(count: width) { offset, lanes in sums += FloatLanes.load(input + offset, count: lanes) }
-            let mean = sums.sum() / Float(width)
+            let mean = FloatLanes.sum(sums) / Float(width)
             var squares = FloatLanes.Vector.zero
             FloatLanes.forEach(count: width) { offset, lanes in
                 let centred = FloatLanes.load(input + offset, count: lanes, padding: mean) - mean
                 squares += centred * centred
             }
-            let inverse = 1 / (squares.sum() / Float(width) + epsilon).squareRoot()
+            let inverse = 1 / (FloatLanes.sum(squares) / Float(width) + epsilon).squareRoot()
             inverseDeviation?[row] = inverse
             let xhat = normalized.map { $0 + row * width }
             let output = y + row * width

@@ -1,4 +1,3 @@
-import Foundation
 import NovarecCore
 
 /// Inference that reads only each sequence's last state, as serving does: the blocks before
@@ -65,7 +64,7 @@ extension CausalSelfAttention {
     /// (`sequenceCount × d`): each query against the keys of its sequence up to its own row.
     func inferenceForward(_ batch: RaggedBatch, qkv: UnsafePointer<Float>, lastRowsOnly: Bool) -> [Float] {
         var output = [Float](repeating: 0, count: (lastRowsOnly ? batch.sequenceCount : batch.tokenCount) * width)
-        var scores = [Float](uninitializedCount: batch.offsets.max() ?? 0)
+        var scores = [Float](uninitializedCount: (0..<batch.sequenceCount).lazy.map { batch.rows(of: $0).count }.max() ?? 0)
         var outputRow = 0
         output.withUnsafeMutableBufferPointer { output in
             scores.withUnsafeMutableBufferPointer { scores in
