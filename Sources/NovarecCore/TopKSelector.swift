@@ -2,17 +2,18 @@
 /// index. Items scored `-infinity` (excluded) or NaN are never picked, so a list can be shorter
 /// than `k` only when fewer items remain.
 ///
-/// Serving picks 256 candidates out of the whole catalogue for every freshly scored user, so this
-/// is on the hot path: a strided sample estimates a score about `2k` items reach, one pass keeps
-/// the items above it eight at a time (the whole catalogue when the estimate was too high), and
+/// Serving picks 200 candidates out of the whole catalogue for every freshly scored user, so this
+/// is on the hot path. One vector pass takes the largest score of each group of eight items;
+/// the `k`-th largest of those group maxima is a floor at least `k` items reach, so no item of
+/// the top `k` lies below it, and for scores in no particular order it lets only a few more than
+/// `k` items through. A second pass keeps the items at or above the floor eight at a time, and
 /// the short list is ordered by a stable radix sort on the score's bits. Sorting, unlike a
 /// quickselect, does not branch on the data: on fresh scores every such branch is a coin toss
 /// the CPU mispredicts.
 public enum TopKSelector {
     public static func select(_ scores: UnsafeBufferPointer<Float>, k: Int) -> [Int32] {
         guard k > 0 else { return [] }
-        var candidates = shortlist(scores, threshold: sampledThreshold(scores, k: k), expected: 4 * k)
-        if candidates.count < k { candidates = shortlist(scores, threshold: -Float.infinity, expected: scores.count) }
+        let candidates = shortlist(scores, threshold: groupFloor(scores, k: k), expected: 2 * k)
         // In index order, so the stable sort keeps ties by the smaller index.
         var ranked = candidates.map { index in UInt64(descendingKey(scores[Int(index)])) << 32 | UInt64(UInt32(bitPattern: index)) }
         sortByHighHalf(&ranked)
@@ -21,10 +22,9 @@ public enum TopKSelector {
 
     /// Every item scoring at least `threshold` (and above -infinity), in index order. Eight
     /// scores are compared at once and a group none of which qualifies (most of them, for a
-    /// sampled threshold) is skipped; in the others each index is written and kept or
-    /// overwritten by the next, without a branch on the score. The indices go to a buffer of
-    /// about `expected` (twice what a sampled threshold lets through on average, not the
-    /// catalogue's size), grown when a group might not fit.
+    /// group floor) is skipped; in the others each index is written and kept or overwritten by
+    /// the next, without a branch on the score. The indices go to a buffer of about `expected`
+    /// (not the catalogue's size), grown when a group might not fit.
     private static func shortlist(_ scores: UnsafeBufferPointer<Float>, threshold: Float, expected: Int) -> [Int32] {
         let floor = max(threshold, -Float.greatestFiniteMagnitude)
         let floors = SIMD8<Float>(repeating: floor)
@@ -61,52 +61,71 @@ public enum TopKSelector {
         return Array(UnsafeBufferPointer(start: buffer, count: kept))
     }
 
-    /// A score that about `2k` items reach, estimated from an evenly strided sample of about
-    /// 1,024 scores; -infinity when the catalogue is small. The sample is counted into 256
-    /// equal-width buckets between its lowest and highest score, the buckets are summed from
-    /// the top until they hold the sample's `rank` best, and the lowest score in those buckets
-    /// is the estimate. Apart from the counting, the passes run sixteen scores at a time.
-    private static func sampledThreshold(_ scores: UnsafeBufferPointer<Float>, k: Int) -> Float {
-        let stride = scores.count / 1_024
-        guard stride >= 2, 2 * k < scores.count / 2 else { return -Float.infinity }
-        let positions = (scores.count + stride - 1) / stride
-        let rank = (2 * k * positions) / scores.count + 1
-        return withUnsafeTemporaryAllocation(of: Float.self, capacity: positions) { sample in
-            var sampled = 0
-            for position in 0..<positions {
-                let score = scores[position * stride]
-                sample[sampled] = score
-                sampled += score > -Float.infinity ? 1 : 0
-            }
-            guard sampled > rank else { return -Float.infinity }
-            let kept = UnsafePointer(sample.baseAddress!)
-            var (lows, highs) = (FloatLanes.Vector(repeating: .infinity), FloatLanes.Vector(repeating: -.infinity))
-            FloatLanes.forEach(count: sampled) { offset, lanes in
-                lows = FloatLanes.smaller(lows, FloatLanes.load(kept + offset, count: lanes, padding: .infinity))
-                highs = FloatLanes.larger(highs, FloatLanes.load(kept + offset, count: lanes, padding: -.infinity))
-            }
-            let low = lows.min()
-            let span = highs.max() - low
-            guard span.isFinite else { return -Float.infinity }
-            let scale = 255.99 / span
-            guard scale.isFinite else { return low }
-            return withUnsafeTemporaryAllocation(of: Int32.self, capacity: 256) { counts in
-                counts.initialize(repeating: 0)
-                for index in 0..<sampled { counts[Int((kept[index] - low) * scale)] &+= 1 }
-                var bucket = 255
-                var above = Int(counts[bucket])
-                while above < rank {
-                    bucket -= 1
-                    above += Int(counts[bucket])
+    /// A score at least `k` items reach and no higher than the `k`-th best (-infinity when the
+    /// catalogue has no more than `k` groups). The scores are read in blocks of 64, eight vectors
+    /// of eight: lane `j` of a block's maxima is the largest of its items `j`, `j + 8`, …, `j + 56`,
+    /// so the maxima take seven vector comparisons per block and no shuffle. Every group whose
+    /// maximum reaches the floor holds an item that does, and there are at least `k` such groups.
+    private static func groupFloor(_ scores: UnsafeBufferPointer<Float>, k: Int) -> Float {
+        let blocks = scores.count / 64
+        guard blocks * 8 > k else { return -.infinity }
+        return withUnsafeTemporaryAllocation(of: Float.self, capacity: blocks * 8) { maxima in
+            let source = UnsafeRawPointer(scores.baseAddress!)
+            let target = UnsafeMutableRawPointer(maxima.baseAddress!)
+            for block in 0..<blocks {
+                var largest = SIMD8<Float>(repeating: -.infinity)
+                for vector in 0..<8 {
+                    let group = source.loadUnaligned(fromByteOffset: (block * 64 + vector * 8) * 4, as: SIMD8<Float>.self)
+                    largest = largest.replacing(with: group, where: group .> largest)
                 }
-                // The lowest sampled score in the buckets summed: at least `rank` reach it.
-                var lowest = FloatLanes.Vector(repeating: .infinity)
-                FloatLanes.forEach(count: sampled) { offset, lanes in
-                    let group = FloatLanes.load(kept + offset, count: lanes, padding: .infinity)
-                    lowest = FloatLanes.smaller(lowest, group.replacing(with: .infinity, where: (group - low) * scale .< Float(bucket)))
-                }
-                return lowest.min()
+                target.storeBytes(of: largest, toByteOffset: block * 32, as: SIMD8<Float>.self)
             }
+            return reachedValue(UnsafeBufferPointer(maxima), rank: k)
+        }
+    }
+
+    /// A value at least `rank` of `values` reach, close to the `rank`-th largest: the finite
+    /// values are counted into 256 equal-width buckets between the lowest and the highest, the
+    /// buckets are summed from the top until they hold `rank`, and the lowest value in those
+    /// buckets is the answer; -infinity when fewer than `rank` values are finite or their span
+    /// is not finite. Apart from the counting, the passes run sixteen values at a time.
+    private static func reachedValue(_ values: UnsafeBufferPointer<Float>, rank: Int) -> Float {
+        let start = values.baseAddress!
+        var (lows, highs) = (FloatLanes.Vector(repeating: .infinity), FloatLanes.Vector(repeating: -.infinity))
+        FloatLanes.forEach(count: values.count) { offset, lanes in
+            let group = FloatLanes.load(start + offset, count: lanes, padding: -.infinity)
+            lows = FloatLanes.smaller(lows, group.replacing(with: .infinity, where: group .== -.infinity))
+            highs = FloatLanes.larger(highs, group)
+        }
+        let low = lows.min()
+        let span = highs.max() - low
+        guard span.isFinite else { return -.infinity }
+        let scale = 255.99 / span
+        guard scale.isFinite else { return values.lazy.filter { $0 >= low }.count >= rank ? low : -.infinity }
+        return withUnsafeTemporaryAllocation(of: Int32.self, capacity: 4 * 256) { counts in
+            // Four tallies, one per value in turn, summed afterwards: values close together fall
+            // into one bucket, and one tally would wait for each increment before the next.
+            counts.initialize(repeating: 0)
+            var finite = 0
+            for (index, value) in values.enumerated() where value >= low {
+                counts[(index & 3) << 8 | Int((value - low) * scale)] &+= 1
+                finite += 1
+            }
+            guard finite >= rank else { return -.infinity }
+            for bucket in 0..<256 { counts[bucket] = counts[bucket] &+ counts[256 | bucket] &+ counts[512 | bucket] &+ counts[768 | bucket] }
+            var bucket = 255
+            var above = Int(counts[bucket])
+            while above < rank {
+                bucket -= 1
+                above += Int(counts[bucket])
+            }
+            // The lowest value in the buckets summed: at least `rank` reach it.
+            var lowest = FloatLanes.Vector(repeating: .infinity)
+            FloatLanes.forEach(count: values.count) { offset, lanes in
+                let group = FloatLanes.load(start + offset, count: lanes, padding: .infinity)
+                lowest = FloatLanes.smaller(lowest, group.replacing(with: .infinity, where: (group - low) * scale .< Float(bucket)))
+            }
+            return lowest.min()
         }
     }
 

@@ -63,11 +63,11 @@ struct TopKSelectorTests {
         #expect(select(scores, k: k) == sorted.prefix(k).map(Int32.init))
     }
 
-    /// Catalogues whose sample spans no finite range (an infinite score), a range too narrow to
-    /// bucket (scores a few ulps apart), or mostly excluded items: the sampled estimate must
+    /// Catalogues whose scores span no finite range (an infinite score), a range too narrow to
+    /// bucket (scores a few ulps apart), or mostly excluded items: the floor must
     /// never drop an item that belongs in the list.
     @Test(arguments: ["infinite", "ulps", "sparse", "negative"])
-    func agreesWithAFullSortWhereTheSampleIsDegenerate(shape: String) {
+    func agreesWithAFullSortWhereTheScoresAreDegenerate(shape: String) {
         var random = SeededGenerator(seed: 7)
         let scores: [Float] = (0..<12_101).map { index in
             let roll = Int(random.next() % 1_000)
@@ -81,5 +81,24 @@ struct TopKSelectorTests {
         let sorted = scores.indices.filter { scores[$0] > -.infinity }
             .sorted { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
         #expect(select(scores, k: 256) == sorted.prefix(256).map(Int32.init))
+    }
+
+    /// The floor comes from the maxima of groups of eight items (within blocks of 64): the list
+    /// must not change when the best items crowd into a few groups, sit in the items after the
+    /// last whole block, or when `k` is about the number of groups (1,000 items: 15 blocks, 120
+    /// groups, 40 items after them).
+    @Test(arguments: ["ascending", "descending", "afterTheBlocks", "oneBlock"], [1, 40, 119, 120, 121, 600])
+    func agreesWithAFullSortWhenTheBestItemsCrowdTogether(shape: String, k: Int) {
+        let scores: [Float] = (0..<1_000).map { index in
+            switch shape {
+            case "ascending": return Float(index / 3)
+            case "descending": return -Float(index / 3)
+            case "afterTheBlocks": return index >= 960 ? 10 + Float(index % 7) : Float(index % 5)
+            default: return (128..<192).contains(index) ? 5 : index % 11 == 0 ? -.infinity : 1
+            }
+        }
+        let sorted = scores.indices.filter { scores[$0] > -.infinity }
+            .sorted { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
+        #expect(select(scores, k: k) == sorted.prefix(k).map(Int32.init))
     }
 }
