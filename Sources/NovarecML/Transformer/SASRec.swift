@@ -1,3 +1,4 @@
+import CBLAS
 import NovarecCore
 
 /// The sequential Transformer recommender (SASRec family, Kang & McAuley 2018): the encoder
@@ -16,6 +17,12 @@ public struct SASRec: Recommender {
     /// The values the model runs on: `parameters`, with every item's embedding replaced by the
     /// sum of its parts (the same values for an id-only model).
     let runtimeValues: [Float]
+    /// The item embeddings of `runtimeValues` transposed (`d × itemCount`, row-major), what the
+    /// catalogue product reads: OpenBLAS packs the long operand on every call, and packing it
+    /// from this layout (contiguous runs of items) is cheaper than gathering it from one row
+    /// per item (Zen 3, 12,101 items, alternating in one process: 8 users 35.3 → 27.6 µs per
+    /// user, 16 users 27.0 → 23.0, 25 users 26.1 → 24.4, one user's `sgemv` 54.3 → 44.7).
+    let itemsByDimension: [Float]
 
     /// A freshly initialised model (Normal(0, 0.02) weights) for `configuration`.
     public init(configuration: SASRecConfiguration, seed: UInt64, itemText: [Float]? = nil) throws(SASRecError) {
@@ -47,7 +54,18 @@ public struct SASRec: Recommender {
         self.parameters = parameters
         self.itemText = itemText
         self.layout = layout
-        self.runtimeValues = Self.runtimeValues(parameters.values, layout: layout, configuration: configuration, itemText: itemText)
+        let runtimeValues = Self.runtimeValues(parameters.values, layout: layout, configuration: configuration, itemText: itemText)
+        self.runtimeValues = runtimeValues
+        self.itemsByDimension = Self.transposed(runtimeValues, from: layout.itemEmbedding, rows: configuration.itemCount, columns: configuration.dimension)
+    }
+
+    /// The `rows × columns` row-major matrix at `offset` of `values`, transposed.
+    private static func transposed(_ values: [Float], from offset: Int, rows: Int, columns: Int) -> [Float] {
+        var result = [Float](uninitializedCount: rows * columns)
+        values.withUnsafeBufferPointer { source in
+            cblas_somatcopy(CblasRowMajor, CblasTrans, Int32(rows), Int32(columns), 1, source.baseAddress! + offset, Int32(columns), &result, Int32(rows))
+        }
+        return result
     }
 
     /// `values` with each item embedding row `e_i` replaced by `e_i + t_i · P` (text vector `t_i`,
@@ -103,10 +121,8 @@ public struct SASRec: Recommender {
     public func score(histories: [ArraySlice<Int32>], into scores: UnsafeMutableBufferPointer<Float>) {
         let states = encode(histories)
         let d = configuration.dimension
-        runtimeValues.withUnsafeBufferPointer { p in
-            BLAS.gemm(
-                false, true, m: histories.count, n: itemCount, k: d, states, lda: d,
-                p.baseAddress! + layout.itemEmbedding, ldb: d, beta: 0, scores.baseAddress!, ldc: itemCount)
-        }
+        BLAS.gemm(
+            false, false, m: histories.count, n: itemCount, k: d, states, lda: d, itemsByDimension, ldb: itemCount, beta: 0,
+            scores.baseAddress!, ldc: itemCount)
     }
 }

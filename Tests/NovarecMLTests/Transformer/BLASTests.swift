@@ -2,7 +2,8 @@ import Testing
 @testable import NovarecML
 
 /// `BLAS.gemm` against a naive triple loop, for every transpose combination, with the
-/// single-row (`sgemv`) path and the general `sgemm` path.
+/// row-by-row (`sgemv`) path, the general `sgemm` path and, where OpenBLAS has small-matrix
+/// kernels, the column blocks of a long product.
 struct BLASTests {
     private func naive(
         _ transA: Bool, _ transB: Bool, m: Int, n: Int, k: Int, alpha: Float, a: [Float], lda: Int,
@@ -23,11 +24,11 @@ struct BLASTests {
         return result
     }
 
-    @Test(arguments: [1, 3], [(false, false), (false, true), (true, false), (true, true)])
-    func matchesNaiveProduct(m: Int, transposes: (Bool, Bool)) {
+    @Test(arguments: [(1, 7), (2, 7), (3, 7), (4, 7), (9, 7), (3, 3_001), (5, 3_001)], [(false, false), (false, true), (true, false), (true, true)])
+    func matchesNaiveProduct(shape: (m: Int, n: Int), transposes: (Bool, Bool)) {
         let (transA, transB) = transposes
-        let n = 7
-        let k = 5
+        let (m, n) = shape
+        let k = 24
         let lda = transA ? m + 2 : k + 1
         let ldb = transB ? k + 3 : n + 1
         let ldc = n + 2
