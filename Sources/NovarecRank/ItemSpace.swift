@@ -112,18 +112,27 @@ public struct ItemSimilarity: Sendable {
         }
     }
 
-    /// Eight lanes at a time (a plain running sum fixes the order of additions, which keeps the
-    /// compiler from vectorising it), then the remainder.
+    /// Sixteen lanes at a time in two independent sums (a plain running sum fixes the order of
+    /// additions, which keeps the compiler from vectorising it, and one vector sum waits for each
+    /// multiply-add before the next), their lanes added pairwise, then the remainder. Reranking
+    /// and reasons take a few hundred of these per answer (Zen 3, 64 wide, alternating: rows in
+    /// cache 9.2–14.5 → 7.4–11.5 ns, rows from memory 26.2–27.2 → 21.2–23.2 ns).
     private static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
-        var lanes = SIMD8<Float>()
+        var (first, second) = (SIMD8<Float>(), SIMD8<Float>())
         var j = 0
-        while j + 8 <= count {
-            let x = UnsafeRawPointer(a + j).loadUnaligned(as: SIMD8<Float>.self)
-            let y = UnsafeRawPointer(b + j).loadUnaligned(as: SIMD8<Float>.self)
-            lanes += x * y
+        while j + 16 <= count {
+            first += UnsafeRawPointer(a + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(b + j).loadUnaligned(as: SIMD8<Float>.self)
+            second += UnsafeRawPointer(a + j + 8).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(b + j + 8).loadUnaligned(as: SIMD8<Float>.self)
+            j += 16
+        }
+        if j + 8 <= count {
+            first += UnsafeRawPointer(a + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(b + j).loadUnaligned(as: SIMD8<Float>.self)
             j += 8
         }
-        var sum = lanes.sum()
+        let lanes = first + second
+        let four = lanes.lowHalf + lanes.highHalf
+        let two = four.lowHalf + four.highHalf
+        var sum = two[0] + two[1]
         while j < count {
             sum += a[j] * b[j]
             j += 1
